@@ -1,0 +1,101 @@
+import { readFileSync } from "node:fs";
+import { parseDocument } from "yaml";
+import type { ZodIssue } from "zod";
+import { TopologyError, type TopologyIssue } from "./errors.ts";
+import { cidrContains, formatIpv4, parseCidr, parseIpv4 } from "./ipv4.ts";
+import type { Topology } from "./model.ts";
+import { topologyFileSchema, type ParsedTopologyFile } from "./schema.ts";
+import { validateTopology } from "./validate.ts";
+
+/** What a user may change on the command line without editing the file: two labs side by side. */
+export interface TopologyOverrides {
+  name?: string;
+  subnet?: string;
+  odooImage?: string;
+}
+
+export function loadTopologyFile(path: string, overrides: TopologyOverrides = {}): Topology {
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (error) {
+    throw new TopologyError(path, [
+      { path: "(file)", message: `cannot read it: ${(error as Error).message}`, fix: "pass the path of a topology YAML file, e.g. labs/odoo-ha/topology.yaml" },
+    ]);
+  }
+  return parseTopology(text, path, overrides);
+}
+
+export function parseTopology(text: string, source: string, overrides: TopologyOverrides = {}): Topology {
+  const document = parseDocument(text, { uniqueKeys: true });
+  if (document.errors.length > 0) {
+    throw new TopologyError(
+      source,
+      document.errors.map((error) => ({
+        path: `(line ${(error.linePos?.[0].line ?? 0).toString()})`,
+        message: error.message.split("\n")[0] ?? error.message,
+        fix: "fix the YAML syntax (a duplicate key means a node or field is declared twice)",
+      })),
+    );
+  }
+  const parsed = topologyFileSchema.safeParse(document.toJS());
+  if (!parsed.success) throw new TopologyError(source, parsed.error.issues.map(describeSchemaIssue));
+
+  const first = validateTopology(parsed.data);
+  if (first.issues.length > 0) throw new TopologyError(source, first.issues);
+  if (!overrides.name && !overrides.subnet && !overrides.odooImage) return first.topology as Topology;
+
+  const overridden = applyOverrides(parsed.data, overrides, source);
+  const second = validateTopology(overridden);
+  if (second.issues.length > 0) throw new TopologyError(`${source} (with overrides)`, second.issues);
+  return second.topology as Topology;
+}
+
+/** Moves every address to the same host offset in the new subnet, so the file stays the only truth. */
+function applyOverrides(file: ParsedTopologyFile, overrides: TopologyOverrides, source: string): ParsedTopologyFile {
+  const next: ParsedTopologyFile = structuredClone(file);
+  if (overrides.name) {
+    const nameCheck = topologyFileSchema.shape.name.safeParse(overrides.name);
+    if (!nameCheck.success) {
+      throw new TopologyError(source, [{ path: "--name", message: `'${overrides.name}' ${nameCheck.error.issues[0]?.message ?? "is invalid"}`, fix: "use a short name like odoo-ha2" }]);
+    }
+    next.name = overrides.name;
+  }
+  if (overrides.odooImage) next.odoo.image = overrides.odooImage;
+  if (overrides.subnet) {
+    const from = parseCidr(file.network.subnet);
+    const to = parseCidr(overrides.subnet);
+    if (!to || !from) {
+      throw new TopologyError(source, [{ path: "--subnet", message: `'${overrides.subnet}' is not an IPv4 network in CIDR form`, fix: "write it like 192.168.56.0/24" }]);
+    }
+    const rebase = (address: string, path: string): string => {
+      const ip = parseIpv4(address);
+      if (ip === undefined) return address; // reported by validation
+      const moved = to.network + (ip - from.network);
+      if (!cidrContains(to, moved)) {
+        throw new TopologyError(source, [{ path, message: `${address} has no place in ${overrides.subnet} (too small)`, fix: "use a subnet at least as large as the file's" }]);
+      }
+      return formatIpv4(moved);
+    };
+    next.network.subnet = overrides.subnet;
+    next.vip.address = rebase(file.vip.address, "vip.address");
+    for (const [name, node] of Object.entries(next.nodes)) node.address = rebase(node.address, `nodes.${name}.address`);
+  }
+  return next;
+}
+
+function describeSchemaIssue(issue: ZodIssue): TopologyIssue {
+  const path = issue.path.join(".") || "(top level)";
+  switch (issue.code) {
+    case "invalid_enum_value":
+      return { path, message: `'${String(issue.received)}' is not known`, fix: `use one of: ${issue.options.join(", ")}` };
+    case "unrecognized_keys":
+      return { path, message: `unknown field(s): ${issue.keys.join(", ")}`, fix: "remove them or check their spelling against labs/odoo-ha/topology.yaml" };
+    case "invalid_type":
+      return issue.received === "undefined"
+        ? { path, message: "is required", fix: `add it (${issue.expected})` }
+        : { path, message: `expected ${issue.expected}, got ${issue.received}`, fix: `write a ${issue.expected}` };
+    default:
+      return { path, message: issue.message, fix: "see docs/topology.md for the allowed values" };
+  }
+}

@@ -1,0 +1,56 @@
+import type { RoleName } from "./roles.ts";
+
+/** The validated, normalised lab: pure data that every other package reads. */
+export interface Topology {
+  name: string;
+  description: string;
+  network: { subnet: string; prefix: number; gateway: string };
+  vip: { address: string; routerId: number; advertIntervalSeconds: number; holders: string[] };
+  nodes: TopologyNode[];
+  services: { databaseReadWritePort: number; databaseReadOnlyPort: number; webPort: number };
+  postgres: {
+    version: 15;
+    synchronous: boolean;
+    patroni: { ttl: number; loopWait: number; retryTimeout: number; maximumLagOnFailoverBytes: number };
+  };
+  storage: {
+    layout: "single-brick" | "replicated";
+    volume: string;
+    pingTimeoutSeconds: number;
+    /** Nodes with a brick, in brick order; with the replicated layout the last one is the arbiter. */
+    servers: string[];
+  };
+  odoo: { image: string; database: string; dbMaxConn: number };
+}
+
+export interface OdooNodeSettings {
+  workers: number;
+  maxCronThreads: number;
+  http: boolean;
+}
+
+export interface TopologyNode {
+  name: string;
+  address: string;
+  roles: RoleName[];
+  memoryMiB: number | undefined;
+  /** Present on nodes with the `odoo` role. */
+  odoo: OdooNodeSettings | undefined;
+}
+
+export function nodesWithRole(topology: Topology, role: RoleName): TopologyNode[] {
+  return topology.nodes.filter((node) => node.roles.includes(role));
+}
+
+export function hasRole(node: TopologyNode, role: RoleName): boolean {
+  return node.roles.includes(role);
+}
+
+export function findNode(topology: Topology, name: string): TopologyNode {
+  const node = topology.nodes.find((candidate) => candidate.name === name);
+  if (!node) {
+    const known = topology.nodes.map((candidate) => candidate.name).join(", ");
+    throw new Error(`No node named '${name}' in lab '${topology.name}'. Nodes: ${known}.`);
+  }
+  return node;
+}

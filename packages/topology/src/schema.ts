@@ -1,0 +1,93 @@
+import { z } from "zod";
+import { ROLE_NAMES } from "./roles.ts";
+
+/** The topology file as a user writes it. Everything optional here has a default a lab can run with. */
+
+const labName = z
+  .string()
+  .regex(/^[a-z][a-z0-9-]{0,19}$/, "must be 1-20 characters of a-z, 0-9 and '-', starting with a letter");
+
+const port = z.number().int().min(1).max(65535);
+
+const odooNodeOptions = z
+  .object({
+    workers: z.number().int().min(0).max(32).optional(),
+    maxCronThreads: z.number().int().min(0).max(32).optional(),
+    http: z.boolean().optional(),
+  })
+  .strict();
+
+const nodeSchema = z
+  .object({
+    address: z.string(),
+    roles: z.array(z.enum(ROLE_NAMES)).min(1, "a node needs at least one role"),
+    memoryMiB: z.number().int().min(64).optional(),
+    odoo: odooNodeOptions.optional(),
+  })
+  .strict();
+
+const patroniSchema = z
+  .object({
+    ttl: z.number().int().min(5).default(10),
+    loopWait: z.number().int().min(1).default(2),
+    retryTimeout: z.number().int().min(1).default(4),
+    maximumLagOnFailoverBytes: z.number().int().min(0).default(1048576),
+  })
+  .strict();
+
+export const topologyFileSchema = z
+  .object({
+    name: labName,
+    description: z.string().optional(),
+    network: z
+      .object({
+        subnet: z.string(),
+      })
+      .strict(),
+    vip: z
+      .object({
+        address: z.string(),
+        routerId: z.number().int().min(1).max(255).default(55),
+        advertIntervalSeconds: z.number().min(0.01).max(255).default(1),
+      })
+      .strict(),
+    nodes: z.record(z.string().regex(/^[a-z][a-z0-9-]{0,30}$/, "node names are a-z, 0-9 and '-'"), nodeSchema),
+    services: z
+      .object({
+        databaseReadWritePort: port.default(5433),
+        databaseReadOnlyPort: port.default(5434),
+        webPort: port.default(80),
+      })
+      .strict()
+      .default({}),
+    postgres: z
+      .object({
+        version: z.literal(15).default(15),
+        synchronous: z.boolean().default(true),
+        patroni: patroniSchema.default({}),
+      })
+      .strict()
+      .default({}),
+    storage: z
+      .object({
+        layout: z.enum(["single-brick", "replicated"]).default("single-brick"),
+        volume: z.string().regex(/^[a-z][a-z0-9_-]*$/).default("filestore"),
+        pingTimeoutSeconds: z.number().int().min(1).max(1800).default(5),
+      })
+      .strict()
+      .default({}),
+    odoo: z
+      .object({
+        image: z.string().default("stand-in"),
+        database: z.string().regex(/^[a-z][a-z0-9_]*$/).default("lab"),
+        workers: z.number().int().min(0).max(32).default(2),
+        maxCronThreads: z.number().int().min(0).max(32).default(1),
+        dbMaxConn: z.number().int().min(2).default(16),
+      })
+      .strict()
+      .default({}),
+  })
+  .strict();
+
+export type TopologyFile = z.input<typeof topologyFileSchema>;
+export type ParsedTopologyFile = z.output<typeof topologyFileSchema>;

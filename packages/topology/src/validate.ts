@@ -1,0 +1,232 @@
+import type { TopologyIssue } from "./errors.ts";
+import {
+  broadcastOf,
+  cidrContains,
+  formatIpv4,
+  gatewayOf,
+  parseCidr,
+  parseIpv4,
+  type Cidr,
+} from "./ipv4.ts";
+import type { Topology, TopologyNode } from "./model.ts";
+import { ROLE_PORTS, type RoleName } from "./roles.ts";
+import type { ParsedTopologyFile } from "./schema.ts";
+
+/**
+ * Semantic checks the schema cannot express. Returns every issue found (not just the first), so a
+ * user fixes a file in one pass.
+ */
+export function validateTopology(file: ParsedTopologyFile): { topology?: Topology; issues: TopologyIssue[] } {
+  const issues: TopologyIssue[] = [];
+  const cidr = parseCidr(file.network.subnet);
+  if (!cidr) {
+    issues.push({
+      path: "network.subnet",
+      message: `'${file.network.subnet}' is not an IPv4 network in CIDR form`,
+      fix: "write it like 192.168.55.0/24 (host bits zero)",
+    });
+    return { issues };
+  }
+  if (cidr.prefix < 16 || cidr.prefix > 28) {
+    issues.push({
+      path: "network.subnet",
+      message: `a /${cidr.prefix} network is outside what the lab supports`,
+      fix: "use a prefix between /16 and /28, e.g. /24",
+    });
+  }
+
+  const nodeEntries = Object.entries(file.nodes);
+  const addressOwners = new Map<number, string>();
+  const reserved = new Map<number, string>([
+    [cidr.network, "the network address"],
+    [gatewayOf(cidr), "the gateway (the host's side of the lab network)"],
+    [broadcastOf(cidr), "the broadcast address"],
+  ]);
+
+  const checkAddress = (path: string, owner: string, text: string): void => {
+    const ip = parseIpv4(text);
+    if (ip === undefined) {
+      issues.push({ path, message: `'${text}' is not an IPv4 address`, fix: "write a dotted quad like 192.168.55.101" });
+      return;
+    }
+    if (!cidrContains(cidr, ip)) {
+      issues.push({
+        path,
+        message: `${text} is outside the lab network ${file.network.subnet}`,
+        fix: `pick an address inside ${file.network.subnet}`,
+      });
+      return;
+    }
+    const reservedFor = reserved.get(ip);
+    if (reservedFor) {
+      issues.push({ path, message: `${text} is ${reservedFor}`, fix: "pick another address in the network" });
+      return;
+    }
+    const previous = addressOwners.get(ip);
+    if (previous) {
+      issues.push({
+        path,
+        message: `${text} is already used by ${previous}`,
+        fix: "give every node and the virtual IP an address of its own",
+      });
+      return;
+    }
+    addressOwners.set(ip, owner);
+  };
+
+  if (nodeEntries.length === 0) {
+    issues.push({ path: "nodes", message: "the lab has no nodes", fix: "declare at least the six nodes of labs/odoo-ha/topology.yaml" });
+  }
+  for (const [name, node] of nodeEntries) checkAddress(`nodes.${name}.address`, name, node.address);
+  checkAddress("vip.address", "the virtual IP", file.vip.address);
+
+  const withRole = (role: RoleName): string[] =>
+    nodeEntries.filter(([, node]) => node.roles.includes(role)).map(([name]) => name);
+
+  for (const [name, node] of nodeEntries) {
+    const seen = new Set<RoleName>();
+    node.roles.forEach((role, index) => {
+      if (seen.has(role)) {
+        issues.push({ path: `nodes.${name}.roles.${index}`, message: `role '${role}' is listed twice`, fix: "list each role once" });
+      }
+      seen.add(role);
+    });
+    if (node.roles.includes("keepalived") && !node.roles.includes("haproxy")) {
+      issues.push({
+        path: `nodes.${name}.roles`,
+        message: "keepalived without haproxy would hold the virtual IP on a node that serves nothing",
+        fix: "add 'haproxy' to this node's roles or remove 'keepalived'",
+      });
+    }
+    if (node.odoo && !node.roles.includes("odoo")) {
+      issues.push({ path: `nodes.${name}.odoo`, message: "odoo settings on a node without the 'odoo' role", fix: "add the 'odoo' role or remove the settings" });
+    }
+    if (node.odoo?.http === false && (node.odoo.maxCronThreads ?? file.odoo.maxCronThreads) === 0) {
+      issues.push({
+        path: `nodes.${name}.odoo`,
+        message: "a node with http off and no cron threads would do nothing",
+        fix: "set maxCronThreads ≥ 1 for a cron-only node, or turn http on",
+      });
+    }
+    checkPortClashes(file, name, node.roles, issues);
+  }
+
+  const etcd = withRole("etcd");
+  if (etcd.length < 3) {
+    issues.push({
+      path: "nodes.*.roles",
+      message: `etcd runs on ${etcd.length} node(s) (${etcd.join(", ") || "none"}): losing any one of them would lose quorum and stop every failover`,
+      fix: "give the 'etcd' role to at least three nodes, e.g. postgresql1, postgresql2 and lb1",
+    });
+  }
+  const postgres = withRole("postgresql");
+  if (postgres.length < 2) {
+    issues.push({
+      path: "nodes.*.roles",
+      message: `PostgreSQL runs on ${postgres.length} node(s): there is nothing to fail over to`,
+      fix: "give the 'postgresql' role to two nodes (a primary and a streaming replica)",
+    });
+  }
+  const balancers = withRole("haproxy");
+  if (balancers.length === 0) {
+    issues.push({ path: "nodes.*.roles", message: "no node has the 'haproxy' role", fix: "give 'haproxy' and 'keepalived' to lb1 and lb2" });
+  }
+  const holders = withRole("keepalived");
+  if (holders.length < 2) {
+    issues.push({
+      path: "nodes.*.roles",
+      message: `the virtual IP has ${holders.length} possible holder(s): losing it loses every endpoint`,
+      fix: "give 'keepalived' (with 'haproxy') to two nodes",
+    });
+  }
+  const storageServers = withRole("filestore-server");
+  const wantServers = file.storage.layout === "single-brick" ? 1 : 3;
+  if (storageServers.length !== wantServers) {
+    issues.push({
+      path: "storage.layout",
+      message: `layout '${file.storage.layout}' needs exactly ${wantServers} 'filestore-server' node(s), found ${storageServers.length} (${storageServers.join(", ") || "none"})`,
+      fix:
+        file.storage.layout === "single-brick"
+          ? "give 'filestore-server' to one node (the seed puts it on lb2)"
+          : "give 'filestore-server' to three nodes: two data bricks and an arbiter (e.g. lb2, lb1, postgresql1)",
+    });
+  }
+  const odooNodes = withRole("odoo");
+  if (odooNodes.length === 0) {
+    issues.push({ path: "nodes.*.roles", message: "no node has the 'odoo' role", fix: "give 'odoo' to odoo1 and odoo2" });
+  }
+  const webNodes = odooNodes.filter((name) => file.nodes[name]?.odoo?.http !== false);
+  if (odooNodes.length > 0 && webNodes.length === 0) {
+    issues.push({ path: "nodes.*.odoo.http", message: "every Odoo node has http off: the web has no backend", fix: "leave http on for at least one odoo node" });
+  }
+
+  const { ttl, loopWait, retryTimeout } = file.postgres.patroni;
+  if (loopWait + 2 * retryTimeout > ttl) {
+    issues.push({
+      path: "postgres.patroni",
+      message: `loopWait + 2 × retryTimeout = ${loopWait + 2 * retryTimeout} s exceeds ttl ${ttl} s: the leader could lose its lock while still retrying, causing needless failovers`,
+      fix: "keep loopWait + 2 × retryTimeout ≤ ttl (e.g. ttl 10, loopWait 2, retryTimeout 4)",
+    });
+  }
+  const { databaseReadWritePort, databaseReadOnlyPort, webPort } = file.services;
+  if (new Set([databaseReadWritePort, databaseReadOnlyPort, webPort]).size !== 3) {
+    issues.push({
+      path: "services",
+      message: `databaseReadWritePort ${databaseReadWritePort}, databaseReadOnlyPort ${databaseReadOnlyPort} and webPort ${webPort} must differ`,
+      fix: "give each front-end listener its own port (defaults 5433, 5434, 80)",
+    });
+  }
+
+  if (issues.length > 0) return { issues };
+  return { topology: normalise(file, cidr, holders, storageServers), issues };
+}
+
+function checkPortClashes(file: ParsedTopologyFile, nodeName: string, roles: RoleName[], issues: TopologyIssue[]): void {
+  const used = new Map<number, string>();
+  const claim = (port: number, owner: string): void => {
+    const previous = used.get(port);
+    if (previous) {
+      issues.push({
+        path: `nodes.${nodeName}.roles`,
+        message: `port ${port} is wanted by both ${previous} and ${owner}`,
+        fix: "move one of the roles to another node, or change the port under 'services'",
+      });
+    }
+    used.set(port, owner);
+  };
+  for (const role of roles) {
+    for (const { port, purpose } of ROLE_PORTS[role]) claim(port, `${purpose} (${role})`);
+  }
+  if (roles.includes("haproxy")) {
+    claim(file.services.databaseReadWritePort, "the read-write database listener (haproxy)");
+    claim(file.services.databaseReadOnlyPort, "the read-only database listener (haproxy)");
+    claim(file.services.webPort, "the web listener (haproxy)");
+  }
+}
+
+function normalise(file: ParsedTopologyFile, cidr: Cidr, holders: string[], storageServers: string[]): Topology {
+  const nodes: TopologyNode[] = Object.entries(file.nodes).map(([name, node]) => ({
+    name,
+    address: node.address,
+    roles: node.roles,
+    memoryMiB: node.memoryMiB,
+    odoo: node.roles.includes("odoo")
+      ? {
+          workers: node.odoo?.workers ?? file.odoo.workers,
+          maxCronThreads: node.odoo?.maxCronThreads ?? file.odoo.maxCronThreads,
+          http: node.odoo?.http ?? true,
+        }
+      : undefined,
+  }));
+  return {
+    name: file.name,
+    description: file.description ?? "",
+    network: { subnet: file.network.subnet, prefix: cidr.prefix, gateway: formatIpv4(gatewayOf(cidr)) },
+    vip: { ...file.vip, holders },
+    nodes,
+    services: file.services,
+    postgres: file.postgres,
+    storage: { ...file.storage, servers: storageServers },
+    odoo: { image: file.odoo.image, database: file.odoo.database, dbMaxConn: file.odoo.dbMaxConn },
+  };
+}
