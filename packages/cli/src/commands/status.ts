@@ -1,0 +1,35 @@
+import { parseArgs } from "node:util";
+import { DockerLab, ensureDockerEngine } from "@odoo-ha-lab/docker";
+import { collectStatus } from "@odoo-ha-lab/roles";
+import { LAB_OPTIONS, resolveTopology } from "../options.ts";
+import { renderTable } from "../table.ts";
+
+/** `lab status`: containers, services, Patroni roles and lag, VIP holder, HAProxy backends, storage, Odoo. */
+export async function statusCommand(argv: string[]): Promise<number> {
+  const { values } = parseArgs({ args: argv, options: LAB_OPTIONS });
+  const topology = resolveTopology(values);
+  const lab = new DockerLab(await ensureDockerEngine({ install: false }), topology);
+  const containers = await lab.containers();
+  if (containers.length === 0) {
+    if (values.json) console.log(JSON.stringify({ lab: topology.name, running: false, containers: [] }));
+    else console.log(`lab ${topology.name} is not up. Start it with \`pnpm lab up\`.`);
+    return 1;
+  }
+  const running = new Set(containers.filter((container) => container.state === "running").map((container) => container.node));
+  const hosts = new Map([...lab.hosts()].filter(([name]) => running.has(name)));
+  const status = await collectStatus(topology, hosts);
+  if (values.json) {
+    console.log(JSON.stringify({ ...status, containers }, null, 2));
+    return 0;
+  }
+  const servicesOf = (node: string) => status.services.filter((row) => row.node === node).map((row) => `${row.service}:${row.state}`).join(" ");
+  console.log(renderTable(["node", "address", "container", "services"], topology.nodes.map((node) => [node.name, node.address, containers.find((c) => c.node === node.name)?.state ?? "absent", servicesOf(node.name)])));
+  console.log("\nPatroni");
+  console.log(renderTable(["member", "role", "state", "timeline", "lag (bytes)"], status.patroni.map((m) => [m.name, m.role, m.state, m.timeline ?? "", m.lagBytes ?? "?"])));
+  console.log(`\nVIP ${status.vip.address}: held by ${status.vip.holders.join(", ") || "NOBODY"}`);
+  console.log("\nHAProxy backends");
+  console.log(renderTable(["balancer", "backend", "server", "status"], status.haproxy.map((row) => [row.balancer, row.backend, row.server, row.status])));
+  console.log("\nStorage and Odoo");
+  console.log(renderTable(["node", "filestore mounted", "responsive", "odoo health"], status.storage.map((row) => [row.node, String(row.mounted), String(row.responsive), status.odoo.find((o) => o.node === row.node)?.detail ?? "-"])));
+  return 0;
+}

@@ -1,0 +1,44 @@
+import { parseArgs } from "node:util";
+import { DockerLab, ensureDockerEngine, ensureLabImages } from "@odoo-ha-lab/docker";
+import type { Topology } from "@odoo-ha-lab/topology";
+import { LAB_OPTIONS, resolveTopology } from "../options.ts";
+import { progressPrinter } from "../progress.ts";
+import { loadOrCreateSecrets, secretsPath } from "../state.ts";
+import { renderTable } from "../table.ts";
+
+/** `lab up`: engine, images, machines, then the roles converge. Idempotent: a second run changes nothing. */
+export async function upCommand(argv: string[]): Promise<number> {
+  const { values } = parseArgs({ args: argv, options: { ...LAB_OPTIONS, "keep-on-failure": { type: "boolean" }, quiet: { type: "boolean", short: "q" } } });
+  const topology = resolveTopology(values);
+  const progress = progressPrinter(values.quiet);
+  const started = Date.now();
+  const docker = await ensureDockerEngine({ install: true, onProgress: (message) => progress({ stage: "engine", message }) });
+  const images = await ensureLabImages(docker, {
+    onProgress: (message) => progress({ stage: "images", message }),
+    ...(topology.odoo.image === "stand-in" ? {} : { odooImage: topology.odoo.image }),
+  });
+  const secrets = loadOrCreateSecrets(topology.name);
+  await new DockerLab(docker, topology).up({ images: { node: images.node, odoo: images.odoo }, secrets, progress, keepOnFailure: values["keep-on-failure"] });
+  const seconds = Number(((Date.now() - started) / 1000).toFixed(1));
+  const endpoints = labEndpoints(topology);
+  if (values.json) {
+    console.log(JSON.stringify({ lab: topology.name, seconds, endpoints, credentials: secretsPath(topology.name), imagesBuilt: images.built }, null, 2));
+  } else {
+    console.log(`\nlab ${topology.name} is up (${seconds} s${images.built.length ? `, built images: ${images.built.join(", ")}` : ""})\n`);
+    console.log(renderTable(["endpoint", "address"], endpoints.map((endpoint) => [endpoint.name, endpoint.url])));
+    console.log(`\ncredentials: ${secretsPath(topology.name)}   (Odoo user 'admin', database '${topology.odoo.database}')`);
+    console.log("next: pnpm lab status");
+  }
+  return 0;
+}
+
+export function labEndpoints(topology: Topology): { name: string; url: string }[] {
+  const vip = topology.vip.address;
+  const { databaseReadWritePort, databaseReadOnlyPort, webPort } = topology.services;
+  return [
+    { name: "Odoo web (through the VIP)", url: `http://${vip}${webPort === 80 ? "" : `:${webPort}`}/` },
+    { name: "PostgreSQL read-write (Patroni leader)", url: `postgresql://${vip}:${databaseReadWritePort}/${topology.odoo.database}` },
+    { name: "PostgreSQL read-only (replicas)", url: `postgresql://${vip}:${databaseReadOnlyPort}/${topology.odoo.database}` },
+    ...topology.vip.holders.map((holder) => ({ name: `HAProxy stats on ${holder}`, url: `http://${topology.nodes.find((n) => n.name === holder)!.address}:8404/` })),
+  ];
+}

@@ -1,0 +1,54 @@
+#!/usr/bin/env -S npx tsx
+import { TopologyError } from "@odoo-ha-lab/topology";
+import { downCommand } from "./commands/down.ts";
+import { execCommand } from "./commands/exec.ts";
+import { logsCommand } from "./commands/logs.ts";
+import { setupCommand } from "./commands/setup.ts";
+import { statusCommand } from "./commands/status.ts";
+import { topologyCommand } from "./commands/topology.ts";
+import { upCommand } from "./commands/up.ts";
+
+const COMMANDS: Record<string, { run: (argv: string[]) => Promise<number>; summary: string }> = {
+  setup: { run: setupCommand, summary: "install/start the Docker engine if missing and build the lab images" },
+  up: { run: upCommand, summary: "bring the lab up (idempotent) and print its endpoints" },
+  down: { run: downCommand, summary: "remove every container, network and volume of the lab" },
+  status: { run: statusCommand, summary: "nodes, services, Patroni, VIP, HAProxy, storage, Odoo (--json)" },
+  logs: { run: logsCommand, summary: "logs <node> [service] [-n lines]" },
+  exec: { run: execCommand, summary: "exec <node> -- <command...>" },
+  topology: { run: topologyCommand, summary: "topology show|validate|graph [--format mermaid|dot]" },
+};
+
+function usage(): string {
+  const lines = Object.entries(COMMANDS).map(([name, command]) => `  ${name.padEnd(10)} ${command.summary}`);
+  return [
+    "usage: pnpm lab <command> [options]",
+    "",
+    ...lines,
+    "",
+    "options: -t/--topology FILE (default labs/odoo-ha/topology.yaml), --name NAME, --subnet CIDR, --odoo-image IMAGE, --json",
+  ].join("\n");
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === "help" || name === "--help" || name === "-h") {
+    console.log(usage());
+    return name ? 0 : 2;
+  }
+  const command = COMMANDS[name];
+  if (!command) {
+    console.error(`unknown command '${name}'\n\n${usage()}`);
+    return 2;
+  }
+  return command.run(rest);
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: Error) => {
+    if (error instanceof TopologyError) console.error(error.message);
+    else console.error(`lab: ${error.message}`);
+    if (process.env.LAB_DEBUG && error.stack) console.error(error.stack);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,29 @@
+import type { Topology } from "@odoo-ha-lab/topology";
+import type { Host } from "../host.ts";
+import type { LabSecrets } from "../secrets.ts";
+
+/** One line of progress: which stage, which node (if any), what happened. */
+export interface ProgressEvent {
+  stage: string;
+  node?: string;
+  message: string;
+}
+
+export interface ConvergeContext {
+  topology: Topology;
+  hosts: ReadonlyMap<string, Host>;
+  secrets: LabSecrets;
+  progress: (event: ProgressEvent) => void;
+  /** Multiplies every wait's timeout (slow machines, real hardware). */
+  timeoutScale?: number;
+}
+
+export function hostFor(context: ConvergeContext, node: string): Host {
+  const host = context.hosts.get(node);
+  if (!host) throw new Error(`no host is connected for node '${node}' of lab '${context.topology.name}'`);
+  return host;
+}
+
+export function timeout(context: ConvergeContext, seconds: number): number {
+  return seconds * 1000 * (context.timeoutScale ?? 1);
+}

@@ -1,0 +1,28 @@
+import { nodesWithRole } from "@odoo-ha-lab/topology";
+import { etcdPlan } from "../node-plan.ts";
+import { etcdEndpoints } from "../render/etcd.ts";
+import { waitFor } from "../wait.ts";
+import { applyPlan } from "./apply-plan.ts";
+import { hostFor, timeout, type ConvergeContext } from "./context.ts";
+
+export async function convergeEtcd(context: ConvergeContext): Promise<void> {
+  const members = nodesWithRole(context.topology, "etcd");
+  await Promise.all(
+    members.map(async (node) => {
+      const host = hostFor(context, node.name);
+      const changes = await applyPlan(host, etcdPlan({ ...context, node, interfaceName: host.interfaceName }));
+      context.progress({ stage: "etcd", node: node.name, message: changes.join(", ") || "unchanged" });
+    }),
+  );
+  const first = hostFor(context, members[0]!.name);
+  const endpoints = etcdEndpoints(context.topology).map((endpoint) => `http://${endpoint}`).join(",");
+  await waitFor(
+    `all ${members.length} etcd members to report healthy`,
+    async () => {
+      const result = await first.exec(["etcdctl", `--endpoints=${endpoints}`, "--command-timeout=2s", "endpoint", "health"], { env: { ETCDCTL_API: "3" } });
+      return result.exitCode === 0 ? { done: true, value: undefined } : { done: false, observation: (result.stderr || result.stdout).trim() };
+    },
+    { timeoutMs: timeout(context, 60) },
+  );
+  context.progress({ stage: "etcd", message: `quorum of ${members.length} healthy` });
+}

@@ -1,0 +1,54 @@
+import { nodesWithRole } from "@odoo-ha-lab/topology";
+import { run, type Host } from "../host.ts";
+import { filestoreServerPlan } from "../node-plan.ts";
+import { filestoreVolume } from "../render/glusterfs.ts";
+import { waitFor } from "../wait.ts";
+import { applyPlan } from "./apply-plan.ts";
+import { hostFor, timeout, type ConvergeContext } from "./context.ts";
+
+const gluster = (...args: string[]) => ["gluster", "--mode=script", ...args];
+
+export async function convergeFilestore(context: ConvergeContext): Promise<void> {
+  const servers = nodesWithRole(context.topology, "filestore-server");
+  await Promise.all(
+    servers.map(async (node) => {
+      const host = hostFor(context, node.name);
+      const changes = await applyPlan(host, filestoreServerPlan({ ...context, node, interfaceName: host.interfaceName }));
+      await waitFor(`glusterd on ${node.name}`, async () => {
+        const result = await host.exec(gluster("peer", "status"));
+        return result.exitCode === 0 ? { done: true, value: undefined } : { done: false, observation: result.stderr.trim() };
+      }, { timeoutMs: timeout(context, 60) });
+      context.progress({ stage: "filestore", node: node.name, message: changes.join(", ") || "unchanged" });
+    }),
+  );
+
+  const first = hostFor(context, servers[0]!.name);
+  for (const other of servers.slice(1)) await run(first, gluster("peer", "probe", other.address));
+  if (servers.length > 1) {
+    await waitFor(`${servers.length - 1} gluster peer(s) connected`, async () => {
+      const status = await run(first, gluster("peer", "status"));
+      const connected = (status.match(/Peer in Cluster \(Connected\)/g) ?? []).length;
+      return connected === servers.length - 1 ? { done: true, value: undefined } : { done: false, observation: status.trim() };
+    }, { timeoutMs: timeout(context, 60) });
+  }
+
+  const volume = filestoreVolume(context.topology);
+  const info = await first.exec(gluster("volume", "info", volume.name));
+  if (info.exitCode !== 0) {
+    await run(first, volume.createCommand);
+    context.progress({ stage: "filestore", node: first.node, message: `created volume ${volume.name} (${context.topology.storage.layout})` });
+  }
+  for (const [key, value] of volume.options) await run(first, gluster("volume", "set", volume.name, key, value));
+  const state = await run(first, gluster("volume", "info", volume.name));
+  if (!/Status: Started/.test(state)) await run(first, gluster("volume", "start", volume.name));
+  await waitForBricksOnline(first, volume.name, volume.bricks.length, timeout(context, 60));
+  context.progress({ stage: "filestore", message: `volume ${volume.name} started, ${volume.bricks.length} brick(s) online` });
+}
+
+export async function waitForBricksOnline(host: Host, volume: string, bricks: number, timeoutMs: number): Promise<void> {
+  await waitFor(`${bricks} brick(s) of ${volume} online`, async () => {
+    const detail = await host.exec(gluster("volume", "status", volume, "detail"));
+    const online = (detail.stdout.match(/^Online\s*:\s*Y/gm) ?? []).length;
+    return online === bricks ? { done: true, value: undefined } : { done: false, observation: `${online}/${bricks} online` };
+  }, { timeoutMs });
+}

@@ -1,0 +1,59 @@
+import { nodesWithRole } from "@odoo-ha-lab/topology";
+import { run, type Host } from "../host.ts";
+import { postgresqlPlan } from "../node-plan.ts";
+import { readPatroniCluster, type PatroniCluster } from "../probes/patroni.ts";
+import { waitFor } from "../wait.ts";
+import { applyPlan } from "./apply-plan.ts";
+import { hostFor, timeout, type ConvergeContext } from "./context.ts";
+
+export async function convergePostgresql(context: ConvergeContext): Promise<void> {
+  const databases = nodesWithRole(context.topology, "postgresql");
+  await Promise.all(
+    databases.map(async (node) => {
+      const host = hostFor(context, node.name);
+      const changes = await applyPlan(host, postgresqlPlan({ ...context, node, interfaceName: host.interfaceName }));
+      context.progress({ stage: "postgresql", node: node.name, message: changes.join(", ") || "unchanged" });
+    }),
+  );
+  const probeHost = hostFor(context, databases[0]!.name);
+  const cluster = await waitFor(
+    `a Patroni leader and ${databases.length - 1} streaming replica(s)${context.topology.postgres.synchronous ? " with a synchronous standby" : ""}`,
+    async () => {
+      const current = await readPatroniCluster(probeHost);
+      const problem = clusterProblem(current, databases.length, context.topology.postgres.synchronous);
+      return problem ? { done: false, observation: problem } : { done: true, value: current };
+    },
+    { timeoutMs: timeout(context, 120), intervalMs: 500 },
+  );
+  const leader = cluster.members.find((member) => member.role === "leader")!;
+  context.progress({ stage: "postgresql", node: leader.name, message: "leader; replicas streaming" });
+  await ensureOdooRole(hostFor(context, leader.name), context);
+}
+
+function clusterProblem(cluster: PatroniCluster, expectedMembers: number, synchronous: boolean): string | undefined {
+  const leaders = cluster.members.filter((member) => member.role === "leader" && member.state === "running");
+  if (leaders.length !== 1) return `${leaders.length} running leader(s): ${JSON.stringify(cluster.members)}`;
+  const replicas = cluster.members.filter((member) => member.role !== "leader" && (member.state === "streaming" || member.state === "running"));
+  if (replicas.length !== expectedMembers - 1) return `${replicas.length}/${expectedMembers - 1} replicas running: ${JSON.stringify(cluster.members)}`;
+  if (replicas.some((replica) => replica.lagBytes === undefined)) return "a replica reports no WAL position yet";
+  if (synchronous && !cluster.members.some((member) => member.role === "sync_standby")) return "no synchronous standby yet";
+  return undefined;
+}
+
+/** The application's role: LOGIN + CREATEDB (Odoo creates its database) and never a superuser. */
+async function ensureOdooRole(leader: Host, context: ConvergeContext): Promise<void> {
+  const { odooDbUser, odooDbPassword } = context.secrets;
+  const quotedPassword = odooDbPassword.replace(/'/g, "''");
+  // The SQL goes through stdin so the password never shows in a process list.
+  const sql = [
+    "DO $$ BEGIN",
+    `  IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '${odooDbUser}') THEN`,
+    `    CREATE ROLE ${odooDbUser} LOGIN CREATEDB PASSWORD '${quotedPassword}';`,
+    "  ELSE",
+    `    ALTER ROLE ${odooDbUser} LOGIN CREATEDB NOSUPERUSER PASSWORD '${quotedPassword}';`,
+    "  END IF;",
+    "END $$;",
+  ].join("\n");
+  await run(leader, ["psql", "-v", "ON_ERROR_STOP=1", "-qAt", "-d", "postgres"], { user: "postgres", stdin: sql });
+  context.progress({ stage: "postgresql", node: leader.node, message: `role '${odooDbUser}' ready (LOGIN CREATEDB)` });
+}

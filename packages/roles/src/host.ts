@@ -1,0 +1,80 @@
+/**
+ * The machine layer as the roles see it: something that can run a command, hold a file and manage
+ * a long-running service. Docker containers, SSH hosts and Vagrant VMs all implement this, so every
+ * role step is written once.
+ */
+export interface ExecResult {
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+}
+
+export interface ExecOptions {
+  user?: string;
+  env?: Record<string, string>;
+  timeoutMs?: number;
+  stdin?: string;
+}
+
+export interface FileSpec {
+  path: string;
+  content: string;
+  mode?: number;
+  owner?: string;
+}
+
+/** A long-running process the node runs: rendered to a supervisor program or a systemd unit. */
+export interface ServiceDefinition {
+  name: string;
+  command: string[];
+  user?: string;
+  environment?: Record<string, string>;
+  directory?: string;
+  /** Seconds a stop waits for a clean exit before SIGKILL. */
+  stopTimeoutSeconds?: number;
+  stopSignal?: "TERM" | "INT" | "QUIT" | "KILL";
+}
+
+export type ServiceState = "running" | "starting" | "stopped" | "failed" | "unknown";
+
+export interface ServiceManager {
+  /** Installs or updates the definition; starts the service if it is new or changed. Returns true if anything changed. */
+  apply(service: ServiceDefinition): Promise<boolean>;
+  start(name: string): Promise<void>;
+  stop(name: string): Promise<void>;
+  restart(name: string): Promise<void>;
+  state(name: string): Promise<ServiceState>;
+  /** The last lines the service wrote. */
+  logs(name: string, lines: number): Promise<string>;
+}
+
+export interface Host {
+  /** The topology node this host plays. */
+  readonly node: string;
+  /** The network interface that carries the lab network (keepalived binds the VIP to it). */
+  readonly interfaceName: string;
+  exec(command: string[], options?: ExecOptions): Promise<ExecResult>;
+  /** Writes the file only if its content, mode or owner differ; returns true if it changed. */
+  writeFile(file: FileSpec): Promise<boolean>;
+  readFile(path: string): Promise<string | undefined>;
+  readonly services: ServiceManager;
+}
+
+export class HostCommandError extends Error {
+  constructor(
+    readonly node: string,
+    readonly command: string[],
+    readonly result: ExecResult,
+  ) {
+    const output = (result.stderr || result.stdout).trim().split("\n").slice(-8).join("\n    ");
+    super(`on ${node}: \`${command.join(" ")}\` exited ${result.exitCode}${output ? `:\n    ${output}` : ""}`);
+    this.name = "HostCommandError";
+  }
+}
+
+/** Runs a command and throws a HostCommandError (naming the node) if it fails. */
+export async function run(host: Host, command: string[], options?: ExecOptions): Promise<string> {
+  const result = await host.exec(command, options);
+  if (result.exitCode !== 0) throw new HostCommandError(host.node, command, result);
+  return result.stdout;
+}

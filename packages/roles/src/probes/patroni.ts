@@ -1,0 +1,39 @@
+import type { Host } from "../host.ts";
+import { PORTS } from "../render/paths.ts";
+
+/** Patroni's own view of the cluster (GET /cluster): what load balancers and humans ask. */
+export interface PatroniMember {
+  name: string;
+  role: "leader" | "replica" | "sync_standby" | "standby_leader" | string;
+  state: string;
+  timeline: number | undefined;
+  /** Bytes behind the leader; undefined when Patroni cannot tell. */
+  lagBytes: number | undefined;
+}
+
+export interface PatroniCluster {
+  members: PatroniMember[];
+}
+
+interface RawMember {
+  name: string;
+  role: string;
+  state: string;
+  timeline?: number;
+  lag?: number | string;
+}
+
+export async function readPatroniCluster(host: Host): Promise<PatroniCluster> {
+  const result = await host.exec(["curl", "-sf", "--max-time", "2", `http://127.0.0.1:${PORTS.patroniRest}/cluster`]);
+  if (result.exitCode !== 0) throw new Error(`Patroni REST API on ${host.node} does not answer (curl exit ${result.exitCode})`);
+  const raw = JSON.parse(result.stdout) as { members?: RawMember[] };
+  return {
+    members: (raw.members ?? []).map((member) => ({
+      name: member.name,
+      role: member.role,
+      state: member.state,
+      timeline: member.timeline,
+      lagBytes: member.role === "leader" ? 0 : typeof member.lag === "number" ? member.lag : undefined,
+    })),
+  };
+}

@@ -1,0 +1,94 @@
+import { nodesWithRole, type Topology } from "@odoo-ha-lab/topology";
+import type { Host, ServiceState } from "../host.ts";
+import { planServices } from "../services.ts";
+import { PATHS, PORTS } from "../render/paths.ts";
+import { readPatroniCluster, type PatroniMember } from "./patroni.ts";
+import { findVipHolders } from "./vip.ts";
+
+/** What `lab status` shows: each answer comes from the node itself, through the same host interface. */
+export interface LabStatus {
+  lab: string;
+  vip: { address: string; holders: string[] };
+  services: { node: string; service: string; state: ServiceState }[];
+  patroni: PatroniMember[];
+  haproxy: { balancer: string; backend: string; server: string; status: string }[];
+  storage: { node: string; mounted: boolean; responsive: boolean }[];
+  odoo: { node: string; healthy: boolean; detail: string }[];
+}
+
+export async function collectStatus(topology: Topology, hosts: ReadonlyMap<string, Host>): Promise<LabStatus> {
+  const reachable = (name: string) => hosts.get(name);
+  const [holders, services, patroni, haproxy, storage, odoo] = await Promise.all([
+    findVipHolders(topology, hosts),
+    serviceStates(topology, hosts),
+    patroniView(topology, hosts),
+    haproxyView(topology, hosts),
+    Promise.all(nodesWithRole(topology, "odoo").map(async (node) => storageView(node.name, reachable(node.name)))),
+    Promise.all(nodesWithRole(topology, "odoo").filter((node) => node.odoo?.http).map(async (node) => odooView(node.name, reachable(node.name)))),
+  ]);
+  return { lab: topology.name, vip: { address: topology.vip.address, holders }, services, patroni, haproxy, storage, odoo };
+}
+
+async function serviceStates(topology: Topology, hosts: ReadonlyMap<string, Host>): Promise<LabStatus["services"]> {
+  const rows = await Promise.all(
+    topology.nodes.map(async (node) => {
+      const host = hosts.get(node.name);
+      return Promise.all(
+        planServices(topology, node).map(async (service) => ({
+          node: node.name,
+          service,
+          state: host ? await host.services.state(service).catch((): ServiceState => "unknown") : ("unknown" as ServiceState),
+        })),
+      );
+    }),
+  );
+  return rows.flat();
+}
+
+async function patroniView(topology: Topology, hosts: ReadonlyMap<string, Host>): Promise<PatroniMember[]> {
+  for (const node of nodesWithRole(topology, "postgresql")) {
+    const host = hosts.get(node.name);
+    if (!host) continue;
+    const cluster = await readPatroniCluster(host).catch(() => undefined);
+    if (cluster) return cluster.members;
+  }
+  return [];
+}
+
+async function haproxyView(topology: Topology, hosts: ReadonlyMap<string, Host>): Promise<LabStatus["haproxy"]> {
+  const rows = await Promise.all(
+    nodesWithRole(topology, "haproxy").map(async (node) => {
+      const host = hosts.get(node.name);
+      const result = host ? await host.exec(["curl", "-sf", "--max-time", "2", `http://127.0.0.1:${PORTS.haproxyStats}/;csv`]).catch(() => undefined) : undefined;
+      if (!result || result.exitCode !== 0) return [{ balancer: node.name, backend: "*", server: "*", status: "HAPROXY DOWN" }];
+      return parseHaproxyCsv(result.stdout).map((row) => ({ balancer: node.name, ...row }));
+    }),
+  );
+  return rows.flat();
+}
+
+/** HAProxy's CSV stats: `# pxname,svname,...,status,...`; keep real servers only. */
+export function parseHaproxyCsv(csv: string): { backend: string; server: string; status: string }[] {
+  const [header, ...lines] = csv.trim().split("\n");
+  const columns = (header ?? "").replace(/^# /, "").split(",");
+  const statusIndex = columns.indexOf("status");
+  return lines
+    .map((line) => line.split(","))
+    .filter(([proxy, server]) => proxy !== "stats" && server !== "FRONTEND" && server !== "BACKEND")
+    .map((fields) => ({ backend: fields[0] ?? "", server: fields[1] ?? "", status: fields[statusIndex] ?? "" }));
+}
+
+async function storageView(node: string, host: Host | undefined): Promise<LabStatus["storage"][number]> {
+  if (!host) return { node, mounted: false, responsive: false };
+  const mounted = (await host.exec(["mountpoint", "-q", PATHS.odooDataDir]).catch(() => undefined))?.exitCode === 0;
+  // A dead brick answers ENOTCONN at once; a hung one stalls: bound the probe in time.
+  const responsive = mounted && (await host.exec(["timeout", "3", "stat", "-t", `${PATHS.odooDataDir}/.`]).catch(() => undefined))?.exitCode === 0;
+  return { node, mounted, responsive };
+}
+
+async function odooView(node: string, host: Host | undefined): Promise<LabStatus["odoo"][number]> {
+  if (!host) return { node, healthy: false, detail: "no host" };
+  const result = await host.exec(["curl", "-s", "--max-time", "3", `http://127.0.0.1:${PORTS.odooHttp}/web/health`]).catch(() => undefined);
+  const healthy = result?.exitCode === 0 && result.stdout.includes('"pass"');
+  return { node, healthy, detail: result ? result.stdout.trim().slice(0, 80) || `curl exit ${result.exitCode}` : "exec failed" };
+}

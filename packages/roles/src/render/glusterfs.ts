@@ -1,0 +1,46 @@
+import { findNode, type Topology } from "@odoo-ha-lab/topology";
+import { PATHS } from "./paths.ts";
+
+/**
+ * The shared filestore as GlusterFS sees it: which bricks make the volume, the commands that create
+ * it, and how a client mounts it. Single brick = the seed's layout (lb2 is a single point of
+ * failure); replicated = replica 3 arbiter 1, the last server holding only metadata.
+ */
+export interface FilestoreVolume {
+  name: string;
+  bricks: string[];
+  createCommand: string[];
+  options: [string, string][];
+}
+
+export function filestoreVolume(topology: Topology): FilestoreVolume {
+  const { volume, layout, servers, pingTimeoutSeconds } = topology.storage;
+  const bricks = servers.map((server) => `${findNode(topology, server).address}:${PATHS.glusterBrickRoot}/${volume}`);
+  const replication = layout === "replicated" ? ["replica", "3", "arbiter", "1"] : [];
+  return {
+    name: volume,
+    bricks,
+    // "force": in a container the brick sits on the root filesystem, which gluster refuses by default.
+    createCommand: ["gluster", "--mode=script", "volume", "create", volume, ...replication, ...bricks, "force"],
+    options: [
+      // How long clients wait for a hung (not dead) server before failing over or erroring.
+      ["network.ping-timeout", String(pingTimeoutSeconds)],
+      ["performance.quick-read", "off"],
+      ["performance.stat-prefetch", "off"],
+    ],
+  };
+}
+
+/** The FUSE client in the foreground, so the service manager supervises the mount. */
+export function filestoreClientCommand(topology: Topology): string[] {
+  const servers = topology.storage.servers.map((server) => findNode(topology, server).address);
+  return [
+    "/usr/sbin/glusterfs",
+    "--no-daemon",
+    "--process-name=fuse",
+    ...servers.map((address) => `--volfile-server=${address}`),
+    `--volfile-id=${topology.storage.volume}`,
+    "--log-file=/dev/stderr",
+    PATHS.odooDataDir,
+  ];
+}

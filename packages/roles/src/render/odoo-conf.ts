@@ -1,0 +1,31 @@
+import type { Topology, TopologyNode } from "@odoo-ha-lab/topology";
+import type { LabSecrets } from "../secrets.ts";
+import { PATHS, PORTS } from "./paths.ts";
+
+/**
+ * odoo.conf as the official odoo images read it. The database is reached through the VIP's
+ * read-write listener, so a PostgreSQL failover is invisible to the configuration.
+ */
+export function renderOdooConfig(topology: Topology, node: TopologyNode, secrets: LabSecrets): string {
+  const settings = node.odoo;
+  if (!settings) throw new Error(`${node.name} has no 'odoo' role`);
+  const options: [string, string | number][] = [
+    ["db_host", topology.vip.address],
+    ["db_port", topology.services.databaseReadWritePort],
+    ["db_user", secrets.odooDbUser],
+    ["db_password", secrets.odooDbPassword],
+    ["db_name", topology.odoo.database],
+    ["dbfilter", `^${topology.odoo.database}$`],
+    ["db_maxconn", topology.odoo.dbMaxConn],
+    ["data_dir", PATHS.odooDataDir],
+    ["http_enable", settings.http ? "True" : "False"],
+    ["http_port", PORTS.odooHttp],
+    ["gevent_port", PORTS.odooRealtime],
+    ["workers", settings.workers],
+    ["max_cron_threads", settings.maxCronThreads],
+    ["proxy_mode", "True"],
+    ["list_db", "False"],
+    ["admin_passwd", secrets.odooMasterPassword],
+  ];
+  return ["[options]", ...options.map(([key, value]) => `${key} = ${value}`), ""].join("\n");
+}

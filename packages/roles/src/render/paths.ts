@@ -1,0 +1,24 @@
+/** Where each rendered file lives on a node: one place, shared by renderers, converge and probes. */
+export const PATHS = {
+  etcdConfig: "/etc/etcd/etcd.conf.yml",
+  etcdDataDir: "/var/lib/etcd/lab",
+  patroniConfig: "/etc/patroni/patroni.yml",
+  postgresDataDir: "/var/lib/postgresql/data",
+  postgresBinDir: "/usr/lib/postgresql/15/bin",
+  haproxyConfig: "/etc/haproxy/haproxy.cfg",
+  keepalivedConfig: "/etc/keepalived/keepalived.conf",
+  keepalivedCheckScript: "/etc/keepalived/check-haproxy.sh",
+  glusterBrickRoot: "/bricks",
+  odooConfig: "/etc/odoo/odoo.conf",
+  odooDataDir: "/var/lib/odoo",
+} as const;
+
+export const PORTS = {
+  etcdClient: 2379,
+  etcdPeer: 2380,
+  postgres: 5432,
+  patroniRest: 8008,
+  haproxyStats: 8404,
+  odooHttp: 8069,
+  odooRealtime: 8072,
+} as const;

@@ -1,0 +1,76 @@
+import { stringify } from "yaml";
+import type { Topology, TopologyNode } from "@odoo-ha-lab/topology";
+import type { LabSecrets } from "../secrets.ts";
+import { etcdEndpoints } from "./etcd.ts";
+import { PATHS, PORTS } from "./paths.ts";
+
+/**
+ * patroni.yml for one PostgreSQL node. Knobs follow what was measured on this kind of machine:
+ * ttl/loop_wait/retry_timeout from the topology, pg_rewind so an old primary can rejoin, replication
+ * slots, and synchronous mode (not strict) for zero acknowledged-write loss.
+ */
+export function renderPatroniConfig(topology: Topology, node: TopologyNode, secrets: LabSecrets): string {
+  const { patroni, synchronous } = topology.postgres;
+  const subnet = topology.network.subnet;
+  return stringify({
+    scope: topology.name,
+    namespace: "/odoo-ha-lab/",
+    name: node.name,
+    log: { level: "INFO", format: "%(asctime)s %(levelname)s: %(message)s" },
+    restapi: {
+      listen: `0.0.0.0:${PORTS.patroniRest}`,
+      connect_address: `${node.address}:${PORTS.patroniRest}`,
+      // Only unsafe endpoints (switchover, restart, reinitialize) ask for it; health checks stay open.
+      authentication: { username: "patroni", password: secrets.patroniRestPassword },
+    },
+    etcd3: { hosts: etcdEndpoints(topology) },
+    bootstrap: {
+      dcs: {
+        ttl: patroni.ttl,
+        loop_wait: patroni.loopWait,
+        retry_timeout: patroni.retryTimeout,
+        maximum_lag_on_failover: patroni.maximumLagOnFailoverBytes,
+        synchronous_mode: synchronous,
+        synchronous_mode_strict: false,
+        postgresql: {
+          use_pg_rewind: true,
+          use_slots: true,
+          parameters: {
+            wal_level: "replica",
+            hot_standby: "on",
+            wal_log_hints: "on",
+            max_wal_senders: 10,
+            max_replication_slots: 10,
+            wal_keep_size: "256MB",
+            password_encryption: "scram-sha-256",
+            max_connections: 200,
+          },
+        },
+      },
+      initdb: [{ encoding: "UTF8" }, { locale: "C.UTF-8" }, "data-checksums", { "auth-local": "peer" }, { "auth-host": "scram-sha-256" }],
+    },
+    postgresql: {
+      listen: `0.0.0.0:${PORTS.postgres}`,
+      connect_address: `${node.address}:${PORTS.postgres}`,
+      data_dir: PATHS.postgresDataDir,
+      bin_dir: PATHS.postgresBinDir,
+      pgpass: "/var/lib/postgresql/.pgpass.patroni",
+      use_unix_socket: true,
+      authentication: {
+        superuser: { username: "postgres", password: secrets.postgresSuperuserPassword },
+        replication: { username: "replicator", password: secrets.replicationPassword },
+        rewind: { username: "rewinder", password: secrets.rewindPassword },
+      },
+      parameters: { unix_socket_directories: "/var/run/postgresql" },
+      // Only the lab network gets in, and only with SCRAM.
+      pg_hba: [
+        "local all postgres peer",
+        "local all all scram-sha-256",
+        `host replication replicator ${subnet} scram-sha-256`,
+        `host all all ${subnet} scram-sha-256`,
+        "host all all 127.0.0.1/32 scram-sha-256",
+      ],
+    },
+    tags: { nofailover: false, noloadbalance: false, clonefrom: false, nosync: false },
+  });
+}

@@ -1,0 +1,138 @@
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+import { TopologyError, loadTopologyFile, nodesWithRole, parseTopology, toDot, toMermaid } from "../src/index.ts";
+
+const DEFAULT_FILE = fileURLToPath(new URL("../../../labs/odoo-ha/topology.yaml", import.meta.url));
+const defaultText = readFileSync(DEFAULT_FILE, "utf8");
+
+/** Parses the default file after a textual edit, returning the issues (or [] if valid). */
+function issuesAfter(edit: (text: string) => string): { path: string; message: string; fix: string }[] {
+  try {
+    parseTopology(edit(defaultText), "test.yaml");
+    return [];
+  } catch (error) {
+    if (error instanceof TopologyError) return error.issues;
+    throw error;
+  }
+}
+
+describe("the default lab (the seed's six nodes)", () => {
+  const topology = loadTopologyFile(DEFAULT_FILE);
+
+  it("has the seed's nodes and addresses", () => {
+    expect(Object.fromEntries(topology.nodes.map((node) => [node.name, node.address]))).toEqual({
+      lb1: "192.168.55.101",
+      lb2: "192.168.55.102",
+      odoo1: "192.168.55.111",
+      odoo2: "192.168.55.112",
+      postgresql1: "192.168.55.121",
+      postgresql2: "192.168.55.122",
+    });
+    expect(topology.vip.address).toBe("192.168.55.100");
+    expect(topology.network.gateway).toBe("192.168.55.1");
+  });
+
+  it("puts the VIP on lb1/lb2, the filestore on lb2 and etcd on three nodes", () => {
+    expect(topology.vip.holders).toEqual(["lb1", "lb2"]);
+    expect(topology.storage.servers).toEqual(["lb2"]);
+    expect(nodesWithRole(topology, "etcd").map((node) => node.name)).toEqual(["lb1", "postgresql1", "postgresql2"]);
+    expect(topology.services).toEqual({ databaseReadWritePort: 5433, databaseReadOnlyPort: 5434, webPort: 80 });
+  });
+
+  it("resolves per-node Odoo settings from the lab defaults", () => {
+    expect(topology.nodes.find((node) => node.name === "odoo1")?.odoo).toEqual({ workers: 2, maxCronThreads: 1, http: true });
+    expect(topology.nodes.find((node) => node.name === "lb1")?.odoo).toBeUndefined();
+  });
+
+  it("draws Mermaid and DOT graphs naming every node and the VIP", () => {
+    const mermaid = toMermaid(topology);
+    const dot = toDot(topology);
+    for (const node of topology.nodes) {
+      expect(mermaid).toContain(node.address);
+      expect(dot).toContain(`"${node.name}"`);
+    }
+    expect(mermaid).toContain("postgresql1 -->|streaming replication| postgresql2");
+    expect(dot.startsWith('digraph "odoo-ha"')).toBe(true);
+  });
+});
+
+describe("overrides move a lab aside", () => {
+  it("rebases every address into the new subnet and renames the lab", () => {
+    const moved = loadTopologyFile(DEFAULT_FILE, { name: "second", subnet: "10.77.3.0/24" });
+    expect(moved.name).toBe("second");
+    expect(moved.vip.address).toBe("10.77.3.100");
+    expect(moved.nodes.map((node) => node.address)).toContain("10.77.3.122");
+    expect(moved.network.gateway).toBe("10.77.3.1");
+  });
+
+  it("rejects a subnet too small for the addresses", () => {
+    expect(() => loadTopologyFile(DEFAULT_FILE, { subnet: "10.0.0.0/28" })).toThrow(/nodes\.lb1\.address|vip\.address/);
+  });
+
+  it("rejects a bad lab name", () => {
+    expect(() => loadTopologyFile(DEFAULT_FILE, { name: "Bad Name" })).toThrow(/--name/);
+  });
+});
+
+describe("invalid topologies name the field and the fix", () => {
+  it("a duplicate address", () => {
+    const issues = issuesAfter((text) => text.replace("address: 192.168.55.112", "address: 192.168.55.111"));
+    expect(issues).toEqual([expect.objectContaining({ path: "nodes.odoo2.address", message: expect.stringContaining("already used by odoo1") })]);
+  });
+
+  it("a VIP outside the subnet", () => {
+    const issues = issuesAfter((text) => text.replace("address: 192.168.55.100", "address: 192.168.56.100"));
+    expect(issues[0]).toMatchObject({ path: "vip.address", message: expect.stringContaining("outside the lab network") });
+  });
+
+  it("the gateway address taken by a node", () => {
+    const issues = issuesAfter((text) => text.replace("192.168.55.101", "192.168.55.1"));
+    expect(issues[0]).toMatchObject({ path: "nodes.lb1.address", message: expect.stringContaining("gateway") });
+  });
+
+  it("an unknown role lists the known ones", () => {
+    const issues = issuesAfter((text) => text.replace("roles: [odoo]\n  odoo2", "roles: [odooo]\n  odoo2"));
+    expect(issues[0]?.path).toBe("nodes.odoo1.roles.0");
+    expect(issues[0]?.fix).toContain("haproxy, keepalived, etcd, postgresql, filestore-server, odoo");
+  });
+
+  it("an etcd membership that one node loss would break", () => {
+    const issues = issuesAfter((text) => text.replace("roles: [haproxy, keepalived, etcd]", "roles: [haproxy, keepalived]"));
+    expect(issues).toEqual([expect.objectContaining({ message: expect.stringContaining("etcd runs on 2 node(s)"), fix: expect.stringContaining("at least three") })]);
+  });
+
+  it("a port clash between roles on one node", () => {
+    const issues = issuesAfter((text) => text.replace("databaseReadWritePort: 5433", "databaseReadWritePort: 8404"));
+    expect(issues.map((issue) => issue.path)).toEqual(["nodes.lb1.roles", "nodes.lb2.roles"]);
+    expect(issues[0]?.message).toMatch(/port 8404 is wanted by both HAProxy stats page \(haproxy\) and the read-write database listener/);
+  });
+
+  it("Patroni timings that could drop the leader lock while retrying", () => {
+    const issues = issuesAfter((text) => text.replace("retryTimeout: 4", "retryTimeout: 6"));
+    expect(issues[0]).toMatchObject({ path: "postgres.patroni", fix: expect.stringContaining("loopWait + 2 × retryTimeout ≤ ttl") });
+  });
+
+  it("a replicated filestore without three servers", () => {
+    const issues = issuesAfter((text) => text.replace("layout: single-brick", "layout: replicated"));
+    expect(issues[0]).toMatchObject({ path: "storage.layout", message: expect.stringContaining("exactly 3") });
+  });
+
+  it("an unknown field and a missing one", () => {
+    const issues = issuesAfter((text) => text.replace("  routerId: 55\n", "  routerld: 55\n").replace("name: odoo-ha\n", ""));
+    expect(issues.map((issue) => issue.path).sort()).toEqual(["name", "vip"]);
+    expect(issues.find((issue) => issue.path === "vip")?.message).toContain("routerld");
+  });
+
+  it("a node declared twice", () => {
+    const issues = issuesAfter((text) => text.replace("  odoo2:\n", "  odoo1:\n"));
+    expect(issues[0]?.message).toMatch(/unique|duplicate/i);
+  });
+
+  it("reports every problem at once", () => {
+    const issues = issuesAfter((text) =>
+      text.replace("address: 192.168.55.112", "address: 192.168.55.111").replace("address: 192.168.55.100", "address: 10.0.0.1"),
+    );
+    expect(issues.map((issue) => issue.path)).toEqual(["nodes.odoo2.address", "vip.address"]);
+  });
+});
