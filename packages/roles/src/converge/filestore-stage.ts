@@ -42,7 +42,7 @@ export async function convergeFilestore(context: ConvergeContext): Promise<void>
   const state = await run(first, gluster("volume", "info", volume.name));
   if (!/Status: Started/.test(state)) await run(first, gluster("volume", "start", volume.name));
   await waitForBricksOnline(first, volume.name, volume.bricks.length, timeout(context, 60));
-  context.progress({ stage: "filestore", message: `volume ${volume.name} started, ${volume.bricks.length} brick(s) online` });
+  context.progress({ stage: "filestore", message: `volume ${volume.name} running, ${volume.bricks.length} brick(s) online` });
 }
 
 export async function waitForBricksOnline(host: Host, volume: string, bricks: number, timeoutMs: number): Promise<void> {

@@ -19,6 +19,8 @@ export function renderEtcdConfig(topology: Topology, node: TopologyNode): string
     "heartbeat-interval": 100,
     "election-timeout": 1000,
     "enable-v2": false,
+    // Patroni's etcd3 client speaks the JSON gateway; with --config-file etcd 3.4 turns it off unless asked.
+    "enable-grpc-gateway": true,
     "log-level": "warn",
     logger: "zap",
   });

@@ -1,0 +1,123 @@
+import Dockerode from "dockerode";
+import pg from "pg";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { waitFor, type LabSecrets } from "@odoo-ha-lab/roles";
+import { runLab, type CliRun } from "./lab-cli.ts";
+import { odooCall } from "./odoo-rpc.ts";
+import { readFileSync } from "node:fs";
+
+/**
+ * The default six-node lab, brought up by the real CLI in a lab of its own (name and subnet beside a
+ * developer's default lab), checked through real connections from this machine, then removed.
+ */
+const LAB = { LAB_NAME: process.env.LAB_TEST_NAME ?? "itest", LAB_SUBNET: process.env.LAB_TEST_SUBNET ?? "192.168.77.0/24" };
+const net = LAB.LAB_SUBNET.replace(/\.0\/24$/, "");
+const VIP = `${net}.100`;
+const ADDRESS = { postgresql1: `${net}.121`, postgresql2: `${net}.122`, odoo1: `${net}.111`, odoo2: `${net}.112` };
+
+let secrets: LabSecrets;
+let firstUp: CliRun;
+const docker = new Dockerode();
+
+function client(host: string, port: number, database = "postgres"): pg.Client {
+  return new pg.Client({ host, port, database, user: "postgres", password: secrets.postgresSuperuserPassword, connectionTimeoutMillis: 5000, statement_timeout: 10_000 });
+}
+
+async function query<T extends pg.QueryResultRow>(host: string, port: number, sql: string, params: unknown[] = []): Promise<T[]> {
+  const connection = client(host, port);
+  await connection.connect();
+  try {
+    return (await connection.query<T>(sql, params)).rows;
+  } finally {
+    await connection.end();
+  }
+}
+
+async function status(): Promise<{ patroni: { name: string; role: string }[]; vip: { holders: string[] } }> {
+  const run = await runLab(["status", "--json"], LAB);
+  expect(run.code, run.stderr).toBe(0);
+  return JSON.parse(run.stdout);
+}
+
+beforeAll(async () => {
+  await runLab(["down"], LAB); // a leftover from an interrupted run
+  firstUp = await runLab(["up", "--json"], LAB);
+  if (firstUp.code !== 0) throw new Error(`lab up failed:\n${firstUp.stderr}`);
+  const { credentials } = JSON.parse(firstUp.stdout) as { credentials: string };
+  secrets = JSON.parse(readFileSync(credentials, "utf8")) as LabSecrets;
+});
+
+afterAll(async () => {
+  if (process.env.LAB_TEST_KEEP) return;
+  await runLab(["down"], LAB);
+});
+
+describe("lab up", () => {
+  it("reports progress per stage and node", () => {
+    for (const stage of ["etcd", "postgresql", "filestore", "loadbalancer", "odoo"]) expect(firstUp.stderr).toMatch(new RegExp(`\\] ${stage}\\s`));
+    expect(firstUp.stderr).toMatch(/postgresql\s+postgresql[12]\s+leader; replicas streaming/);
+  });
+
+  it("a write through VIP:5433 lands on the Patroni leader and reaches the replica", async () => {
+    const { patroni } = await status();
+    const leader = patroni.find((member) => member.role === "leader")!.name as keyof typeof ADDRESS;
+    const replica = patroni.find((member) => member.role !== "leader")!.name as keyof typeof ADDRESS;
+    await query(VIP, 5433, "CREATE TABLE IF NOT EXISTS lab_probe (id serial PRIMARY KEY, note text)");
+    const [row] = await query<{ id: number; server: string }>(VIP, 5433, "INSERT INTO lab_probe (note) VALUES ('through the VIP') RETURNING id, host(inet_server_addr()) AS server");
+    expect(row!.server).toBe(ADDRESS[leader]);
+    const onReplica = await waitFor("the row on the replica", async () => {
+      const rows = await query<{ note: string }>(ADDRESS[replica], 5432, "SELECT note FROM lab_probe WHERE id = $1", [row!.id]);
+      return rows.length === 1 ? { done: true, value: rows[0]!.note } : { done: false, observation: "not replicated yet" };
+    }, { timeoutMs: 10_000 });
+    expect(onReplica).toBe("through the VIP");
+  });
+
+  it("VIP:5434 reads from the replica", async () => {
+    const { patroni } = await status();
+    const replica = patroni.find((member) => member.role !== "leader")!.name as keyof typeof ADDRESS;
+    const [row] = await query<{ recovery: boolean; server: string }>(VIP, 5434, "SELECT pg_is_in_recovery() AS recovery, host(inet_server_addr()) AS server");
+    expect(row).toEqual({ recovery: true, server: ADDRESS[replica] });
+  });
+
+  it("the VIP is held by exactly one load balancer and serves Odoo's health check", async () => {
+    const { vip } = await status();
+    expect(vip.holders).toHaveLength(1);
+    const response = await fetch(`http://${VIP}/web/health`, { signal: AbortSignal.timeout(5000) });
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ status: "pass" });
+  });
+
+  it("a record and an attachment written through odoo1 are read back through odoo2", async () => {
+    const odoo1 = `http://${ADDRESS.odoo1}:8069`;
+    const odoo2 = `http://${ADDRESS.odoo2}:8069`;
+    const uid = await odooCall<number>(odoo1, "common", "login", ["lab", "admin", secrets.odooAdminPassword]);
+    expect(uid).toBeGreaterThan(0);
+    const call = <T>(base: string, model: string, method: string, args: unknown[], kwargs: object = {}) =>
+      odooCall<T>(base, "object", "execute_kw", ["lab", uid, secrets.odooAdminPassword, model, method, args, kwargs]);
+    const partnerId = await call<number>(odoo1, "res.partner", "create", [{ name: "Written on odoo1" }]);
+    const content = Buffer.from(`attachment ${Date.now()}`).toString("base64");
+    const attachmentId = await call<number>(odoo1, "ir.attachment", "create", [{ name: "probe.txt", datas: content, res_model: "res.partner", res_id: partnerId }]);
+    const [partner] = await call<{ name: string }[]>(odoo2, "res.partner", "read", [[partnerId]], { fields: ["name"] });
+    expect(partner?.name).toBe("Written on odoo1");
+    const [attachment] = await call<{ datas: string }[]>(odoo2, "ir.attachment", "read", [[attachmentId]], { fields: ["datas"] });
+    expect(attachment?.datas).toBe(content);
+  });
+
+  it("a second up changes nothing", async () => {
+    const again = await runLab(["up"], LAB);
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stderr).not.toMatch(/\b(wrote|started|restarted|created)\b/);
+    expect(again.stderr).toMatch(/container running/);
+  });
+});
+
+describe("lab down", () => {
+  it("leaves no container, network or volume of the lab behind", async () => {
+    const down = await runLab(["down", "--json"], LAB);
+    expect(down.code, down.stderr).toBe(0);
+    const filters = { label: [`odoo-ha-lab.lab=${LAB.LAB_NAME}`] };
+    expect(await docker.listContainers({ all: true, filters })).toEqual([]);
+    expect(await docker.listNetworks({ filters })).toEqual([]);
+    expect((await docker.listVolumes({ filters })).Volumes ?? []).toEqual([]);
+  });
+});

@@ -1,0 +1,87 @@
+import { PassThrough } from "node:stream";
+import { posix } from "node:path";
+import type Dockerode from "dockerode";
+import { pack } from "tar-stream";
+import type { ExecOptions, ExecResult, FileSpec, Host, ServiceManager } from "@odoo-ha-lab/roles";
+import { SupervisorServices } from "./supervisor.ts";
+
+/** A lab node as a Docker container: exec through the engine API, files through archives. */
+export class DockerHost implements Host {
+  readonly interfaceName = "eth0";
+  readonly services: ServiceManager;
+
+  constructor(
+    private readonly docker: Dockerode,
+    readonly node: string,
+    readonly containerName: string,
+  ) {
+    this.services = new SupervisorServices(this);
+  }
+
+  async exec(command: string[], options: ExecOptions = {}): Promise<ExecResult> {
+    const container = this.docker.getContainer(this.containerName);
+    const exec = await container.exec({
+      Cmd: command,
+      User: options.user ?? "root",
+      Env: Object.entries(options.env ?? {}).map(([key, value]) => `${key}=${value}`),
+      AttachStdin: options.stdin !== undefined,
+      AttachStdout: true,
+      AttachStderr: true,
+    });
+    const stream = await exec.start({ hijack: true, stdin: options.stdin !== undefined });
+    const stdout = new PassThrough();
+    const stderr = new PassThrough();
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    stdout.on("data", (chunk: Buffer) => out.push(chunk));
+    stderr.on("data", (chunk: Buffer) => err.push(chunk));
+    this.docker.modem.demuxStream(stream, stdout, stderr);
+    if (options.stdin !== undefined) stream.end(options.stdin);
+
+    const finished = new Promise<void>((resolve, reject) => {
+      stream.on("end", resolve);
+      stream.on("close", resolve);
+      stream.on("error", reject);
+    });
+    let timer: NodeJS.Timeout | undefined;
+    const limit = options.timeoutMs ?? 120_000;
+    const timedOut = new Promise<"timeout">((resolve) => {
+      timer = setTimeout(() => resolve("timeout"), limit);
+    });
+    const outcome = await Promise.race([finished, timedOut]);
+    clearTimeout(timer);
+    if (outcome === "timeout") {
+      stream.destroy();
+      return { exitCode: 124, stdout: Buffer.concat(out).toString(), stderr: `${Buffer.concat(err).toString()}\n(timed out after ${limit} ms)` };
+    }
+    const inspection = await exec.inspect();
+    return { exitCode: inspection.ExitCode ?? 0, stdout: Buffer.concat(out).toString(), stderr: Buffer.concat(err).toString() };
+  }
+
+  async readFile(path: string): Promise<string | undefined> {
+    const result = await this.exec(["cat", path]);
+    return result.exitCode === 0 ? result.stdout : undefined;
+  }
+
+  async writeFile(file: FileSpec): Promise<boolean> {
+    const mode = file.mode ?? 0o644;
+    const owner = file.owner ?? "root";
+    const current = await this.exec(["sh", "-c", 'stat -c "%a %U" "$1" && cat "$1"', "sh", file.path]);
+    if (current.exitCode === 0) {
+      const newline = current.stdout.indexOf("\n");
+      const [currentMode, currentOwner] = current.stdout.slice(0, newline).split(" ");
+      if (current.stdout.slice(newline + 1) === file.content && Number.parseInt(currentMode ?? "", 8) === mode && currentOwner === owner) return false;
+    }
+    const directory = posix.dirname(file.path);
+    await this.exec(["mkdir", "-p", directory]);
+    const archive = pack();
+    archive.entry({ name: posix.basename(file.path), mode }, file.content);
+    archive.finalize();
+    await this.docker.getContainer(this.containerName).putArchive(archive as unknown as NodeJS.ReadableStream, { path: directory });
+    if (owner !== "root") {
+      const chown = await this.exec(["chown", owner, file.path]);
+      if (chown.exitCode !== 0) throw new Error(`on ${this.node}: chown ${owner} ${file.path} failed: ${chown.stderr.trim()}`);
+    }
+    return true;
+  }
+}

@@ -1,0 +1,135 @@
+import type Dockerode from "dockerode";
+import type { Topology, TopologyNode } from "@odoo-ha-lab/topology";
+import { LABEL_KIND, LABEL_LAB, LABEL_NODE, containerName, networkName, volumeName } from "./labels.ts";
+
+/**
+ * Creates the Docker objects of a lab from its topology: one bridge network with the topology's
+ * subnet, one container per node at its fixed address, named volumes for durable data. Nothing here
+ * configures a service: that is the roles' job, through DockerHost.
+ */
+export interface NodeImages {
+  /** Image for nodes without the odoo role. */
+  node: string;
+  /** Image for odoo nodes (the odoo-node layer on top of the chosen Odoo image). */
+  odoo: string;
+}
+
+export async function ensureNetwork(docker: Dockerode, topology: Topology): Promise<boolean> {
+  const name = networkName(topology.name);
+  const existing = await docker.listNetworks({ filters: { name: [name] } });
+  if (existing.some((network) => network.Name === name)) return false;
+  try {
+    await docker.createNetwork({
+      Name: name,
+      Driver: "bridge",
+      CheckDuplicate: true,
+      IPAM: { Driver: "default", Config: [{ Subnet: topology.network.subnet, Gateway: topology.network.gateway }] },
+      Labels: { [LABEL_LAB]: topology.name, [LABEL_KIND]: "network" },
+    });
+  } catch (error) {
+    const message = (error as Error).message;
+    if (/overlap/i.test(message)) {
+      throw new Error(
+        `cannot create network ${name} with subnet ${topology.network.subnet}: it overlaps a network that exists already ` +
+          `(another lab?). Run \`pnpm lab up --name <other> --subnet <free /24>\` or \`pnpm lab down\` the other lab first. (${message})`,
+      );
+    }
+    throw error;
+  }
+  return true;
+}
+
+/** Where each role keeps the state that must survive a container being recreated. */
+function durableMounts(topology: Topology, node: TopologyNode): { volume: string; target: string }[] {
+  const mounts: { volume: string; target: string }[] = [];
+  if (node.roles.includes("postgresql")) mounts.push({ volume: volumeName(topology.name, node.name, "pgdata"), target: "/var/lib/postgresql/data" });
+  if (node.roles.includes("filestore-server")) {
+    mounts.push({ volume: volumeName(topology.name, node.name, "bricks"), target: "/bricks" });
+    mounts.push({ volume: volumeName(topology.name, node.name, "glusterd"), target: "/var/lib/glusterd" });
+  }
+  if (node.roles.includes("etcd")) mounts.push({ volume: volumeName(topology.name, node.name, "etcd"), target: "/var/lib/etcd" });
+  return mounts;
+}
+
+export async function ensureNodeContainer(docker: Dockerode, topology: Topology, node: TopologyNode, images: NodeImages): Promise<"created" | "started" | "running"> {
+  const name = containerName(topology.name, node.name);
+  const existing = await docker.listContainers({ all: true, filters: { name: [`^/${name}$`] } });
+  const found = existing[0];
+  if (found) {
+    if (found.State === "running") return "running";
+    await docker.getContainer(found.Id).start();
+    return "started";
+  }
+  const mounts = durableMounts(topology, node);
+  for (const mount of mounts) {
+    await docker.createVolume({ Name: mount.volume, Labels: { [LABEL_LAB]: topology.name, [LABEL_NODE]: node.name, [LABEL_KIND]: "volume" } });
+  }
+  const needsFuse = node.roles.includes("odoo") || node.roles.includes("filestore-server");
+  const capabilities = [
+    ...(node.roles.includes("keepalived") ? ["NET_ADMIN"] : []),
+    ...(needsFuse ? ["SYS_ADMIN"] : []),
+  ];
+  const network = networkName(topology.name);
+  const container = await docker.createContainer({
+    name,
+    Hostname: node.name,
+    Image: node.roles.includes("odoo") ? images.odoo : images.node,
+    Labels: { [LABEL_LAB]: topology.name, [LABEL_NODE]: node.name, [LABEL_KIND]: "node" },
+    HostConfig: {
+      NetworkMode: network,
+      CapAdd: capabilities,
+      Devices: needsFuse ? [{ PathOnHost: "/dev/fuse", PathInContainer: "/dev/fuse", CgroupPermissions: "rwm" }] : [],
+      // A fresh /run on every start: no stale pid file can block a restart after `docker kill`.
+      Tmpfs: { "/run": "rw,exec,mode=755,size=64m" },
+      Mounts: mounts.map((mount) => ({ Type: "volume" as const, Source: mount.volume, Target: mount.target })),
+      ExtraHosts: topology.nodes.map((other) => `${other.name}:${other.address}`),
+      ...(node.memoryMiB ? { Memory: node.memoryMiB * 1024 * 1024 } : {}),
+      // Docker's apparmor profile denies FUSE mounts; glusterfs needs them.
+      SecurityOpt: needsFuse ? ["apparmor=unconfined"] : [],
+    },
+    NetworkingConfig: {
+      EndpointsConfig: { [network]: { IPAMConfig: { IPv4Address: node.address } } },
+    },
+  });
+  await container.start();
+  return "created";
+}
+
+export interface RemovedResources {
+  containers: string[];
+  networks: string[];
+  volumes: string[];
+}
+
+/** Removes every container, network and volume labelled with the lab: also what a crashed `up` left. */
+export async function removeLabResources(docker: Dockerode, lab: string): Promise<RemovedResources> {
+  const filters = { label: [`${LABEL_LAB}=${lab}`] };
+  const containers = await docker.listContainers({ all: true, filters });
+  await Promise.all(containers.map((info) => docker.getContainer(info.Id).remove({ force: true, v: true })));
+  const networks = await docker.listNetworks({ filters });
+  await Promise.all(networks.map((info) => docker.getNetwork(info.Id).remove()));
+  const { Volumes: volumes } = await docker.listVolumes({ filters });
+  await Promise.all((volumes ?? []).map((info) => docker.getVolume(info.Name).remove({ force: true })));
+  return {
+    containers: containers.map((info) => (info.Names[0] ?? info.Id).replace(/^\//, "")),
+    networks: networks.map((info) => info.Name),
+    volumes: (volumes ?? []).map((info) => info.Name),
+  };
+}
+
+export interface NodeContainerState {
+  node: string;
+  container: string;
+  state: string;
+  status: string;
+}
+
+export async function listNodeContainers(docker: Dockerode, lab: string): Promise<NodeContainerState[]> {
+  const containers = await docker.listContainers({ all: true, filters: { label: [`${LABEL_LAB}=${lab}`, `${LABEL_KIND}=node`] } });
+  return containers.map((info) => ({
+    node: info.Labels[LABEL_NODE] ?? "?",
+    container: (info.Names[0] ?? info.Id).replace(/^\//, ""),
+    state: info.State,
+    status: info.Status,
+  }));
+}

@@ -1,0 +1,118 @@
+import type { ServiceDefinition, ServiceManager, ServiceState } from "@odoo-ha-lab/roles";
+import { HostCommandError, type Host } from "@odoo-ha-lab/roles";
+
+/**
+ * Services in a container are supervisord programs (there is no systemd in a container). One
+ * program file per service; `supervisorctl update` starts what is new and restarts what changed.
+ */
+export class SupervisorServices implements ServiceManager {
+  constructor(private readonly host: Host) {}
+
+  async apply(service: ServiceDefinition): Promise<boolean> {
+    const changed = await this.host.writeFile({ path: programPath(service.name), content: renderProgram(service), mode: 0o644 });
+    if (!changed) {
+      // Defined already; make sure it runs (e.g. after a manual stop).
+      if ((await this.state(service.name)) !== "running") await this.start(service.name);
+      return false;
+    }
+    await this.ctl(["reread"]);
+    await this.ctl(["update", service.name]);
+    await this.waitStarted(service.name);
+    return true;
+  }
+
+  async start(name: string): Promise<void> {
+    await this.ctl(["start", name], [0, 7]);
+    await this.waitStarted(name);
+  }
+
+  async stop(name: string): Promise<void> {
+    await this.ctl(["stop", name]);
+  }
+
+  async restart(name: string): Promise<void> {
+    await this.ctl(["restart", name], [0, 7]);
+    await this.waitStarted(name);
+  }
+
+  async state(name: string): Promise<ServiceState> {
+    const result = await this.host.exec(["supervisorctl", "status", name]);
+    return parseSupervisorState(result.stdout);
+  }
+
+  async logs(name: string, lines: number): Promise<string> {
+    const result = await this.host.exec(["tail", "-n", String(lines), `/var/log/lab/${name}.log`]);
+    return result.stdout;
+  }
+
+  private async waitStarted(name: string): Promise<void> {
+    const state = await this.state(name);
+    if (state === "failed") {
+      const tail = await this.logs(name, 20);
+      throw new Error(`on ${this.host.node}: service ${name} failed to start. Last log lines:\n${tail}`);
+    }
+  }
+
+  /** supervisorctl exits non-zero for "already started" (7 in some versions); callers list what is fine. */
+  private async ctl(args: string[], okCodes: number[] = [0]): Promise<void> {
+    const command = ["supervisorctl", ...args];
+    const result = await this.host.exec(command);
+    const benign = /already started|ERROR \(already started\)/.test(result.stdout);
+    if (!okCodes.includes(result.exitCode) && !benign) throw new HostCommandError(this.host.node, command, result);
+  }
+}
+
+function programPath(name: string): string {
+  return `/etc/supervisor/conf.d/${name}.conf`;
+}
+
+export function renderProgram(service: ServiceDefinition): string {
+  const environment = Object.entries(service.environment ?? {})
+    .map(([key, value]) => `${key}="${value.replace(/"/g, '\\"')}"`)
+    .join(",");
+  return [
+    `[program:${service.name}]`,
+    // supervisord expands %(...)s in these values: a literal % is written %%.
+    `command=${service.command.map(quoteArgument).join(" ").replace(/%/g, "%%")}`,
+    ...(service.user ? [`user=${service.user}`] : []),
+    ...(environment ? [`environment=${environment.replace(/%/g, "%%")}`] : []),
+    `directory=${service.directory ?? "/"}`,
+    "autostart=true",
+    // Services come back by themselves after a crash or a container restart, as under systemd.
+    "autorestart=true",
+    "startsecs=1",
+    "startretries=100000",
+    `stopsignal=${service.stopSignal ?? "TERM"}`,
+    `stopwaitsecs=${service.stopTimeoutSeconds ?? 10}`,
+    "stopasgroup=true",
+    "killasgroup=true",
+    "redirect_stderr=true",
+    `stdout_logfile=/var/log/lab/${service.name}.log`,
+    "stdout_logfile_maxbytes=20MB",
+    "stdout_logfile_backups=2",
+    "",
+  ].join("\n");
+}
+
+function quoteArgument(argument: string): string {
+  return /^[A-Za-z0-9_@%+=:,./-]+$/.test(argument) ? argument : `'${argument.replace(/'/g, "'\\''")}'`;
+}
+
+export function parseSupervisorState(statusLine: string): ServiceState {
+  const state = statusLine.trim().split(/\s+/)[1] ?? "";
+  switch (state) {
+    case "RUNNING":
+      return "running";
+    case "STARTING":
+    case "BACKOFF":
+      return "starting";
+    case "STOPPED":
+    case "STOPPING":
+    case "EXITED":
+      return "stopped";
+    case "FATAL":
+      return "failed";
+    default:
+      return "unknown";
+  }
+}

@@ -1,0 +1,111 @@
+import { fileURLToPath } from "node:url";
+import Dockerode from "dockerode";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  PATHS,
+  generateSecrets,
+  renderEtcdConfig,
+  renderHaproxyConfig,
+  renderKeepalivedCheckScript,
+  renderKeepalivedConfig,
+  renderOdooConfig,
+  renderPatroniConfig,
+  type Host,
+} from "@odoo-ha-lab/roles";
+import { findNode, loadTopologyFile } from "@odoo-ha-lab/topology";
+import { DockerHost, ensureDockerEngine, ensureLabImages } from "../src/index.ts";
+
+/**
+ * The rendered configuration files, checked by the real tools of the lab image: what haproxy,
+ * keepalived, patroni and etcd themselves accept, not what a regex thinks they should.
+ */
+const topology = loadTopologyFile(fileURLToPath(new URL("../../../labs/odoo-ha/topology.yaml", import.meta.url)));
+const secrets = generateSecrets();
+const CONTAINER = "odoo-ha-lab-test-configs";
+let docker: Dockerode;
+let host: Host;
+
+beforeAll(async () => {
+  docker = await ensureDockerEngine({ install: false });
+  const images = await ensureLabImages(docker);
+  await docker.getContainer(CONTAINER).remove({ force: true }).catch(() => undefined);
+  const container = await docker.createContainer({
+    name: CONTAINER,
+    Image: images.node,
+    Labels: { "odoo-ha-lab.test": "configs" },
+    HostConfig: { Tmpfs: { "/run": "rw,exec,size=16m" } },
+  });
+  await container.start();
+  host = new DockerHost(docker, "test", CONTAINER);
+}, 900_000);
+
+afterAll(async () => {
+  await docker?.getContainer(CONTAINER).remove({ force: true }).catch(() => undefined);
+});
+
+async function check(command: string[]): Promise<string> {
+  const result = await host.exec(command);
+  expect(result.exitCode, `${command.join(" ")}\n${result.stdout}${result.stderr}`).toBe(0);
+  return result.stdout + result.stderr;
+}
+
+describe("rendered configs pass the real tools", () => {
+  it("haproxy -c accepts haproxy.cfg", async () => {
+    await host.writeFile({ path: PATHS.haproxyConfig, content: renderHaproxyConfig(topology) });
+    expect(await check(["haproxy", "-c", "-f", PATHS.haproxyConfig])).toMatch(/Configuration file is valid/);
+  });
+
+  it("keepalived --config-test accepts keepalived.conf for both holders", async () => {
+    await host.writeFile({ path: PATHS.keepalivedCheckScript, content: renderKeepalivedCheckScript(), mode: 0o755 });
+    for (const holder of topology.vip.holders) {
+      await host.writeFile({ path: PATHS.keepalivedConfig, content: renderKeepalivedConfig(topology, findNode(topology, holder), "eth0") });
+      await check(["keepalived", "--config-test", "--use-file", PATHS.keepalivedConfig]);
+    }
+  });
+
+  it("patroni --validate-config accepts patroni.yml", async () => {
+    await host.writeFile({ path: PATHS.patroniConfig, content: renderPatroniConfig(topology, findNode(topology, "postgresql1"), secrets), mode: 0o600, owner: "postgres" });
+    await check(["su", "postgres", "-s", "/bin/sh", "-c", `patroni --validate-config ${PATHS.patroniConfig}`]);
+  });
+
+  it("etcd starts from etcd.conf.yml and reports itself healthy", async () => {
+    // A one-member variant of lb1's file: the config keys are what is under test, not quorum.
+    const single = renderEtcdConfig(topology, findNode(topology, "lb1"))
+      .replace(/initial-cluster: .*/, "initial-cluster: lb1=http://127.0.0.1:2380")
+      .replace(/initial-advertise-peer-urls: .*/, "initial-advertise-peer-urls: http://127.0.0.1:2380")
+      .replace(/advertise-client-urls: .*/, "advertise-client-urls: http://127.0.0.1:2379");
+    await host.writeFile({ path: PATHS.etcdConfig, content: single });
+    await check(["install", "-d", "-o", "etcd", "-g", "etcd", "-m", "0700", PATHS.etcdDataDir]);
+    await host.services.apply({ name: "etcd", command: ["etcd", "--config-file", PATHS.etcdConfig], user: "etcd" });
+    let healthy = "";
+    for (let attempt = 0; attempt < 100 && !healthy.includes("is healthy"); attempt++) {
+      const result = await host.exec(["etcdctl", "--endpoints=http://127.0.0.1:2379", "endpoint", "health"], { env: { ETCDCTL_API: "3" } });
+      healthy = result.stdout + result.stderr;
+      if (!healthy.includes("is healthy")) await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(healthy).toContain("is healthy");
+    expect(await host.services.state("etcd")).toBe("running");
+  });
+
+  it("odoo.conf is an [options] INI file the stand-in accepts", async () => {
+    await host.writeFile({ path: PATHS.odooConfig, content: renderOdooConfig(topology, findNode(topology, "odoo1"), secrets) });
+    const text = await host.readFile(PATHS.odooConfig);
+    expect(text?.startsWith("[options]\n")).toBe(true);
+  });
+});
+
+describe("DockerHost", () => {
+  it("writes a file once and reports no change when it is already there", async () => {
+    const file = { path: "/etc/lab-test/a.conf", content: "x = 1\n", mode: 0o640, owner: "postgres" };
+    expect(await host.writeFile(file)).toBe(true);
+    expect(await host.writeFile(file)).toBe(false);
+    expect(await check(["stat", "-c", "%a %U", file.path])).toBe("640 postgres\n");
+    expect(await host.writeFile({ ...file, content: "x = 2\n" })).toBe(true);
+    expect(await host.readFile(file.path)).toBe("x = 2\n");
+  });
+
+  it("passes stdin to a command and returns its exit code", async () => {
+    const result = await host.exec(["sh", "-c", "cat; exit 3"], { stdin: "hello" });
+    expect(result).toMatchObject({ exitCode: 3, stdout: "hello" });
+  });
+});

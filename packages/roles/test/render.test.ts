@@ -1,0 +1,119 @@
+import { fileURLToPath } from "node:url";
+import { parse } from "yaml";
+import { describe, expect, it } from "vitest";
+import { findNode, loadTopologyFile } from "@odoo-ha-lab/topology";
+import {
+  filestoreClientCommand,
+  filestoreVolume,
+  generateSecrets,
+  parseHaproxyCsv,
+  renderEtcdConfig,
+  renderHaproxyConfig,
+  renderKeepalivedConfig,
+  renderOdooConfig,
+  renderPatroniConfig,
+} from "../src/index.ts";
+
+const topology = loadTopologyFile(fileURLToPath(new URL("../../../labs/odoo-ha/topology.yaml", import.meta.url)));
+const secrets = generateSecrets();
+
+describe("haproxy.cfg", () => {
+  const config = renderHaproxyConfig(topology);
+  const section = (name: string) => config.split(/\n(?=listen |frontend |backend )/).find((block) => block.startsWith(name)) ?? "";
+
+  it("routes VIP:5433 to the Patroni primary and VIP:5434 to replicas, checked on Patroni's REST port", () => {
+    expect(section("listen postgres_rw")).toContain("bind *:5433");
+    expect(section("listen postgres_rw")).toContain("option httpchk GET /primary");
+    expect(section("listen postgres_ro")).toContain("bind *:5434");
+    expect(section("listen postgres_ro")).toContain("option httpchk GET /replica");
+    for (const block of [section("listen postgres_rw"), section("listen postgres_ro")]) {
+      expect(block).toContain("server postgresql1 192.168.55.121:5432 check port 8008");
+      expect(block).toContain("server postgresql2 192.168.55.122:5432 check port 8008");
+      expect(block).toContain("on-marked-down shutdown-sessions");
+    }
+  });
+
+  it("balances Odoo over both app nodes with /websocket on the real-time port", () => {
+    expect(section("backend odoo_http")).toContain("server odoo1 192.168.55.111:8069 check");
+    expect(section("backend odoo_http")).toContain("option httpchk GET /web/health");
+    expect(section("backend odoo_realtime")).toContain("server odoo2 192.168.55.112:8072 check port 8069");
+    expect(section("frontend odoo_web")).toMatch(/acl is_realtime path_beg \/websocket/);
+  });
+});
+
+describe("keepalived.conf", () => {
+  it("gives each holder its own priority and the other as unicast peer", () => {
+    const lb1 = renderKeepalivedConfig(topology, findNode(topology, "lb1"), "eth0");
+    const lb2 = renderKeepalivedConfig(topology, findNode(topology, "lb2"), "eth0");
+    expect(lb1).toMatch(/priority 150/);
+    expect(lb2).toMatch(/priority 140/);
+    expect(lb1).toMatch(/unicast_peer \{\s+192\.168\.55\.102\s+\}/);
+    expect(lb2).toMatch(/unicast_src_ip 192\.168\.55\.102/);
+    expect(lb1).toContain("192.168.55.100/24 dev eth0");
+    expect(lb1).toContain("virtual_router_id 55");
+  });
+
+  it("refuses a node that does not hold the VIP", () => {
+    expect(() => renderKeepalivedConfig(topology, findNode(topology, "odoo1"), "eth0")).toThrow(/does not hold the VIP/);
+  });
+});
+
+describe("patroni.yml", () => {
+  const config = parse(renderPatroniConfig(topology, findNode(topology, "postgresql2"), secrets));
+
+  it("joins the lab's etcd and advertises the node's own address", () => {
+    expect(config.scope).toBe("odoo-ha");
+    expect(config.etcd3.hosts).toEqual(["192.168.55.101:2379", "192.168.55.121:2379", "192.168.55.122:2379"]);
+    expect(config.postgresql.connect_address).toBe("192.168.55.122:5432");
+    expect(config.restapi.connect_address).toBe("192.168.55.122:8008");
+  });
+
+  it("uses the topology's failover timings, synchronous mode, pg_rewind and slots", () => {
+    expect(config.bootstrap.dcs).toMatchObject({ ttl: 10, loop_wait: 2, retry_timeout: 4, synchronous_mode: true, synchronous_mode_strict: false });
+    expect(config.bootstrap.dcs.postgresql).toMatchObject({ use_pg_rewind: true, use_slots: true });
+    expect(config.bootstrap.dcs.postgresql.parameters.wal_log_hints).toBe("on");
+  });
+
+  it("limits pg_hba to the lab subnet with SCRAM and uses the generated passwords", () => {
+    expect(config.postgresql.pg_hba).toContain("host all all 192.168.55.0/24 scram-sha-256");
+    expect(config.postgresql.pg_hba.filter((line: string) => line.includes("0.0.0.0/0"))).toEqual([]);
+    expect(config.postgresql.authentication.superuser.password).toBe(secrets.postgresSuperuserPassword);
+  });
+});
+
+describe("etcd", () => {
+  it("lists the three members in the initial cluster", () => {
+    const config = parse(renderEtcdConfig(topology, findNode(topology, "lb1")));
+    expect(config["initial-cluster"]).toBe("lb1=http://192.168.55.101:2380,postgresql1=http://192.168.55.121:2380,postgresql2=http://192.168.55.122:2380");
+    expect(config["advertise-client-urls"]).toBe("http://192.168.55.101:2379");
+  });
+});
+
+describe("odoo.conf and the filestore", () => {
+  it("points Odoo at the VIP's read-write port, with the database manager closed", () => {
+    const config = renderOdooConfig(topology, findNode(topology, "odoo1"), secrets);
+    expect(config).toContain("db_host = 192.168.55.100");
+    expect(config).toContain("db_port = 5433");
+    expect(config).toContain("data_dir = /var/lib/odoo");
+    expect(config).toContain("list_db = False");
+    expect(config).toContain("proxy_mode = True");
+    expect(config).toContain("workers = 2");
+  });
+
+  it("creates the seed's single brick on lb2, and replica 3 arbiter 1 when replicated", () => {
+    expect(filestoreVolume(topology).createCommand).toEqual(["gluster", "--mode=script", "volume", "create", "filestore", "192.168.55.102:/bricks/filestore", "force"]);
+    const replicated = { ...topology, storage: { ...topology.storage, layout: "replicated" as const, servers: ["lb2", "lb1", "postgresql1"] } };
+    expect(filestoreVolume(replicated).createCommand.slice(4, 9)).toEqual(["filestore", "replica", "3", "arbiter", "1"]);
+    expect(filestoreClientCommand(replicated).filter((arg) => arg.startsWith("--volfile-server="))).toHaveLength(3);
+  });
+});
+
+describe("HAProxy stats parsing", () => {
+  it("keeps servers and drops frontends, backends and the stats proxy", () => {
+    const csv = "# pxname,svname,qcur,status\nstats,FRONTEND,0,OPEN\npostgres_rw,postgresql1,0,UP\npostgres_rw,postgresql2,0,DOWN\npostgres_rw,BACKEND,0,UP\n";
+    expect(parseHaproxyCsv(csv)).toEqual([
+      { backend: "postgres_rw", server: "postgresql1", status: "UP" },
+      { backend: "postgres_rw", server: "postgresql2", status: "DOWN" },
+    ]);
+  });
+});
