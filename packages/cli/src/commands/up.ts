@@ -1,5 +1,6 @@
 import { parseArgs } from "node:util";
 import { DockerLab, ensureDockerEngine, ensureLabImages } from "@odoo-ha-lab/docker";
+import type { ProgressEvent } from "@odoo-ha-lab/roles";
 import type { Topology } from "@odoo-ha-lab/topology";
 import { LAB_OPTIONS, resolveTopology } from "../options.ts";
 import { progressPrinter } from "../progress.ts";
@@ -18,7 +19,9 @@ export async function upCommand(argv: string[]): Promise<number> {
     ...(topology.odoo.image === "stand-in" ? {} : { odooImage: topology.odoo.image }),
   });
   const secrets = loadOrCreateSecrets(topology.name);
-  await new DockerLab(docker, topology).up({ images: { node: images.node, odoo: images.odoo }, secrets, progress, keepOnFailure: values["keep-on-failure"] });
+  const lab = new DockerLab(docker, topology);
+  removeOnInterrupt(lab, !(await lab.exists()), progress);
+  await lab.up({ images: { node: images.node, odoo: images.odoo }, secrets, progress, keepOnFailure: values["keep-on-failure"] });
   const seconds = Number(((Date.now() - started) / 1000).toFixed(1));
   const endpoints = labEndpoints(topology);
   if (values.json) {
@@ -30,6 +33,18 @@ export async function upCommand(argv: string[]): Promise<number> {
     console.log("next: pnpm lab status");
   }
   return 0;
+}
+
+/** Ctrl-C during a first `up` must not leave half a lab behind: remove what it created, then exit. */
+function removeOnInterrupt(lab: DockerLab, firstUp: boolean, progress: (event: ProgressEvent) => void): void {
+  const onSignal = (signal: NodeJS.Signals) => {
+    const exit = () => process.exit(signal === "SIGINT" ? 130 : 143);
+    if (!firstUp) exit();
+    progress({ stage: "interrupted", message: `${signal}: removing everything this first \`up\` created` });
+    lab.down().then(exit, exit);
+  };
+  process.once("SIGINT", onSignal);
+  process.once("SIGTERM", onSignal);
 }
 
 export function labEndpoints(topology: Topology): { name: string; url: string }[] {

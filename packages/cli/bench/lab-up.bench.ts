@@ -1,0 +1,75 @@
+/**
+ * Benchmark (not a test): cold `lab up` (no lab images on the engine), warm `lab up` (images cached,
+ * no lab), an idempotent re-run, `lab down`, and the running lab's memory. Writes its section of
+ * docs/benchmarks.md. Run: pnpm bench:lab [--skip-cold]
+ *
+ * It uses its own lab name and subnet, so a developer's default lab is left alone.
+ */
+import { execFileSync, spawnSync } from "node:child_process";
+import { join } from "node:path";
+import Dockerode from "dockerode";
+import { REPO_ROOT } from "../src/state.ts";
+import { writeMarkdownSection } from "./markdown-section.ts";
+
+const LAB = { LAB_NAME: "bench", LAB_SUBNET: "192.168.78.0/24" };
+const docker = new Dockerode();
+const skipCold = process.argv.includes("--skip-cold");
+
+function lab(...args: string[]): number {
+  const started = Date.now();
+  const result = spawnSync(join(REPO_ROOT, "node_modules/.bin/tsx"), [join(REPO_ROOT, "packages/cli/src/main.ts"), ...args], {
+    env: { ...process.env, ...LAB },
+    stdio: ["ignore", "inherit", "inherit"],
+  });
+  if (result.status !== 0) throw new Error(`lab ${args.join(" ")} failed (exit ${result.status})`);
+  return (Date.now() - started) / 1000;
+}
+
+async function labMemoryMiB(): Promise<{ total: number; perNode: [string, number][] }> {
+  const containers = await docker.listContainers({ filters: { label: [`odoo-ha-lab.lab=${LAB.LAB_NAME}`] } });
+  const perNode: [string, number][] = [];
+  for (const info of containers) {
+    const stats = (await docker.getContainer(info.Id).stats({ stream: false })) as unknown as { memory_stats: { usage?: number; stats?: { cache?: number } } };
+    // Page cache is reclaimable and not the lab's working set (docker stats subtracts it too).
+    const bytes = (stats.memory_stats.usage ?? 0) - (stats.memory_stats.stats?.cache ?? 0);
+    perNode.push([info.Labels["odoo-ha-lab.node"] ?? info.Names[0] ?? "?", bytes / 2 ** 20]);
+  }
+  perNode.sort(([a], [b]) => a.localeCompare(b));
+  return { total: perNode.reduce((sum, [, mib]) => sum + mib, 0), perNode };
+}
+
+lab("down");
+let cold: number | undefined;
+if (!skipCold) {
+  const images = execFileSync("docker", ["images", "-q", "--filter", "label=odoo-ha-lab.image"], { encoding: "utf8" }).split("\n").filter(Boolean);
+  if (images.length) spawnSync("docker", ["rmi", "-f", ...new Set(images)], { stdio: "ignore" });
+  spawnSync("docker", ["image", "prune", "-f"], { stdio: "ignore" });
+  cold = lab("up", "-q");
+  lab("down");
+}
+const warm = lab("up", "-q");
+const again = lab("up", "-q");
+const memory = await labMemoryMiB();
+const down = lab("down");
+
+const cpu = execFileSync("sh", ["-c", "nproc; grep -m1 'model name' /proc/cpuinfo | cut -d: -f2"], { encoding: "utf8" }).trim().split("\n");
+const rows = [
+  ["cold `lab up` (no lab images: debootstrap + image builds + lab)", cold === undefined ? "not run" : `${cold.toFixed(1)} s`, "—"],
+  ["warm `lab up` (images cached, no lab)", `${warm.toFixed(1)} s`, "≤ 45 s"],
+  ["`lab up` again on a running lab (idempotent, changes nothing)", `${again.toFixed(1)} s`, "—"],
+  ["`lab down`", `${down.toFixed(1)} s`, "—"],
+  ["whole lab memory (6 containers, working set)", `${(memory.total / 1024).toFixed(2)} GiB (${memory.total.toFixed(0)} MiB)`, "≤ 3 GiB"],
+];
+const body = [
+  "## `lab up` / `lab down` and the lab's memory",
+  "",
+  `Measured ${new Date().toISOString().slice(0, 10)} by \`pnpm bench:lab\` on ${cpu[0]} cores (${cpu[1]?.trim()}), default topology (stand-in Odoo, 2 workers + 1 cron each).`,
+  "",
+  "| what | measured | target |",
+  "|---|---|---|",
+  ...rows.map((row) => `| ${row.join(" | ")} |`),
+  "",
+  "Memory per node (MiB): " + memory.perNode.map(([node, mib]) => `${node} ${mib.toFixed(0)}`).join(", ") + ".",
+].join("\n");
+writeMarkdownSection(join(REPO_ROOT, "docs", "benchmarks.md"), "lab-up", body);
+console.log(body);

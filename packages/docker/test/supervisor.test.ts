@@ -1,0 +1,27 @@
+import { describe, expect, it } from "vitest";
+import { parseSupervisorState, renderProgram } from "../src/supervisor.ts";
+
+describe("supervisor programs", () => {
+  it("renders a program that restarts by itself and logs to /var/log/lab", () => {
+    const text = renderProgram({ name: "patroni", command: ["patroni", "/etc/patroni/patroni.yml"], user: "postgres", stopSignal: "INT", stopTimeoutSeconds: 30, environment: { HOME: "/var/lib/postgresql" } });
+    expect(text).toContain("[program:patroni]\ncommand=patroni /etc/patroni/patroni.yml\nuser=postgres\n");
+    expect(text).toContain('environment=HOME="/var/lib/postgresql"');
+    expect(text).toMatch(/^autorestart=true$/m);
+    expect(text).toMatch(/^stopsignal=INT$/m);
+    expect(text).toMatch(/^stopwaitsecs=30$/m);
+    expect(text).toMatch(/^stdout_logfile=\/var\/log\/lab\/patroni\.log$/m);
+  });
+
+  it("quotes arguments with spaces and escapes % for supervisord's expansion", () => {
+    const text = renderProgram({ name: "x", command: ["sh", "-c", "echo 50% done"] });
+    expect(text).toContain("command=sh -c 'echo 50%% done'");
+  });
+
+  it("maps supervisorctl states", () => {
+    expect(parseSupervisorState("etcd                             RUNNING   pid 63, uptime 0:02:04")).toBe("running");
+    expect(parseSupervisorState("odoo BACKOFF Exited too quickly")).toBe("starting");
+    expect(parseSupervisorState("odoo FATAL Exited too quickly")).toBe("failed");
+    expect(parseSupervisorState("odoo STOPPED Not started")).toBe("stopped");
+    expect(parseSupervisorState("odoo: ERROR (no such process)")).toBe("unknown");
+  });
+});
