@@ -1,4 +1,3 @@
-import { PassThrough } from "node:stream";
 import { posix } from "node:path";
 import type Dockerode from "dockerode";
 import { pack } from "tar-stream";
@@ -29,13 +28,12 @@ export class DockerHost implements Host {
       AttachStderr: true,
     });
     const stream = await exec.start({ hijack: true, stdin: options.stdin !== undefined });
-    const stdout = new PassThrough();
-    const stderr = new PassThrough();
     const out: Buffer[] = [];
     const err: Buffer[] = [];
-    stdout.on("data", (chunk: Buffer) => out.push(chunk));
-    stderr.on("data", (chunk: Buffer) => err.push(chunk));
-    this.docker.modem.demuxStream(stream, stdout, stderr);
+    // Plain sinks, not PassThrough streams: a stream may emit its last chunk after `end`, and a
+    // short command's final output would be lost.
+    const sink = (chunks: Buffer[]) => ({ write: (chunk: Buffer) => chunks.push(chunk) }) as unknown as NodeJS.WritableStream;
+    this.docker.modem.demuxStream(stream, sink(out), sink(err));
     if (options.stdin !== undefined) stream.end(options.stdin);
 
     const finished = new Promise<void>((resolve, reject) => {

@@ -1,5 +1,5 @@
 import type { ServiceDefinition, ServiceManager, ServiceState } from "@odoo-ha-lab/roles";
-import { HostCommandError, type Host } from "@odoo-ha-lab/roles";
+import { HostCommandError, waitFor, type Host } from "@odoo-ha-lab/roles";
 
 /**
  * Services in a container are supervisord programs (there is no systemd in a container). One
@@ -45,12 +45,19 @@ export class SupervisorServices implements ServiceManager {
     return result.stdout;
   }
 
+  /** "Started" means supervisord reports RUNNING (alive past startsecs), not just spawned. */
   private async waitStarted(name: string): Promise<void> {
-    const state = await this.state(name);
-    if (state === "failed") {
-      const tail = await this.logs(name, 20);
-      throw new Error(`on ${this.host.node}: service ${name} failed to start. Last log lines:\n${tail}`);
+    let state = "unknown" as ServiceState;
+    try {
+      await waitFor(`service ${name} on ${this.host.node} to run`, async () => {
+        state = await this.state(name);
+        if (state === "failed") return { done: true, value: undefined };
+        return state === "running" ? { done: true, value: undefined } : { done: false, observation: state };
+      }, { timeoutMs: 60_000, intervalMs: 200 });
+    } catch (error) {
+      throw new Error(`${(error as Error).message}. Last log lines:\n${await this.logs(name, 20)}`);
     }
+    if (state === "failed") throw new Error(`on ${this.host.node}: service ${name} failed to start. Last log lines:\n${await this.logs(name, 20)}`);
   }
 
   /** supervisorctl exits non-zero for "already started" (7 in some versions); callers list what is fine. */

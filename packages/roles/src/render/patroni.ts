@@ -12,6 +12,14 @@ import { PATHS, PORTS } from "./paths.ts";
 export function renderPatroniConfig(topology: Topology, node: TopologyNode, secrets: LabSecrets): string {
   const { patroni, synchronous } = topology.postgres;
   const subnet = topology.network.subnet;
+  // Only the lab network gets in, and only with SCRAM.
+  const hba = [
+    "local all postgres peer",
+    "local all all scram-sha-256",
+    `host replication replicator ${subnet} scram-sha-256`,
+    `host all all ${subnet} scram-sha-256`,
+    "host all all 127.0.0.1/32 scram-sha-256",
+  ];
   return stringify({
     scope: topology.name,
     namespace: "/odoo-ha-lab/",
@@ -47,6 +55,8 @@ export function renderPatroniConfig(topology: Topology, node: TopologyNode, secr
           },
         },
       },
+      // Patroni 3.0's validator insists on it; the same rules as postgresql.pg_hba below.
+      pg_hba: hba,
       initdb: [{ encoding: "UTF8" }, { locale: "C.UTF-8" }, "data-checksums", { "auth-local": "peer" }, { "auth-host": "scram-sha-256" }],
     },
     postgresql: {
@@ -62,14 +72,7 @@ export function renderPatroniConfig(topology: Topology, node: TopologyNode, secr
         rewind: { username: "rewinder", password: secrets.rewindPassword },
       },
       parameters: { unix_socket_directories: "/var/run/postgresql" },
-      // Only the lab network gets in, and only with SCRAM.
-      pg_hba: [
-        "local all postgres peer",
-        "local all all scram-sha-256",
-        `host replication replicator ${subnet} scram-sha-256`,
-        `host all all ${subnet} scram-sha-256`,
-        "host all all 127.0.0.1/32 scram-sha-256",
-      ],
+      pg_hba: hba,
     },
     tags: { nofailover: false, noloadbalance: false, clonefrom: false, nosync: false },
   });
