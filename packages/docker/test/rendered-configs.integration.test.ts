@@ -85,6 +85,7 @@ describe("rendered configs pass the real tools", () => {
     expect(health).toContain("is healthy");
     expect(await host.services.state("etcd")).toBe("running");
   });
+});
 
 describe("DockerHost", () => {
   it("writes a file once and reports no change when it is already there", async () => {
