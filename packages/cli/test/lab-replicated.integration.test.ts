@@ -1,0 +1,49 @@
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { LabSecrets } from "@odoo-ha-lab/roles";
+import { runLab } from "./lab-cli.ts";
+import { odooCall } from "./odoo-rpc.ts";
+
+/**
+ * The topology option that removes the seed's single point of failure: a replicated filestore
+ * (replica 3 arbiter 1). Brought up by the real CLI in a lab of its own.
+ */
+const TOPOLOGY = fileURLToPath(new URL("../../../labs/odoo-ha-replicated/topology.yaml", import.meta.url));
+const LAB = { LAB_NAME: "itest-r", LAB_SUBNET: "192.168.79.0/24" };
+const args = (...rest: string[]) => [...rest, "-t", TOPOLOGY];
+let secrets: LabSecrets;
+
+beforeAll(async () => {
+  await runLab(args("down"), LAB);
+  const up = await runLab(args("up", "--json"), LAB);
+  if (up.code !== 0) throw new Error(`lab up failed:\n${up.stderr}`);
+  secrets = JSON.parse(readFileSync((JSON.parse(up.stdout) as { credentials: string }).credentials, "utf8")) as LabSecrets;
+});
+
+afterAll(async () => {
+  if (!process.env.LAB_TEST_KEEP) await runLab(args("down"), LAB);
+});
+
+describe("replicated filestore layout", () => {
+  it("builds a replica 3 arbiter 1 volume over lb1, lb2 and postgresql1", async () => {
+    const info = await runLab(args("exec", "lb1", "--", "gluster", "volume", "info", "filestore"), LAB);
+    expect(info.code, info.stderr).toBe(0);
+    expect(info.stdout).toContain("Type: Replicate");
+    expect(info.stdout).toContain("Number of Bricks: 1 x (2 + 1) = 3");
+    expect(info.stdout).toMatch(/Brick3: 192\.168\.79\.121:\/bricks\/filestore \(arbiter\)/);
+  });
+
+  it("serves attachments through the VIP from both app nodes", async () => {
+    const vip = "http://192.168.79.100";
+    const uid = await odooCall<number>(vip, "common", "login", ["lab", "admin", secrets.odooAdminPassword]);
+    const call = <T>(base: string, model: string, method: string, callArgs: unknown[], kwargs: object = {}) =>
+      odooCall<T>(base, "object", "execute_kw", ["lab", uid, secrets.odooAdminPassword, model, method, callArgs, kwargs]);
+    const datas = Buffer.from("replicated bytes").toString("base64");
+    const id = await call<number>(vip, "ir.attachment", "create", [{ name: "r.txt", datas }]);
+    for (const node of ["192.168.79.111", "192.168.79.112"]) {
+      const [row] = await call<{ datas: string }[]>(`http://${node}:8069`, "ir.attachment", "read", [[id]], { fields: ["datas"] });
+      expect(row?.datas).toBe(datas);
+    }
+  });
+});
