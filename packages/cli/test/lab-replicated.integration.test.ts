@@ -11,7 +11,7 @@ import { odooCall } from "./odoo-rpc.ts";
  */
 const TOPOLOGY = fileURLToPath(new URL("../../../labs/odoo-ha-replicated/topology.yaml", import.meta.url));
 const LAB = { LAB_NAME: "itest-r", LAB_SUBNET: "192.168.79.0/24" };
-const args = (...rest: string[]) => [...rest, "-t", TOPOLOGY];
+const args = (command: string, ...rest: string[]) => [command, "-t", TOPOLOGY, ...rest];
 let secrets: LabSecrets;
 
 beforeAll(async () => {
