@@ -1,29 +1,15 @@
-import type { Topology, TopologyNode } from "@odoo-ha-lab/topology";
+import type { RoleName, Topology, TopologyNode } from "@odoo-ha-lab/topology";
 
-/** The service names each role runs on a node, in start order (used by status, logs and chaos). */
+/** The services each role runs, in start order (status, logs and chaos name services by these). */
+export const ROLE_SERVICES: Record<RoleName, string[]> = {
+  haproxy: ["haproxy"],
+  keepalived: ["keepalived"],
+  etcd: ["etcd"],
+  postgresql: ["patroni"],
+  "filestore-server": ["glusterd"],
+  odoo: ["filestore-client", "odoo"],
+};
+
 export function planServices(_topology: Topology, node: TopologyNode): string[] {
-  const names: string[] = [];
-  for (const role of node.roles) {
-    switch (role) {
-      case "etcd":
-        names.push("etcd");
-        break;
-      case "postgresql":
-        names.push("patroni");
-        break;
-      case "filestore-server":
-        names.push("glusterd");
-        break;
-      case "haproxy":
-        names.push("haproxy");
-        break;
-      case "keepalived":
-        names.push("keepalived");
-        break;
-      case "odoo":
-        names.push("filestore-client", "odoo");
-        break;
-    }
-  }
-  return names;
+  return node.roles.flatMap((role) => ROLE_SERVICES[role]);
 }

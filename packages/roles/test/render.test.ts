@@ -117,3 +117,15 @@ describe("HAProxy stats parsing", () => {
     ]);
   });
 });
+
+describe("service names", () => {
+  it("match the services each role's plan defines", async () => {
+    const { ROLE_SERVICES, etcdPlan, postgresqlPlan, filestoreServerPlan, haproxyPlan, keepalivedPlan, odooPlan } = await import("../src/index.ts");
+    const plans = { etcd: etcdPlan, postgresql: postgresqlPlan, "filestore-server": filestoreServerPlan, haproxy: haproxyPlan, keepalived: keepalivedPlan, odoo: odooPlan };
+    for (const [role, plan] of Object.entries(plans)) {
+      const node = topology.nodes.find((candidate) => candidate.roles.includes(role as never))!;
+      const defined = plan({ topology, node, secrets, interfaceName: "eth0" }).services.map((service) => service.name);
+      expect(defined, role).toEqual(ROLE_SERVICES[role as keyof typeof ROLE_SERVICES]);
+    }
+  });
+});

@@ -1,6 +1,7 @@
-import type { Host } from "../host.ts";
-import { run } from "../host.ts";
-import type { RolePlan } from "../node-plan.ts";
+import { nodesWithRole, type RoleName, type TopologyNode } from "@odoo-ha-lab/topology";
+import { run, type Host } from "../host.ts";
+import type { PlanContext, RolePlan } from "../node-plan.ts";
+import { hostFor, type ConvergeContext } from "./context.ts";
 
 /**
  * Converges one role onto one host: prepare directories, write files, apply services. A service
@@ -27,3 +28,31 @@ export async function applyPlan(host: Host, plan: RolePlan): Promise<string[]> {
   }
   return changes;
 }
+
+/** Applies one role's plan on every node that has the role, in parallel, reporting each node's changes. */
+export async function applyRoleEverywhere(
+  context: ConvergeContext,
+  role: RoleName,
+  plan: (planContext: PlanContext) => RolePlan,
+  afterApply?: (host: Host) => Promise<void>,
+): Promise<TopologyNode[]> {
+  const nodes = nodesWithRole(context.topology, role);
+  await Promise.all(
+    nodes.map(async (node) => {
+      const host = hostFor(context, node.name);
+      const changes = await applyPlan(host, plan({ ...context, node, interfaceName: host.interfaceName }));
+      await afterApply?.(host);
+      context.progress({ stage: STAGE_OF_ROLE[role], node: node.name, message: changes.join(", ") || "unchanged" });
+    }),
+  );
+  return nodes;
+}
+
+const STAGE_OF_ROLE: Record<RoleName, string> = {
+  etcd: "etcd",
+  postgresql: "postgresql",
+  "filestore-server": "filestore",
+  haproxy: "loadbalancer",
+  keepalived: "loadbalancer",
+  odoo: "odoo",
+};

@@ -1,19 +1,11 @@
-import { nodesWithRole } from "@odoo-ha-lab/topology";
 import { etcdPlan } from "../node-plan.ts";
 import { etcdEndpoints } from "../render/etcd.ts";
 import { waitFor } from "../wait.ts";
-import { applyPlan } from "./apply-plan.ts";
+import { applyRoleEverywhere } from "./apply-plan.ts";
 import { hostFor, timeout, type ConvergeContext } from "./context.ts";
 
 export async function convergeEtcd(context: ConvergeContext): Promise<void> {
-  const members = nodesWithRole(context.topology, "etcd");
-  await Promise.all(
-    members.map(async (node) => {
-      const host = hostFor(context, node.name);
-      const changes = await applyPlan(host, etcdPlan({ ...context, node, interfaceName: host.interfaceName }));
-      context.progress({ stage: "etcd", node: node.name, message: changes.join(", ") || "unchanged" });
-    }),
-  );
+  const members = await applyRoleEverywhere(context, "etcd", etcdPlan);
   const first = hostFor(context, members[0]!.name);
   const endpoints = etcdEndpoints(context.topology).map((endpoint) => `http://${endpoint}`).join(",");
   await waitFor(

@@ -1,26 +1,19 @@
-import { nodesWithRole } from "@odoo-ha-lab/topology";
 import { run, type Host } from "../host.ts";
 import { filestoreServerPlan } from "../node-plan.ts";
 import { filestoreVolume } from "../render/glusterfs.ts";
 import { waitFor } from "../wait.ts";
-import { applyPlan } from "./apply-plan.ts";
+import { applyRoleEverywhere } from "./apply-plan.ts";
 import { hostFor, timeout, type ConvergeContext } from "./context.ts";
 
 const gluster = (...args: string[]) => ["gluster", "--mode=script", ...args];
 
 export async function convergeFilestore(context: ConvergeContext): Promise<void> {
-  const servers = nodesWithRole(context.topology, "filestore-server");
-  await Promise.all(
-    servers.map(async (node) => {
-      const host = hostFor(context, node.name);
-      const changes = await applyPlan(host, filestoreServerPlan({ ...context, node, interfaceName: host.interfaceName }));
-      await waitFor(`glusterd on ${node.name}`, async () => {
-        const result = await host.exec(gluster("peer", "status"));
-        return result.exitCode === 0 ? { done: true, value: undefined } : { done: false, observation: result.stderr.trim() };
-      }, { timeoutMs: timeout(context, 60) });
-      context.progress({ stage: "filestore", node: node.name, message: changes.join(", ") || "unchanged" });
-    }),
-  );
+  const servers = await applyRoleEverywhere(context, "filestore-server", filestoreServerPlan, async (host) => {
+    await waitFor(`glusterd on ${host.node}`, async () => {
+      const result = await host.exec(gluster("peer", "status"));
+      return result.exitCode === 0 ? { done: true, value: undefined } : { done: false, observation: result.stderr.trim() };
+    }, { timeoutMs: timeout(context, 60) });
+  });
 
   const first = hostFor(context, servers[0]!.name);
   for (const other of servers.slice(1)) await run(first, gluster("peer", "probe", other.address));

@@ -1,20 +1,12 @@
-import { nodesWithRole } from "@odoo-ha-lab/topology";
 import { run, type Host } from "../host.ts";
 import { postgresqlPlan } from "../node-plan.ts";
 import { readPatroniCluster, type PatroniCluster } from "../probes/patroni.ts";
 import { waitFor } from "../wait.ts";
-import { applyPlan } from "./apply-plan.ts";
+import { applyRoleEverywhere } from "./apply-plan.ts";
 import { hostFor, timeout, type ConvergeContext } from "./context.ts";
 
 export async function convergePostgresql(context: ConvergeContext): Promise<void> {
-  const databases = nodesWithRole(context.topology, "postgresql");
-  await Promise.all(
-    databases.map(async (node) => {
-      const host = hostFor(context, node.name);
-      const changes = await applyPlan(host, postgresqlPlan({ ...context, node, interfaceName: host.interfaceName }));
-      context.progress({ stage: "postgresql", node: node.name, message: changes.join(", ") || "unchanged" });
-    }),
-  );
+  const databases = await applyRoleEverywhere(context, "postgresql", postgresqlPlan);
   const probeHost = hostFor(context, databases[0]!.name);
   const cluster = await waitFor(
     `a Patroni leader and ${databases.length - 1} streaming replica(s)${context.topology.postgres.synchronous ? " with a synchronous standby" : ""}`,
