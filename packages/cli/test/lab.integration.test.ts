@@ -112,6 +112,24 @@ describe("lab up", () => {
 });
 
 describe("lab down", () => {
+  it("also removes what an `up` that crashed half way left behind", async () => {
+    // What a crash after the machines step leaves: the network, a volume, one container.
+    const crashed = { LAB_NAME: "itest-crash", LAB_SUBNET: "192.168.76.0/24" };
+    const labels = { "odoo-ha-lab.lab": crashed.LAB_NAME };
+    const [nodeImage] = await docker.listImages({ filters: { label: ["odoo-ha-lab.image=node"] } });
+    await docker.createNetwork({ Name: `${crashed.LAB_NAME}-net`, Labels: labels, IPAM: { Config: [{ Subnet: crashed.LAB_SUBNET }] } });
+    await docker.createVolume({ Name: `${crashed.LAB_NAME}-postgresql1-pgdata`, Labels: labels });
+    const container = await docker.createContainer({ name: `${crashed.LAB_NAME}-postgresql1`, Image: nodeImage!.Id, Labels: { ...labels, "odoo-ha-lab.node": "postgresql1" } });
+    await container.start();
+
+    const down = await runLab(["down"], crashed);
+    expect(down.code, down.stderr).toBe(0);
+    expect(down.stdout).toMatch(/1 containers, 1 networks, 1 volumes/);
+    const filters = { label: [`odoo-ha-lab.lab=${crashed.LAB_NAME}`] };
+    expect(await docker.listContainers({ all: true, filters })).toEqual([]);
+    expect(await docker.listNetworks({ filters })).toEqual([]);
+  });
+
   it("leaves no container, network or volume of the lab behind", async () => {
     const down = await runLab(["down", "--json"], LAB);
     expect(down.code, down.stderr).toBe(0);
