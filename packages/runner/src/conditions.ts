@@ -1,0 +1,55 @@
+import type { LabStatus } from "@odoo-ha-lab/roles";
+import type { Condition } from "./scenario-schema.ts";
+
+/** What the method remembered when it began, so "new-primary" and "vip-moved" mean something. */
+export interface MethodBaseline {
+  primary: string | undefined;
+  vipHolder: string | undefined;
+}
+
+export function currentPrimary(status: LabStatus): string | undefined {
+  const leaders = status.patroni.filter((member) => member.role === "leader" && member.state === "running");
+  return leaders.length === 1 ? leaders[0]!.name : undefined;
+}
+
+/** Undefined when the condition holds, else what is wrong (for the timeout message). */
+export function conditionProblem(condition: Condition, status: LabStatus, baseline: MethodBaseline): string | undefined {
+  const primary = currentPrimary(status);
+  switch (condition) {
+    case "single-primary":
+      return primary ? undefined : `Patroni reports no single running leader: ${JSON.stringify(status.patroni.map((m) => `${m.name}:${m.role}/${m.state}`))}`;
+    case "new-primary":
+      return primary && primary !== baseline.primary ? undefined : `leader is still ${primary ?? "none"} (was ${baseline.primary})`;
+    case "replicas-streaming": {
+      const replicas = status.patroni.filter((member) => member.role !== "leader");
+      const lagging = replicas.filter((member) => !["running", "streaming"].includes(member.state) || member.lagBytes === undefined);
+      return replicas.length > 0 && lagging.length === 0 ? undefined : `replicas not streaming: ${JSON.stringify(status.patroni.map((m) => `${m.name}:${m.role}/${m.state}/lag ${m.lagBytes}`))}`;
+    }
+    case "vip-held":
+      return status.vip.holders.length === 1 ? undefined : `VIP holders: [${status.vip.holders.join(", ")}]`;
+    case "vip-moved":
+      return status.vip.holders.length === 1 && status.vip.holders[0] !== baseline.vipHolder ? undefined : `VIP holders: [${status.vip.holders.join(", ")}] (was ${baseline.vipHolder})`;
+    case "odoo-healthy": {
+      const sick = status.odoo.filter((node) => !node.healthy);
+      return sick.length === 0 ? undefined : `unhealthy Odoo: ${sick.map((node) => `${node.node} (${node.detail})`).join(", ")}`;
+    }
+    case "storage-mounted": {
+      const broken = status.storage.filter((node) => !node.mounted || !node.responsive);
+      return broken.length === 0 ? undefined : `filestore not usable on: ${broken.map((node) => node.node).join(", ")}`;
+    }
+  }
+}
+
+/** `$primary`, `$replica`, `$vip-holder`, `$vip-standby` → node names, from the live status. */
+export function resolveNodeReference(reference: string, status: LabStatus, vipCandidates: string[]): string {
+  if (!reference.startsWith("$")) return reference;
+  const primary = currentPrimary(status);
+  const resolved = {
+    $primary: primary,
+    $replica: status.patroni.find((member) => member.name !== primary)?.name,
+    "$vip-holder": status.vip.holders[0],
+    "$vip-standby": vipCandidates.find((candidate) => !status.vip.holders.includes(candidate)),
+  }[reference];
+  if (!resolved) throw new Error(`cannot resolve ${reference} in the lab's current state (leader: ${primary ?? "none"}, VIP holders: [${status.vip.holders.join(", ")}])`);
+  return resolved;
+}

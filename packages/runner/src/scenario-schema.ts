@@ -1,0 +1,86 @@
+import { z } from "zod";
+
+/**
+ * A scenario file, as Chaos Toolkit shapes an experiment: a steady-state hypothesis checked before
+ * and after, a method (faults and waits), rollbacks that always run (every fault is healed), and
+ * budgets with numbers. Readable by a reviewer without reading code.
+ */
+
+/** Node references resolved against the live lab when the step runs. */
+export const NODE_REFERENCES = ["$primary", "$replica", "$vip-holder", "$vip-standby"] as const;
+
+const nodeRef = z.string().min(1);
+
+const faultSchema = z.discriminatedUnion("kind", [
+  z.object({ kind: z.enum(["kill-node", "stop-node", "pause-node", "isolate"]), node: nodeRef }).strict(),
+  z.object({ kind: z.enum(["stop-service", "kill-service"]), node: nodeRef, service: z.string() }).strict(),
+  z.object({ kind: z.literal("partition"), groups: z.tuple([z.array(nodeRef).min(1), z.array(nodeRef).min(1)]), direction: z.enum(["both", "first-to-second"]).optional() }).strict(),
+  z.object({ kind: z.literal("packet-loss"), node: nodeRef, probability: z.number().min(0).max(1) }).strict(),
+  z.object({ kind: z.literal("latency"), node: nodeRef, peers: z.array(nodeRef), delayMs: z.number().int().min(1) }).strict(),
+  z.object({ kind: z.literal("bandwidth"), node: nodeRef, rateKbit: z.number().int().min(1) }).strict(),
+  z.object({ kind: z.literal("fill-disk"), node: nodeRef, path: z.string(), leaveFreeMiB: z.number().int().min(0).optional() }).strict(),
+  z.object({ kind: z.literal("cpu-hog"), node: nodeRef, workers: z.number().int().min(1).optional() }).strict(),
+]);
+
+export const CONDITIONS = [
+  "single-primary", // exactly one Patroni leader, running
+  "new-primary", // the leader differs from the one at the start of the method
+  "replicas-streaming", // every other PostgreSQL node is a streaming replica
+  "vip-held", // exactly one load balancer holds the VIP
+  "vip-moved", // the VIP holder differs from the one at the start of the method
+  "odoo-healthy", // every HTTP Odoo node answers /web/health
+  "storage-mounted", // every Odoo node's filestore is mounted and responsive
+] as const;
+export type Condition = (typeof CONDITIONS)[number];
+
+const stepSchema = z.union([
+  z.object({ wait: z.number().min(0).max(600) }).strict(),
+  z.object({ inject: faultSchema, as: z.string().optional() }).strict(),
+  z.object({ heal: z.union([z.literal("all"), z.string()]) }).strict(),
+  z.object({ until: z.enum(CONDITIONS), timeoutSeconds: z.number().min(1).max(600).default(60) }).strict(),
+]);
+
+const budgetSchema = z
+  .object({
+    /** A checker name, e.g. "recovery:sql.write", "lost-writes", "split-brain". */
+    checker: z.string(),
+    /** A metric of that checker compared with max/min; without one, the checker itself must pass. */
+    metric: z.string().optional(),
+    max: z.number().optional(),
+    min: z.number().optional(),
+  })
+  .strict();
+
+export const scenarioSchema = z
+  .object({
+    name: z.string().regex(/^[a-z0-9-]+$/),
+    description: z.string(),
+    /** Topology file relative to the repository root: each distinct topology runs as a lab of its own. */
+    topology: z.string().default("labs/odoo-ha/topology.yaml"),
+    workload: z
+      .object({
+        /** Operations per second by kind (open loop). */
+        rates: z.record(z.string(), z.number().min(0).max(200)),
+        timeoutMs: z.number().int().min(100).max(30_000).default(2000),
+      })
+      .strict(),
+    "steady-state": z.array(z.enum(CONDITIONS)).default(["single-primary", "replicas-streaming", "vip-held", "odoo-healthy", "storage-mounted"]),
+    method: z.array(stepSchema).min(1),
+    /** After the rollbacks healed everything: wait for these before the final verification. */
+    recovery: z.array(z.enum(CONDITIONS)).default([]),
+    recoveryTimeoutSeconds: z.number().min(1).max(600).default(120),
+    budgets: z.array(budgetSchema).default([]),
+    /**
+     * A negative control names the checkers that must report a violation: the run passes only if
+     * they do (proving those checkers can fail).
+     */
+    expect: z
+      .union([z.literal("pass"), z.object({ violated: z.array(z.string()).min(1) }).strict()])
+      .default("pass"),
+  })
+  .strict();
+
+export type Scenario = z.output<typeof scenarioSchema>;
+export type ScenarioStep = Scenario["method"][number];
+export type ScenarioFault = z.output<typeof faultSchema>;
+export type Budget = Scenario["budgets"][number];

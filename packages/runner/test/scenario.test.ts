@@ -1,0 +1,107 @@
+import { describe, expect, it } from "vitest";
+import type { LabStatus } from "@odoo-ha-lab/roles";
+import type { CheckerResult } from "@odoo-ha-lab/verify";
+import { conditionProblem, evaluateScenario, parseScenario, resolveNodeReference } from "../src/index.ts";
+
+const KILL_MASTER = `
+name: kill-master
+description: kill the primary
+workload: { rates: { sql.write: 20 } }
+method:
+  - wait: 5
+  - inject: { kind: kill-node, node: $primary }
+  - until: new-primary
+budgets:
+  - { checker: "recovery:sql.write", metric: outageSeconds, max: 10 }
+  - { checker: lost-writes, metric: lost, max: 0 }
+  - { checker: split-brain }
+`;
+
+const result = (name: string, ok: boolean, metrics: Record<string, number> = {}): CheckerResult => ({ name, ok, metrics, summary: name, counterexamples: [] });
+
+const status = (leader: string, holders: string[]): LabStatus => ({
+  lab: "t",
+  vip: { address: "10.0.0.100", holders },
+  services: [],
+  patroni: [
+    { name: "postgresql1", role: leader === "postgresql1" ? "leader" : "replica", state: "running", timeline: 1, lagBytes: 0 },
+    { name: "postgresql2", role: leader === "postgresql2" ? "leader" : "sync_standby", state: "running", timeline: 1, lagBytes: 0 },
+  ],
+  haproxy: [],
+  storage: [{ node: "odoo1", mounted: true, responsive: false }],
+  odoo: [{ node: "odoo1", healthy: true, detail: "pass" }],
+});
+
+describe("scenario files", () => {
+  it("parse with defaults for the steady state and the expectation", () => {
+    const scenario = parseScenario(KILL_MASTER, "scenarios/kill-master.yaml");
+    expect(scenario["steady-state"]).toContain("single-primary");
+    expect(scenario.expect).toBe("pass");
+    expect(scenario.method[2]).toEqual({ until: "new-primary", timeoutSeconds: 60 });
+  });
+
+  it("reject a file whose name differs from the scenario's, an unknown fault and an unknown condition", () => {
+    expect(() => parseScenario(KILL_MASTER, "scenarios/other.yaml")).toThrow(/must match the file name 'other'/);
+    expect(() => parseScenario(KILL_MASTER.replace("kill-node", "melt-node"), "kill-master.yaml")).toThrow(/method\.1/);
+    expect(() => parseScenario(KILL_MASTER.replace("until: new-primary", "until: happiness"), "kill-master.yaml")).toThrow(/method\.2/);
+  });
+});
+
+describe("budgets", () => {
+  const scenario = parseScenario(KILL_MASTER, "kill-master.yaml");
+
+  it("pass when every measured value is within its bound and every plain checker holds", () => {
+    const verdict = evaluateScenario(scenario, [result("recovery:sql.write", true, { outageSeconds: 8.1 }), result("lost-writes", true, { lost: 0 }), result("split-brain", true)]);
+    expect(verdict.passed).toBe(true);
+    expect(verdict.budgets.map((budget) => budget.measured)).toEqual([8.1, 0, undefined]);
+  });
+
+  it("fail on a missed budget, a failing checker or a missing checker, naming each", () => {
+    const verdict = evaluateScenario(scenario, [result("recovery:sql.write", true, { outageSeconds: 12.5 }), result("split-brain", false)]);
+    expect(verdict.passed).toBe(false);
+    expect(verdict.summary).toContain("recovery:sql.write.outageSeconds ≤ 10: measured 12.50 — BUDGET MISSED");
+    expect(verdict.summary).toContain("'lost-writes' produced no result");
+    expect(verdict.budgets[2]?.ok).toBe(false);
+  });
+
+  it("pass a negative control only when the named checker reports the violation", () => {
+    const control = { ...scenario, budgets: [], expect: { violated: ["lost-writes"] } };
+    expect(evaluateScenario(control, [result("lost-writes", false, { lost: 120 })]).passed).toBe(true);
+    const missed = evaluateScenario(control, [result("lost-writes", true, { lost: 0 })]);
+    expect(missed.passed).toBe(false);
+    expect(missed.summary).toContain("expected 'lost-writes' to report a violation");
+  });
+});
+
+describe("conditions and node references", () => {
+  it("resolve $primary, $replica, $vip-holder and $vip-standby from the live status", () => {
+    const live = status("postgresql2", ["lb1"]);
+    expect(resolveNodeReference("$primary", live, ["lb1", "lb2"])).toBe("postgresql2");
+    expect(resolveNodeReference("$replica", live, ["lb1", "lb2"])).toBe("postgresql1");
+    expect(resolveNodeReference("$vip-standby", live, ["lb1", "lb2"])).toBe("lb2");
+    expect(resolveNodeReference("odoo1", live, [])).toBe("odoo1");
+    expect(() => resolveNodeReference("$vip-holder", status("postgresql1", []), ["lb1"])).toThrow(/cannot resolve \$vip-holder/);
+  });
+
+  it("judge new-primary and vip-moved against the baseline, and report what is wrong", () => {
+    const baseline = { primary: "postgresql1", vipHolder: "lb1" };
+    expect(conditionProblem("new-primary", status("postgresql2", ["lb1"]), baseline)).toBeUndefined();
+    expect(conditionProblem("new-primary", status("postgresql1", ["lb1"]), baseline)).toMatch(/still postgresql1/);
+    expect(conditionProblem("vip-moved", status("postgresql1", ["lb2"]), baseline)).toBeUndefined();
+    expect(conditionProblem("vip-held", status("postgresql1", ["lb1", "lb2"]), baseline)).toMatch(/lb1, lb2/);
+    expect(conditionProblem("storage-mounted", status("postgresql1", ["lb1"]), baseline)).toMatch(/odoo1/);
+  });
+});
+
+describe("JUnit XML", () => {
+  it("counts failures and escapes what a budget message says", async () => {
+    const { renderJunit } = await import("../src/junit.ts");
+    const xml = renderJunit("gate", [
+      { name: "kill-master #1", seconds: 41.2, failures: [] },
+      { name: "lose-lb1 #1", seconds: 20, failures: ["vip-failover.seconds ≤ 3: measured 3.70 — <missed>"] },
+    ]);
+    expect(xml).toContain('<testsuites tests="2" failures="1" time="61.2">');
+    expect(xml).toContain('<testcase classname="gate" name="kill-master #1" time="41.2"/>');
+    expect(xml).toContain("measured 3.70 — &lt;missed&gt;</failure>");
+  });
+});
