@@ -54,7 +54,7 @@ const down = lab("down");
 
 const cpu = execFileSync("sh", ["-c", "nproc; grep -m1 'model name' /proc/cpuinfo | cut -d: -f2"], { encoding: "utf8" }).trim().split("\n");
 const rows = [
-  ["cold `lab up` (no lab images: debootstrap + image builds + lab)", cold === undefined ? "not run" : `${cold.toFixed(1)} s`, "—"],
+  ["cold `lab up` (engine running, no lab image: debootstrap + every image build + the lab; installing docker.io first adds its apt time)", cold === undefined ? "not run" : `${cold.toFixed(1)} s`, "—"],
   ["warm `lab up` (images cached, no lab)", `${warm.toFixed(1)} s`, "≤ 45 s"],
   ["`lab up` again on a running lab (idempotent, changes nothing)", `${again.toFixed(1)} s`, "—"],
   ["`lab down`", `${down.toFixed(1)} s`, "—"],

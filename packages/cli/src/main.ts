@@ -3,6 +3,7 @@ import { TopologyError } from "@odoo-ha-lab/topology";
 import { downCommand } from "./commands/down.ts";
 import { execCommand } from "./commands/exec.ts";
 import { logsCommand } from "./commands/logs.ts";
+import { scenariosCommand } from "./commands/scenarios.ts";
 import { setupCommand } from "./commands/setup.ts";
 import { statusCommand } from "./commands/status.ts";
 import { topologyCommand } from "./commands/topology.ts";
@@ -15,6 +16,7 @@ const COMMANDS: Record<string, { run: (argv: string[]) => Promise<number>; summa
   status: { run: statusCommand, summary: "nodes, services, Patroni, VIP, HAProxy, storage, Odoo (--json)" },
   logs: { run: logsCommand, summary: "logs <node> [service] [-n lines]" },
   exec: { run: execCommand, summary: "exec <node> -- <command...>" },
+  scenarios: { run: scenariosCommand, summary: "list the chaos scenarios with one-line descriptions" },
   topology: { run: topologyCommand, summary: "topology show|validate|graph [--format mermaid|dot]" },
 };
 
