@@ -2,7 +2,10 @@
 import { TopologyError } from "@odoo-ha-lab/topology";
 import { downCommand } from "./commands/down.ts";
 import { execCommand } from "./commands/exec.ts";
+import { gateCommand } from "./commands/gate.ts";
+import { healCommand } from "./commands/heal.ts";
 import { logsCommand } from "./commands/logs.ts";
+import { runCommand } from "./commands/run.ts";
 import { scenariosCommand } from "./commands/scenarios.ts";
 import { setupCommand } from "./commands/setup.ts";
 import { statusCommand } from "./commands/status.ts";
@@ -16,6 +19,9 @@ const COMMANDS: Record<string, { run: (argv: string[]) => Promise<number>; summa
   status: { run: statusCommand, summary: "nodes, services, Patroni, VIP, HAProxy, storage, Odoo (--json)" },
   logs: { run: logsCommand, summary: "logs <node> [service] [-n lines]" },
   exec: { run: execCommand, summary: "exec <node> -- <command...>" },
+  run: { run: runCommand, summary: "run <scenario> [--repeat N] [--json]: a chaos scenario with its budgets" },
+  gate: { run: gateCommand, summary: "gate [scenario...] [--repeat N] [--junit FILE]: the release suite, non-zero on any miss" },
+  heal: { run: healCommand, summary: "undo every fault still injected (after a crash)" },
   scenarios: { run: scenariosCommand, summary: "list the chaos scenarios with one-line descriptions" },
   topology: { run: topologyCommand, summary: "topology show|validate|graph [--format mermaid|dot]" },
 };

@@ -3,6 +3,8 @@ import type { Budget, Scenario } from "./scenario-schema.ts";
 
 export interface BudgetVerdict {
   budget: Budget;
+  /** e.g. "recovery:sql.write.recoverySecondsFromFault ≤ 10" */
+  label: string;
   ok: boolean;
   measured?: number;
   detail: string;
@@ -22,15 +24,16 @@ function describeBudget(budget: Budget): string {
 }
 
 export function evaluateBudget(budget: Budget, results: CheckerResult[]): BudgetVerdict {
+  const label = describeBudget(budget);
   const result = results.find((candidate) => candidate.name === budget.checker);
-  if (!result) return { budget, ok: false, detail: `${describeBudget(budget)}: checker '${budget.checker}' produced no result` };
-  if (!budget.metric) return { budget, ok: result.ok, detail: `${describeBudget(budget)}: ${result.summary}` };
+  if (!result) return { budget, label, ok: false, detail: `${describeBudget(budget)}: checker '${budget.checker}' produced no result` };
+  if (!budget.metric) return { budget, label, ok: result.ok, detail: `${describeBudget(budget)}: ${result.summary}` };
   const measured = result.metrics[budget.metric];
   if (measured === undefined || Number.isNaN(measured)) {
-    return { budget, ok: false, detail: `${describeBudget(budget)}: '${budget.checker}' has no metric '${budget.metric}' (has: ${Object.keys(result.metrics).join(", ")})` };
+    return { budget, label, ok: false, detail: `${describeBudget(budget)}: '${budget.checker}' has no metric '${budget.metric}' (has: ${Object.keys(result.metrics).join(", ")})` };
   }
   const ok = (budget.max === undefined || measured <= budget.max) && (budget.min === undefined || measured >= budget.min);
-  return { budget, ok, measured, detail: `${describeBudget(budget)}: measured ${round(measured)}${ok ? "" : " — BUDGET MISSED"}` };
+  return { budget, label, ok, measured, detail: `${describeBudget(budget)}: measured ${round(measured)}${ok ? "" : " — BUDGET MISSED"}` };
 }
 
 /**

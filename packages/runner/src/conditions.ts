@@ -1,4 +1,4 @@
-import type { LabStatus } from "@odoo-ha-lab/roles";
+import type { LabStatus, StatusPart } from "@odoo-ha-lab/roles";
 import type { Condition } from "./scenario-schema.ts";
 
 /** What the method remembered when it began, so "new-primary" and "vip-moved" mean something. */
@@ -11,6 +11,17 @@ export function currentPrimary(status: LabStatus): string | undefined {
   const leaders = status.patroni.filter((member) => member.role === "leader" && member.state === "running");
   return leaders.length === 1 ? leaders[0]!.name : undefined;
 }
+
+/** The parts of the lab status each condition reads: nothing else is asked of the nodes. */
+export const CONDITION_PARTS: Record<Condition, StatusPart[]> = {
+  "single-primary": ["patroni"],
+  "new-primary": ["patroni"],
+  "replicas-streaming": ["patroni"],
+  "vip-held": ["vip"],
+  "vip-moved": ["vip"],
+  "odoo-healthy": ["odoo"],
+  "storage-mounted": ["storage"],
+};
 
 /** Undefined when the condition holds, else what is wrong (for the timeout message). */
 export function conditionProblem(condition: Condition, status: LabStatus, baseline: MethodBaseline): string | undefined {

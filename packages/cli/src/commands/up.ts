@@ -13,15 +13,7 @@ export async function upCommand(argv: string[]): Promise<number> {
   const topology = resolveTopology(values);
   const progress = progressPrinter(values.quiet);
   const started = Date.now();
-  const docker = await ensureDockerEngine({ install: true, onProgress: (message) => progress({ stage: "engine", message }) });
-  const images = await ensureLabImages(docker, {
-    onProgress: (message) => progress({ stage: "images", message }),
-    ...(topology.odoo.image === "stand-in" ? {} : { odooImage: topology.odoo.image }),
-  });
-  const secrets = loadOrCreateSecrets(topology.name);
-  const lab = new DockerLab(docker, topology);
-  removeOnInterrupt(lab, !(await lab.exists()), progress);
-  await lab.up({ images: { node: images.node, odoo: images.odoo }, secrets, progress, keepOnFailure: values["keep-on-failure"] });
+  const { images } = await ensureLabUp(topology, progress, values["keep-on-failure"]);
   const seconds = Number(((Date.now() - started) / 1000).toFixed(1));
   const endpoints = labEndpoints(topology);
   if (values.json) {
@@ -33,6 +25,20 @@ export async function upCommand(argv: string[]): Promise<number> {
     console.log("next: pnpm lab status");
   }
   return 0;
+}
+
+/** Engine, images, machines, converge: what `up`, `run` and `gate` all start with. */
+export async function ensureLabUp(topology: Topology, progress: (event: ProgressEvent) => void, keepOnFailure = false) {
+  const docker = await ensureDockerEngine({ install: true, onProgress: (message) => progress({ stage: "engine", message }) });
+  const images = await ensureLabImages(docker, {
+    onProgress: (message) => progress({ stage: "images", message }),
+    ...(topology.odoo.image === "stand-in" ? {} : { odooImage: topology.odoo.image }),
+  });
+  const secrets = loadOrCreateSecrets(topology.name);
+  const lab = new DockerLab(docker, topology);
+  removeOnInterrupt(lab, !(await lab.exists()), progress);
+  await lab.up({ images: { node: images.node, odoo: images.odoo }, secrets, progress, keepOnFailure });
+  return { docker, lab, secrets, images };
 }
 
 /** Ctrl-C during a first `up` must not leave half a lab behind: remove what it created, then exit. */

@@ -16,15 +16,21 @@ export interface LabStatus {
   odoo: { node: string; healthy: boolean; detail: string }[];
 }
 
-export async function collectStatus(topology: Topology, hosts: ReadonlyMap<string, Host>): Promise<LabStatus> {
+export type StatusPart = "vip" | "services" | "patroni" | "haproxy" | "storage" | "odoo";
+const ALL_PARTS: StatusPart[] = ["vip", "services", "patroni", "haproxy", "storage", "odoo"];
+
+/** Asks the nodes; `parts` limits the questions (a part not asked comes back empty). */
+export async function collectStatus(topology: Topology, hosts: ReadonlyMap<string, Host>, parts: StatusPart[] = ALL_PARTS): Promise<LabStatus> {
   const reachable = (name: string) => hosts.get(name);
+  const ask = <T>(part: StatusPart, question: () => Promise<T[]>): Promise<T[]> => (parts.includes(part) ? question() : Promise.resolve([]));
+  const appNodes = nodesWithRole(topology, "odoo");
   const [holders, services, patroni, haproxy, storage, odoo] = await Promise.all([
-    findVipHolders(topology, hosts),
-    serviceStates(topology, hosts),
-    patroniView(topology, hosts),
-    haproxyView(topology, hosts),
-    Promise.all(nodesWithRole(topology, "odoo").map(async (node) => storageView(node.name, reachable(node.name)))),
-    Promise.all(nodesWithRole(topology, "odoo").filter((node) => node.odoo?.http).map(async (node) => odooView(node.name, reachable(node.name)))),
+    ask("vip", () => findVipHolders(topology, hosts)),
+    ask("services", () => serviceStates(topology, hosts)),
+    ask("patroni", () => patroniView(topology, hosts)),
+    ask("haproxy", () => haproxyView(topology, hosts)),
+    ask("storage", () => Promise.all(appNodes.map(async (node) => storageView(node.name, reachable(node.name))))),
+    ask("odoo", () => Promise.all(appNodes.filter((node) => node.odoo?.http).map(async (node) => odooView(node.name, reachable(node.name))))),
   ]);
   return { lab: topology.name, vip: { address: topology.vip.address, holders }, services, patroni, haproxy, storage, odoo };
 }

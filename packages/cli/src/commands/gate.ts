@@ -1,0 +1,38 @@
+import { mkdirSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { parseArgs } from "node:util";
+import { loadScenarios, renderJunit, type JunitCase } from "@odoo-ha-lab/runner";
+import { REPO_ROOT } from "../state.ts";
+import { renderTable } from "../table.ts";
+import { compactRun, RUN_OPTIONS, runScenarioRepeatedly, summarise } from "./run.ts";
+import { SCENARIOS_DIR } from "./scenarios.ts";
+
+/**
+ * `lab gate [scenario...]`: the release suite. Every scenario (or the ones named) runs `--repeat`
+ * times; any missed budget fails the gate. Writes JUnit XML for CI.
+ */
+export async function gateCommand(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { ...RUN_OPTIONS, junit: { type: "string" } } });
+  const names = positionals.length ? positionals : loadScenarios(SCENARIOS_DIR).map((scenario) => scenario.name);
+  const repeat = Number(values.repeat);
+  const junitPath = values.junit ?? join(REPO_ROOT, "reports", "gate-junit.xml");
+  const cases: JunitCase[] = [];
+  const rows: (string | number)[][] = [];
+  const results = [];
+  let passed = true;
+  for (const name of names) {
+    const runs = await runScenarioRepeatedly(name, repeat, { name: values.name, subnet: values.subnet }, values.quiet);
+    const summary = summarise(runs);
+    passed &&= summary.passed;
+    results.push({ scenario: name, passed: summary.passed, medians: summary.medians, runs: runs.map(compactRun) });
+    runs.forEach((run, index) => {
+      cases.push({ name: `${name} #${index + 1}`, seconds: run.seconds, failures: run.verdict.passed ? [] : [run.verdict.summary], output: run.verdict.budgets.map((budget) => budget.detail).join("\n") });
+    });
+    rows.push([name, summary.passed ? "PASS" : "FAIL", summary.medians.map((row) => `${row.budget}=${row.median === undefined ? "-" : row.median.toFixed(2)}`).join("; ")]);
+  }
+  mkdirSync(dirname(junitPath), { recursive: true });
+  writeFileSync(junitPath, renderJunit("odoo-ha-lab gate", cases));
+  if (values.json) console.log(JSON.stringify({ passed, junit: junitPath, scenarios: results }, null, 2));
+  else console.log(`\n${renderTable(["scenario", "verdict", "medians"], rows)}\n\ngate ${passed ? "PASSED" : "FAILED"}; JUnit: ${junitPath}`);
+  return passed ? 0 : 1;
+}

@@ -1,0 +1,92 @@
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { loadScenario, runScenario, type ScenarioRun } from "@odoo-ha-lab/runner";
+import { progressPrinter } from "../progress.ts";
+import { prepareScenarioLab, reportDirFor, scenarioTopology, type LabOverrides } from "../scenario-lab.ts";
+import { renderTable } from "../table.ts";
+import { SCENARIOS_DIR } from "./scenarios.ts";
+
+export const RUN_OPTIONS = {
+  repeat: { type: "string", default: "1" },
+  name: { type: "string" },
+  subnet: { type: "string" },
+  json: { type: "boolean" },
+  quiet: { type: "boolean", short: "q" },
+} as const;
+
+/** Runs one scenario `repeat` times on its lab (brought up if needed); one report per run. */
+export async function runScenarioRepeatedly(name: string, repeat: number, overrides: LabOverrides, quiet = false): Promise<ScenarioRun[]> {
+  const scenario = loadScenario(join(SCENARIOS_DIR, `${name.replace(/\.ya?ml$/, "")}.yaml`));
+  const topology = scenarioTopology(scenario, overrides);
+  const progress = progressPrinter(quiet);
+  const lab = await prepareScenarioLab(topology, progress);
+  const runs: ScenarioRun[] = [];
+  for (let index = 1; index <= repeat; index++) {
+    progress({ stage: scenario.name, message: `run ${index}/${repeat} on lab ${topology.name}` });
+    runs.push(await runScenario({ scenario, topology, ...lab, reportDir: reportDirFor(scenario.name, index), progress }));
+  }
+  return runs;
+}
+
+/** `lab run <scenario> [--repeat N]`: the verdict, every budget's measured value, medians over repeats. */
+export async function runCommand(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: RUN_OPTIONS });
+  const name = positionals[0];
+  if (!name) throw new Error("usage: lab run <scenario> [--repeat N] [--json]   (see `pnpm lab scenarios`)");
+  const repeat = Number(values.repeat);
+  if (!Number.isInteger(repeat) || repeat < 1 || repeat > 20) throw new Error(`--repeat ${values.repeat}: give a whole number from 1 to 20`);
+  const runs = await runScenarioRepeatedly(name, repeat, { name: values.name ?? process.env.LAB_NAME, subnet: values.subnet ?? process.env.LAB_SUBNET }, values.quiet);
+  const summary = summarise(runs);
+  if (values.json) console.log(JSON.stringify({ scenario: name, passed: summary.passed, medians: summary.medians, runs: runs.map(compactRun) }, null, 2));
+  else printSummary(runs, summary);
+  return summary.passed ? 0 : 1;
+}
+
+export interface RunsSummary {
+  passed: boolean;
+  medians: { budget: string; median: number | undefined; values: (number | undefined)[] }[];
+}
+
+export function summarise(runs: ScenarioRun[]): RunsSummary {
+  const budgets = runs[0]?.verdict.budgets ?? [];
+  const medians = budgets.map((verdict, index) => {
+    const values = runs.map((run) => run.verdict.budgets[index]?.measured);
+    return { budget: verdict.label, median: median(values.filter((value): value is number => value !== undefined)), values };
+  });
+  return { passed: runs.every((run) => run.verdict.passed), medians };
+}
+
+function median(values: number[]): number | undefined {
+  if (values.length === 0) return undefined;
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1]! + sorted[middle]!) / 2;
+}
+
+export function compactRun(run: ScenarioRun) {
+  return {
+    scenario: run.scenario,
+    lab: run.lab,
+    passed: run.verdict.passed,
+    seconds: Number(run.seconds.toFixed(1)),
+    summary: run.verdict.summary,
+    budgets: run.verdict.budgets.map((budget) => ({ budget: budget.detail, ok: budget.ok, measured: budget.measured })),
+    expectedViolations: run.verdict.expectedViolations,
+    aborted: run.aborted,
+    report: run.outcome?.report?.html,
+    operations: run.outcome?.history.operations.length,
+  };
+}
+
+function printSummary(runs: ScenarioRun[], summary: RunsSummary): void {
+  console.log("");
+  for (const [index, run] of runs.entries()) {
+    console.log(`run ${index + 1}: ${run.verdict.summary} (${run.seconds.toFixed(0)} s, ${run.outcome?.history.operations.length ?? 0} operations)`);
+    if (run.outcome?.report) console.log(`  report: ${run.outcome.report.html}`);
+  }
+  if (summary.medians.length) {
+    console.log("");
+    console.log(renderTable(["budget", "median", "per run"], summary.medians.map((row) => [row.budget, row.median === undefined ? "-" : row.median.toFixed(2), row.values.map((value) => (value === undefined ? "-" : value.toFixed(2))).join(" ")])));
+  }
+  console.log(`\n${summary.passed ? "PASS" : "FAIL"}`);
+}

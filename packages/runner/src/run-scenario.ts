@@ -1,0 +1,142 @@
+import { ChaosInjector, describeFault, type FaultSpec, type NodeControl } from "@odoo-ha-lab/chaos";
+import type { Host, LabSecrets, ProgressEvent } from "@odoo-ha-lab/roles";
+import type { Topology } from "@odoo-ha-lab/topology";
+import { resolveNodeReference, type MethodBaseline } from "./conditions.ts";
+import type { Scenario, ScenarioFault, ScenarioStep } from "./scenario-schema.ts";
+import { baselineOf, checkHypothesis, waitForConditions, type HypothesisCheck } from "./steady-state.ts";
+import { startVerification, type Verification, type VerificationOutcome } from "./verification.ts";
+import { evaluateScenario, type ScenarioVerdict } from "./budgets.ts";
+
+export interface RunScenarioOptions {
+  scenario: Scenario;
+  topology: Topology;
+  hosts: ReadonlyMap<string, Host>;
+  nodes: NodeControl;
+  secrets: LabSecrets;
+  /** The fault journal (`.lab/<lab>/faults.json`): what `lab heal` reads after a crash. */
+  journalPath: string;
+  reportDir: string;
+  progress: (event: ProgressEvent) => void;
+}
+
+export interface ScenarioRun {
+  scenario: string;
+  lab: string;
+  startedAt: number;
+  seconds: number;
+  hypothesisBefore: HypothesisCheck[];
+  hypothesisAfter: HypothesisCheck[];
+  outcome?: VerificationOutcome;
+  verdict: ScenarioVerdict;
+  /** Why the run could not complete (steady state not met, a step timed out, a heal failed). */
+  aborted?: string;
+}
+
+/**
+ * One experiment: hypothesis → load + probes → method → rollbacks (always) → recovery → final
+ * verification → checkers → budgets. The history and the report are the product.
+ */
+export async function runScenario(options: RunScenarioOptions): Promise<ScenarioRun> {
+  const { scenario, topology, hosts, progress } = options;
+  const startedAt = Date.now();
+  const say = (message: string, node?: string) => progress({ stage: scenario.name, message, ...(node ? { node } : {}) });
+  const injector = new ChaosInjector({ topology, hosts, nodes: options.nodes, journalPath: options.journalPath, log: (line) => say(line) });
+  const leftovers = await injector.healAll();
+  if (leftovers.length) say(`healed ${leftovers.length} fault(s) left by an earlier run`);
+
+  const { baseline } = await baselineOf(topology, hosts);
+  const hypothesisBefore = await checkHypothesis(topology, hosts, scenario["steady-state"], baseline);
+  const unmet = hypothesisBefore.filter((check) => !check.ok);
+  if (unmet.length) {
+    const aborted = `steady state not met before the method: ${unmet.map((check) => `${check.condition} (${check.problem})`).join("; ")}`;
+    return abortedRun(options, startedAt, hypothesisBefore, aborted);
+  }
+  say(`steady state holds (${scenario["steady-state"].join(", ")}); leader ${baseline.primary}, VIP on ${baseline.vipHolder}`);
+
+  const verification: Verification = await startVerification(options);
+  const named = new Map<string, string>();
+  let aborted: string | undefined;
+  try {
+    for (const step of scenario.method) await runStep(step, { ...options, injector, named, baseline, verification, say });
+  } catch (error) {
+    aborted = `method stopped: ${(error as Error).message}`;
+    say(aborted);
+  } finally {
+    // Rollbacks always run, like Chaos Toolkit's: every fault still injected is healed.
+    const healed = await injector.healAll().catch((error: Error) => {
+      aborted = `${aborted ? `${aborted}; ` : ""}heal failed: ${error.message}`;
+      return [];
+    });
+    for (const record of healed) verification.faultHealed(record.id, record.healedAt ?? Date.now());
+    if (healed.length) say(`rollbacks healed ${healed.length} fault(s)`);
+  }
+
+  try {
+    await waitForConditions(topology, hosts, scenario.recovery, baseline, scenario.recoveryTimeoutSeconds * 1000);
+    if (scenario.recovery.length) say(`recovered: ${scenario.recovery.join(", ")}`);
+  } catch (error) {
+    aborted = `${aborted ? `${aborted}; ` : ""}did not recover: ${(error as Error).message}`;
+  }
+  const outcome = await verification.finish();
+  const hypothesisAfter = await checkHypothesis(topology, hosts, scenario["steady-state"], baseline).catch((error: Error) => [{ condition: "single-primary" as const, ok: false, problem: error.message }]);
+  const verdict = evaluateScenario(scenario, outcome.results);
+  if (aborted) {
+    verdict.passed = false;
+    verdict.summary = `${scenario.name}: FAIL — ${aborted}`;
+  }
+  await verification.writeReport(verdict);
+  say(verdict.summary);
+  return { scenario: scenario.name, lab: topology.name, startedAt, seconds: (Date.now() - startedAt) / 1000, hypothesisBefore, hypothesisAfter, outcome, verdict, ...(aborted ? { aborted } : {}) };
+}
+
+interface StepContext extends RunScenarioOptions {
+  injector: ChaosInjector;
+  named: Map<string, string>;
+  baseline: MethodBaseline;
+  verification: Verification;
+  say: (message: string, node?: string) => void;
+}
+
+async function runStep(step: ScenarioStep, context: StepContext): Promise<void> {
+  if ("wait" in step) {
+    context.say(`wait ${step.wait} s`);
+    await new Promise((resolve) => setTimeout(resolve, step.wait * 1000)); // a method's pause, as the scenario says: not a wait for a condition
+    return;
+  }
+  if ("until" in step) {
+    const started = Date.now();
+    await waitForConditions(context.topology, context.hosts, [step.until], context.baseline, step.timeoutSeconds * 1000);
+    context.say(`${step.until} after ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    return;
+  }
+  if ("inject" in step) {
+    const spec = await resolveFault(step.inject, context);
+    const record = await context.injector.inject(spec);
+    context.verification.faultInjected(record.id, describeFault(spec), record.injectedAt);
+    if (step.as) context.named.set(step.as, record.id);
+    context.say(`injected: ${describeFault(spec)}`);
+    return;
+  }
+  const ids = step.heal === "all" ? undefined : [context.named.get(step.heal)];
+  if (ids && ids[0] === undefined) throw new Error(`heal '${step.heal}': no fault was injected 'as: ${step.heal}'`);
+  const healed = ids ? [await context.injector.heal(ids[0]!)] : await context.injector.healAll();
+  for (const record of healed) {
+    context.verification.faultHealed(record.id, record.healedAt ?? Date.now());
+    context.say(`healed: ${describeFault(record.spec)}`);
+  }
+}
+
+async function resolveFault(fault: ScenarioFault, context: StepContext): Promise<FaultSpec> {
+  const { status } = await baselineOf(context.topology, context.hosts);
+  const resolve = (reference: string) => resolveNodeReference(reference, status, context.topology.vip.holders);
+  if ("groups" in fault) return { ...fault, groups: [fault.groups[0].map(resolve), fault.groups[1].map(resolve)] };
+  const resolved = { ...fault, node: resolve(fault.node) };
+  if ("peers" in resolved) resolved.peers = resolved.peers.map(resolve);
+  return resolved as FaultSpec;
+}
+
+async function abortedRun(options: RunScenarioOptions, startedAt: number, hypothesisBefore: HypothesisCheck[], aborted: string): Promise<ScenarioRun> {
+  options.progress({ stage: options.scenario.name, message: aborted });
+  const verdict: ScenarioVerdict = { passed: false, budgets: [], expectedViolations: [], summary: `${options.scenario.name}: FAIL — ${aborted}` };
+  return { scenario: options.scenario.name, lab: options.topology.name, startedAt, seconds: (Date.now() - startedAt) / 1000, hypothesisBefore, hypothesisAfter: [], verdict, aborted };
+}
