@@ -43,6 +43,12 @@ export interface ServiceManager {
   start(name: string): Promise<void>;
   stop(name: string): Promise<void>;
   restart(name: string): Promise<void>;
+  /**
+   * SIGKILLs every process of the service at once, also those it detached (as `systemctl kill
+   * --signal=KILL` reaches the whole control group): a crash, not a stop. The manager's restart
+   * policy then applies, as after a real crash. Does not wait.
+   */
+  kill(name: string): Promise<void>;
   state(name: string): Promise<ServiceState>;
   /** The last lines the service wrote. */
   logs(name: string, lines: number): Promise<string>;

@@ -36,6 +36,7 @@ describe("haproxy.cfg", () => {
   it("balances Odoo over both app nodes with /websocket on the real-time port", () => {
     expect(section("backend odoo_http")).toContain("server odoo1 192.168.55.111:8069 check");
     expect(section("backend odoo_http")).toContain("option httpchk GET /web/health");
+    expect(section("backend odoo_http")).toContain("http-response set-header X-Lab-Backend %s");
     expect(section("backend odoo_realtime")).toContain("server odoo2 192.168.55.112:8072 check port 8069");
     expect(section("frontend odoo_web")).toMatch(/acl is_realtime path_beg \/websocket/);
   });

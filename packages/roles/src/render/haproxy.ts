@@ -76,6 +76,8 @@ export function renderHaproxyConfig(topology: Topology): string {
     "    option httpchk GET /web/health",
     "    http-check expect status 200",
     "    default-server inter 1s fall 2 rise 2",
+    "    # Says which app node served a response (%s: the server's name), so a client can record it.",
+    "    http-response set-header X-Lab-Backend %s",
     ...webNodes.map((node) => `    server ${node.name} ${node.address}:${PORTS.odooHttp} check`),
     "",
     "backend odoo_realtime",

@@ -1,0 +1,51 @@
+import type { FaultEvent, History } from "../history.ts";
+
+/** An instant as a reader of the report finds it: seconds into the run, and the wall-clock time. */
+export function describeInstant(history: Pick<History, "startedAt">, at: number): string {
+  return `t+${((at - history.startedAt) / 1000).toFixed(2)}s (${new Date(at).toISOString()})`;
+}
+
+export interface FaultWindow {
+  fault: FaultEvent | undefined;
+  /** From the injection ... */
+  start: number;
+  /** ... to the next injection or the end of the run: recovery after the heal belongs to this fault. */
+  end: number;
+  /** The heal, or `end` if the fault was never healed. */
+  healedAt: number;
+}
+
+/** One window per fault, in injection order; a history without faults is one window over the whole run. */
+export function faultWindows(history: History): FaultWindow[] {
+  const faults = [...history.faults].sort((a, b) => a.injectedAt - b.injectedAt);
+  if (faults.length === 0) return [{ fault: undefined, start: history.startedAt, end: history.endedAt, healedAt: history.endedAt }];
+  return faults.map((fault, index) => {
+    const end = faults[index + 1]?.injectedAt ?? history.endedAt;
+    return { fault, start: fault.injectedAt, end, healedAt: fault.healedAt ?? end };
+  });
+}
+
+/** Before the first fault: the steady state the run is compared against. */
+export function steadyStateEnd(history: History): number {
+  return history.faults.length === 0 ? history.endedAt : Math.min(...history.faults.map((fault) => fault.injectedAt));
+}
+
+/** From the first injection to the last heal (or the end of the run if a fault was never healed). */
+export function faultSpan(history: History): { start: number; end: number } | undefined {
+  if (history.faults.length === 0) return undefined;
+  const start = Math.min(...history.faults.map((fault) => fault.injectedAt));
+  const end = history.faults.some((fault) => fault.healedAt === undefined) ? history.endedAt : Math.max(...history.faults.map((fault) => fault.healedAt!));
+  return { start, end };
+}
+
+/** At most `limit` counterexamples, with a count of the rest, so a report stays readable. */
+export function capped(items: string[], limit = 20): string[] {
+  return items.length <= limit ? items : [...items.slice(0, limit), `… and ${items.length - limit} more`];
+}
+
+/** Nearest-rank percentile of a sorted list. */
+export function percentile(sorted: readonly number[], p: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  const rank = Math.ceil((p / 100) * sorted.length);
+  return sorted[Math.min(sorted.length, Math.max(1, rank)) - 1]!;
+}

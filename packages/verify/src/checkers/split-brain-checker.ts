@@ -1,0 +1,31 @@
+import type { CheckerResult } from "../checker-result.ts";
+import type { History } from "../history.ts";
+import { capped, describeInstant } from "./instants.ts";
+
+/**
+ * Split brain: at every probe instant at most one PostgreSQL node accepts writes (each node asked
+ * directly). Names every instant with more than one writable node, and the nodes. A history with
+ * no samples fails: absence of evidence is not evidence.
+ */
+export function checkSplitBrain(history: History): CheckerResult {
+  const name = "split-brain";
+  const samples = history.probes.filter((sample) => sample.probe === "writable-primaries");
+  const answered = samples.filter((sample) => Array.isArray(sample.value.writable));
+  const violations = answered.filter((sample) => (sample.value.writable as string[]).length > 1);
+  const maxWritable = Math.max(0, ...answered.map((sample) => (sample.value.writable as string[]).length));
+  const noPrimary = answered.filter((sample) => (sample.value.writable as string[]).length === 0).length;
+  const withUnreachable = answered.filter((sample) => ((sample.value.unreachable as string[] | undefined) ?? []).length > 0).length;
+  const ok = answered.length > 0 && violations.length === 0;
+  return {
+    name,
+    ok,
+    metrics: { samples: samples.length, answered: answered.length, violations: violations.length, maxWritable, samplesWithoutPrimary: noPrimary, samplesWithUnreachableNode: withUnreachable },
+    summary:
+      answered.length === 0
+        ? "no writable-primaries sample answered: split brain cannot be ruled out"
+        : violations.length === 0
+          ? `at most one writable primary in all ${answered.length} samples (${noPrimary} with none)`
+          : `SPLIT BRAIN at ${violations.length} of ${answered.length} instants`,
+    counterexamples: capped(violations.map((sample) => `${describeInstant(history, sample.at)}: ${(sample.value.writable as string[]).join(", ")} all accept writes`)),
+  };
+}

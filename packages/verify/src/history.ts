@@ -1,0 +1,113 @@
+/**
+ * The history of a run, as Jepsen keeps one: every operation with its invocation and completion,
+ * every probe sample, every fault. Checkers read only this; they know nothing of how a fault was made.
+ * Times are epoch milliseconds.
+ */
+export type OperationKind =
+  | "odoo.login"
+  | "odoo.partner.write"
+  | "odoo.partner.read"
+  | "odoo.attachment.upload"
+  | "odoo.attachment.download"
+  | "odoo.session.call"
+  | "sql.write"
+  | "sql.read";
+
+export const OPERATION_KINDS: readonly OperationKind[] = [
+  "odoo.login",
+  "odoo.partner.write",
+  "odoo.partner.read",
+  "odoo.attachment.upload",
+  "odoo.attachment.download",
+  "odoo.session.call",
+  "sql.write",
+  "sql.read",
+];
+
+/** The kinds whose acknowledgement promises that something was stored: final verification reads them back. */
+export const WRITE_KINDS: readonly OperationKind[] = ["sql.write", "odoo.partner.write", "odoo.attachment.upload"];
+
+/** ok: acknowledged; fail: definitely not done; indeterminate: timed out or the connection died mid-call. */
+export type Outcome = "ok" | "fail" | "indeterminate";
+
+export interface Operation {
+  id: number;
+  kind: OperationKind;
+  /** The instant the open-loop schedule fired it (latency counts from here, so a slow client shows). */
+  invokedAt: number;
+  completedAt: number;
+  outcome: Outcome;
+  error?: string;
+  /** Which node served it (database server address/name, or Odoo backend), when known. */
+  servedBy?: string;
+  /** What was written or read: a write's key (to find it again), a read's result summary. */
+  key?: string;
+  value?: string;
+}
+
+export type ProbeName = "patroni-leader" | "writable-primaries" | "vip-holders" | "storage" | "odoo-health" | "cron-runs";
+
+export interface ProbeSample {
+  probe: ProbeName;
+  /** When the answer was complete; the probe started `value.tookMs` earlier, on its fixed grid. */
+  at: number;
+  /**
+   * e.g. { leader: "postgresql1" }, { writable: ["postgresql1"], readOnly: [], unreachable: [] },
+   * { holders: ["lb1"] }, { odoo1: true }; { error: "..." } when the probe itself failed.
+   */
+  value: Record<string, unknown>;
+}
+
+export interface FaultEvent {
+  id: string;
+  description: string;
+  injectedAt: number;
+  healedAt?: number;
+}
+
+/** What the final verification found for one acknowledged (or indeterminate) write, through one path. */
+export type FinalReadStatus = "present" | "missing" | "different" | "unreadable";
+
+export interface FinalRead {
+  /** The write operation this read checks. */
+  opId: number;
+  kind: OperationKind;
+  key: string;
+  /** "database" (the primary, over SQL) or "app" (an Odoo node, over JSON-RPC, bypassing the load balancer). */
+  path: "database" | "app";
+  /** The node read from: the primary's or the app node's name. */
+  via: string;
+  status: FinalReadStatus;
+  detail?: string;
+}
+
+/** One run of a cron job, from its run marker (an ir_logging row with path 'lab'). */
+export interface CronRun {
+  job: string;
+  at: number;
+}
+
+/** The read-back after method and heal: every acknowledged write, through every path that must show it. */
+export interface FinalState {
+  checkedAt: number;
+  /** The node that accepted writes when the check ran (where SQL ids were looked up). */
+  primary: string | undefined;
+  /** The app nodes read from directly. */
+  appNodes: string[];
+  reads: FinalRead[];
+  cronRuns: CronRun[];
+  /** What could not be checked at all (e.g. no primary reachable), in words a user can act on. */
+  errors: string[];
+}
+
+export interface History {
+  lab: string;
+  scenario: string;
+  startedAt: number;
+  endedAt: number;
+  operations: Operation[];
+  probes: ProbeSample[];
+  faults: FaultEvent[];
+  /** Set by verifyFinalState; checkers of acknowledged writes fail without it. */
+  finalState?: FinalState;
+}

@@ -1,0 +1,26 @@
+export * from "./checker-result.ts";
+export * from "./history.ts";
+export { labEndpoints, type LabEndpoints } from "./lab-endpoints.ts";
+
+export { OpenLoopWorkload, type OpenLoopWorkloadOptions } from "./workload/open-loop-workload.ts";
+export { OpenLoopScheduler, CLIENT_SATURATED, type OpenLoopScheduleOptions, type OperationBody, type OperationContext, type OperationResult } from "./workload/open-loop-scheduler.ts";
+export { SQL_WRITES_TABLE } from "./workload/sql-operations.ts";
+
+export { ProbeSampler, PROBES, type ProbeSamplerOptions } from "./probes/probe-sampler.ts";
+export type { Probe, ProbeContext } from "./probes/probe-context.ts";
+
+export { verifyFinalState, type VerifyFinalStateOptions } from "./final/verify-final-state.ts";
+
+export { checkRecovery, type RecoveryOptions } from "./checkers/recovery-checker.ts";
+export { checkLostWrites } from "./checkers/lost-writes-checker.ts";
+export { checkSplitBrain } from "./checkers/split-brain-checker.ts";
+export { checkSingleVipHolder } from "./checkers/single-vip-holder-checker.ts";
+export { checkVipFailover } from "./checkers/vip-failover-checker.ts";
+export { checkSessionSurvival, type SessionSurvivalOptions } from "./checkers/session-survival-checker.ts";
+export { checkAttachmentsReadable } from "./checkers/attachments-readable-checker.ts";
+export { checkCron, type CronOptions, type ExpectedCronJob } from "./checkers/cron-checker.ts";
+export { checkLatency, type LatencyOptions } from "./checkers/latency-checker.ts";
+export { checkHistory, type CheckHistoryOptions } from "./checkers/check-history.ts";
+
+export { writeReport, type WrittenReport } from "./report/write-report.ts";
+export { buildTimeline, type TimelineData } from "./report/timeline.ts";

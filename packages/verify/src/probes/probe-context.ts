@@ -1,0 +1,15 @@
+import type { Host, LabSecrets } from "@odoo-ha-lab/roles";
+import type { Topology } from "@odoo-ha-lab/topology";
+import type { LabEndpoints } from "../lab-endpoints.ts";
+
+/** What every probe gets: the lab, its hosts (the roles' Host interface), credentials, and a time bound. */
+export interface ProbeContext {
+  topology: Topology;
+  hosts: ReadonlyMap<string, Host>;
+  secrets: LabSecrets;
+  endpoints: LabEndpoints;
+  /** Each probe answers within this bound; a node slower than it counts as unreachable. */
+  timeoutMs: number;
+}
+
+export type Probe = (context: ProbeContext) => Promise<Record<string, unknown>>;

@@ -1,0 +1,122 @@
+import type { Host, LabSecrets } from "@odoo-ha-lab/roles";
+import type { Topology } from "@odoo-ha-lab/topology";
+import type { ProbeName, ProbeSample } from "../history.ts";
+import { labEndpoints } from "../lab-endpoints.ts";
+import { probeCronRuns } from "./cron-runs-probe.ts";
+import { probeOdooHealth } from "./odoo-health-probe.ts";
+import { probePatroniLeader } from "./patroni-leader-probe.ts";
+import type { Probe, ProbeContext } from "./probe-context.ts";
+import { probeStorage } from "./storage-probe.ts";
+import { probeVipHolders } from "./vip-holders-probe.ts";
+import { probeWritablePrimaries } from "./writable-primaries-probe.ts";
+
+export const PROBES: Record<ProbeName, Probe> = {
+  "patroni-leader": probePatroniLeader,
+  "writable-primaries": probeWritablePrimaries,
+  "vip-holders": probeVipHolders,
+  storage: probeStorage,
+  "odoo-health": probeOdooHealth,
+  "cron-runs": probeCronRuns,
+};
+
+export interface ProbeSamplerOptions {
+  topology: Topology;
+  hosts: ReadonlyMap<string, Host>;
+  secrets: LabSecrets;
+  /** Sampling interval of every probe (default 250 ms), unless `intervals` says otherwise. */
+  intervalMs?: number;
+  /** Per-probe intervals; by default cron-runs samples once a second (cron slots are minutes). */
+  intervals?: Partial<Record<ProbeName, number>>;
+  /** Which probes run (default all). */
+  probes?: ProbeName[];
+  /** Bound on each sample (default 1500 ms): a slower answer is recorded as an error. */
+  timeoutMs?: number;
+  /** Sampling stops by itself after this long (default 10 minutes). */
+  maxDurationMs?: number;
+}
+
+/**
+ * Runs every probe at fixed instants alongside the workload. A probe whose previous sample is still
+ * running skips the instant rather than piling up: probes observe the lab, they must not load it.
+ */
+export class ProbeSampler {
+  private readonly samples: ProbeSample[] = [];
+  private readonly timers = new Set<ReturnType<typeof setTimeout>>();
+  private readonly pending = new Set<Promise<void>>();
+  private readonly context: ProbeContext;
+  private running = false;
+  private skipped = 0;
+
+  constructor(private readonly options: ProbeSamplerOptions) {
+    this.context = {
+      topology: options.topology,
+      hosts: options.hosts,
+      secrets: options.secrets,
+      endpoints: labEndpoints(options.topology),
+      timeoutMs: options.timeoutMs ?? 1500,
+    };
+  }
+
+  /** Instants skipped because the probe's previous sample was still running. */
+  get skippedInstants(): number {
+    return this.skipped;
+  }
+
+  start(): void {
+    if (this.running) throw new Error("ProbeSampler.start() called twice");
+    this.running = true;
+    const startedAt = Date.now();
+    const endAt = startedAt + (this.options.maxDurationMs ?? 600_000);
+    const names = this.options.probes ?? (Object.keys(PROBES) as ProbeName[]);
+    for (const name of names) {
+      const interval = this.options.intervals?.[name] ?? (name === "cron-runs" ? 1000 : (this.options.intervalMs ?? 250));
+      this.loop(name, startedAt, interval, endAt);
+    }
+  }
+
+  async stop(): Promise<ProbeSample[]> {
+    this.running = false;
+    for (const timer of this.timers) clearTimeout(timer);
+    this.timers.clear();
+    while (this.pending.size > 0) await Promise.all([...this.pending]);
+    return [...this.samples].sort((a, b) => a.at - b.at);
+  }
+
+  private loop(name: ProbeName, at: number, interval: number, endAt: number): void {
+    let busy = false;
+    const tick = (instant: number) => {
+      if (!this.running || instant >= endAt) return;
+      if (busy) this.skipped++;
+      else {
+        busy = true;
+        const sample = this.sample(name, instant).finally(() => {
+          busy = false;
+          this.pending.delete(sample);
+        });
+        this.pending.add(sample);
+      }
+      // The next instant on the fixed grid, skipping any that already passed.
+      const next = instant + interval * Math.max(1, Math.ceil((Date.now() - instant) / interval));
+      const timer = setTimeout(() => {
+        this.timers.delete(timer);
+        tick(next);
+      }, Math.max(0, next - Date.now()));
+      this.timers.add(timer);
+    };
+    tick(at);
+  }
+
+  private async sample(name: ProbeName, at: number): Promise<void> {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const deadline = new Promise<Record<string, unknown>>((resolve) => {
+      // A little slack over the per-node timeouts inside the probe, so they report first.
+      timer = setTimeout(() => resolve({ error: `probe did not answer within ${this.context.timeoutMs + 500} ms` }), this.context.timeoutMs + 500);
+    });
+    const value = await Promise.race([PROBES[name](this.context).catch((error: unknown) => ({ error: (error as Error).message })), deadline]);
+    clearTimeout(timer);
+    // Stamped when the answer is known: a node that died while being asked is seen dead only then.
+    // The sample observed the lab during the preceding tookMs.
+    const answeredAt = Date.now();
+    this.samples.push({ probe: name, at: answeredAt, value: { ...value, tookMs: answeredAt - at } });
+  }
+}

@@ -1,0 +1,125 @@
+import type { CheckerResult } from "../checker-result.ts";
+import { OPERATION_KINDS, type History, type Operation, type OperationKind, type Outcome } from "../history.ts";
+
+/** Everything the report page draws, precomputed here so the page itself only lays charts out. */
+export interface TimelineData {
+  lab: string;
+  scenario: string;
+  startedAt: number;
+  endedAt: number;
+  kinds: OperationKind[];
+  /** Per outcome: [seconds into the run, kind row (with jitter), op id, latency ms]. */
+  points: Record<Outcome, [number, number, number, number][]>;
+  bucketMs: number;
+  buckets: { labels: string[] } & Record<Outcome, number[]>;
+  /** Acknowledged operations' latency per kind: [seconds into the run, ms]. */
+  latency: Partial<Record<OperationKind, [number, number][]>>;
+  faults: { id: string; description: string; from: number; to: number; healed: boolean }[];
+  markers: { at: number; kind: "leader" | "vip"; label: string }[];
+  /** What the first answered probes saw: the state the changes start from. */
+  initial: { leader: string | undefined; vipHolders: string | undefined };
+  /** Step lines of what the probes saw: writable primaries, VIP holders, healthy app nodes, mounted filestores. */
+  probeSeries: { name: string; points: [number, number][] }[];
+  counts: { kind: OperationKind; ok: number; fail: number; indeterminate: number }[];
+  results: CheckerResult[];
+}
+
+const OUTCOMES: Outcome[] = ["ok", "fail", "indeterminate"];
+
+export function buildTimeline(history: History, results: CheckerResult[], bucketMs = 250): TimelineData {
+  const seconds = (at: number) => Math.round(at - history.startedAt) / 1000;
+  const kinds = OPERATION_KINDS.filter((kind) => history.operations.some((op) => op.kind === kind));
+  const points: TimelineData["points"] = { ok: [], fail: [], indeterminate: [] };
+  const latency: TimelineData["latency"] = {};
+  for (const op of history.operations) {
+    const row = kinds.indexOf(op.kind) + jitter(op.id);
+    points[op.outcome].push([seconds(op.invokedAt), row, op.id, op.completedAt - op.invokedAt]);
+    if (op.outcome === "ok") (latency[op.kind] ??= []).push([seconds(op.invokedAt), Math.max(1, op.completedAt - op.invokedAt)]);
+  }
+  return {
+    lab: history.lab,
+    scenario: history.scenario,
+    startedAt: history.startedAt,
+    endedAt: history.endedAt,
+    kinds,
+    points,
+    bucketMs,
+    buckets: bucketize(history.operations, history.startedAt, history.endedAt, bucketMs),
+    latency,
+    faults: history.faults.map((fault) => ({
+      id: fault.id,
+      description: fault.description,
+      from: seconds(fault.injectedAt),
+      to: seconds(fault.healedAt ?? history.endedAt),
+      healed: fault.healedAt !== undefined,
+    })),
+    initial: { leader: firstAnswer(history, "patroni-leader", (value) => String(value.leader ?? "none")), vipHolders: firstAnswer(history, "vip-holders", (value) => ((value.holders as string[] | undefined) ?? []).join("+") || "none") },
+    markers: [...changes(history, "patroni-leader", "leader"), ...changes(history, "vip-holders", "vip")].sort((a, b) => a.at - b.at),
+    probeSeries: probeSeries(history),
+    counts: kinds.map((kind) => {
+      const ofKind = history.operations.filter((op) => op.kind === kind);
+      return { kind, ok: count(ofKind, "ok"), fail: count(ofKind, "fail"), indeterminate: count(ofKind, "indeterminate") };
+    }),
+    results,
+  };
+}
+
+function count(ops: Operation[], outcome: Outcome): number {
+  return ops.filter((op) => op.outcome === outcome).length;
+}
+
+/** A stable spread of points within a kind's row, so simultaneous operations stay visible. */
+function jitter(id: number): number {
+  return (((id * 2654435761) % 1000) / 1000 - 0.5) * 0.6;
+}
+
+function bucketize(ops: Operation[], from: number, to: number, bucketMs: number): TimelineData["buckets"] {
+  const size = Math.max(1, Math.ceil((to - from) / bucketMs));
+  const buckets = { labels: Array.from({ length: size }, (_, index) => ((index * bucketMs) / 1000).toFixed(2)), ok: new Array<number>(size).fill(0), fail: new Array<number>(size).fill(0), indeterminate: new Array<number>(size).fill(0) };
+  for (const op of ops) {
+    const index = Math.min(size - 1, Math.max(0, Math.floor((op.invokedAt - from) / bucketMs)));
+    buckets[op.outcome][index]!++;
+  }
+  return buckets;
+}
+
+/** A marker wherever the leader (or the VIP holder) differs from the previous answered sample. */
+function changes(history: History, probe: "patroni-leader" | "vip-holders", kind: "leader" | "vip"): TimelineData["markers"] {
+  const markers: TimelineData["markers"] = [];
+  let last: string | undefined;
+  for (const sample of history.probes.filter((candidate) => candidate.probe === probe && !("error" in candidate.value))) {
+    const current = probe === "patroni-leader" ? String(sample.value.leader ?? "none") : ((sample.value.holders as string[] | undefined) ?? []).join("+") || "none";
+    // The first answer is the initial state (shown in the header), not a change.
+    if (current !== last && last !== undefined) {
+      markers.push({ at: (sample.at - history.startedAt) / 1000, kind, label: `${kind === "leader" ? "leader" : "VIP"}: ${current}` });
+    }
+    last = current;
+  }
+  return markers;
+}
+
+function firstAnswer(history: History, probe: "patroni-leader" | "vip-holders", describe: (value: Record<string, unknown>) => string): string | undefined {
+  const sample = history.probes.find((candidate) => candidate.probe === probe && !("error" in candidate.value));
+  return sample ? describe(sample.value) : undefined;
+}
+
+function probeSeries(history: History): TimelineData["probeSeries"] {
+  const series = (name: string, probe: string, measure: (value: Record<string, unknown>) => number | undefined) => ({
+    name,
+    points: history.probes
+      .filter((sample) => sample.probe === probe)
+      .flatMap((sample): [number, number][] => {
+        const value = measure(sample.value);
+        return value === undefined ? [] : [[(sample.at - history.startedAt) / 1000, value]];
+      }),
+  });
+  const listLength = (key: string) => (value: Record<string, unknown>) => (Array.isArray(value[key]) ? (value[key] as unknown[]).length : undefined);
+  const matching = (wanted: unknown) => (value: Record<string, unknown>) =>
+    "error" in value ? undefined : Object.entries(value).filter(([key, entry]) => key !== "tookMs" && entry === wanted).length;
+  return [
+    series("writable primaries", "writable-primaries", listLength("writable")),
+    series("VIP holders", "vip-holders", listLength("holders")),
+    series("healthy app nodes", "odoo-health", matching(true)),
+    series("filestore ok", "storage", matching("ok")),
+  ].filter((entry) => entry.points.length > 0);
+}

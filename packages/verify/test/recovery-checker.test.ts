@@ -1,0 +1,42 @@
+import { describe, expect, it } from "vitest";
+import { checkRecovery } from "../src/checkers/recovery-checker.ts";
+import { SyntheticHistory } from "./synthetic-history.ts";
+
+describe("checkRecovery", () => {
+  it("measures the outage from the first failure to the first success after which all succeed", () => {
+    // Fault at 10 s; writes fail 10.2–18 s (one success in the middle is not a recovery), steady from 18.2 s.
+    const h = new SyntheticHistory()
+      .fault("kill-leader", 10_000, 12_000)
+      .series("sql.write", 0, 30_000, 200, (at) => (at >= 10_200 && at < 18_200 && at !== 14_000 ? (at % 1000 === 0 ? "indeterminate" : "fail") : "ok"));
+    const result = checkRecovery(h.history, "sql.write", { maxOutageSeconds: 30 });
+    expect(result.ok).toBe(true);
+    expect(result.metrics.outageSeconds).toBeCloseTo(18.21 - 10.2, 2);
+    expect(result.metrics.recoverySecondsFromFault).toBeCloseTo(8.21, 2);
+    expect(result.metrics.failed! + result.metrics.indeterminate!).toBe(39);
+    expect(result.metrics.indeterminate).toBe(7); // 11, 12, 13, 15, 16, 17, 18 s
+    expect(result.metrics.failedWhileFaulted! + result.metrics.indeterminateWhileFaulted!).toBe(9); // invoked 10.2–11.8 s
+    expect(result.metrics.failedBeforeFault).toBe(0);
+  });
+
+  it("fails when the kind never recovers, naming the last failing operation", () => {
+    const h = new SyntheticHistory().fault("kill-leader", 10_000).series("sql.write", 0, 30_000, 500, (at) => (at >= 10_000 && at !== 29_500 ? "fail" : "ok"), () => ({ error: "connect: ECONNREFUSED" }));
+    const result = checkRecovery(h.history, "sql.write");
+    expect(result.ok).toBe(false);
+    expect(result.metrics.recovered).toBe(0);
+    expect(result.counterexamples[0]).toMatch(/did not recover: first failure op 21 .* last failure op 59 /);
+  });
+
+  it("fails when the outage exceeds the budget", () => {
+    const h = new SyntheticHistory().fault("kill-leader", 5_000, 6_000).series("odoo.login", 0, 30_000, 250, (at) => (at >= 5_000 && at < 25_000 ? "fail" : "ok"));
+    const result = checkRecovery(h.history, "odoo.login", { maxOutageSeconds: 10 });
+    expect(result.ok).toBe(false);
+    expect(result.metrics.outageSeconds).toBeCloseTo(20.01, 2);
+    expect(result.counterexamples[0]).toMatch(/outage 20\.0 s > budget 10 s/);
+  });
+
+  it("reports zero outage when nothing failed, and fails when nothing was measured", () => {
+    const quiet = new SyntheticHistory().fault("f", 10_000, 12_000).series("sql.read", 0, 30_000, 1000, () => "ok");
+    expect(checkRecovery(quiet.history, "sql.read")).toMatchObject({ ok: true, metrics: { outageSeconds: 0, failed: 0 } });
+    expect(checkRecovery(quiet.history, "sql.write").ok).toBe(false);
+  });
+});
