@@ -70,7 +70,7 @@ describe("patroni.yml", () => {
   });
 
   it("uses the topology's failover timings, synchronous mode, pg_rewind and slots", () => {
-    expect(config.bootstrap.dcs).toMatchObject({ ttl: 10, loop_wait: 2, retry_timeout: 4, synchronous_mode: true, synchronous_mode_strict: false });
+    expect(config.bootstrap.dcs).toMatchObject({ ttl: 5, loop_wait: 1, retry_timeout: 2, synchronous_mode: true, synchronous_mode_strict: false });
     expect(config.bootstrap.dcs.postgresql).toMatchObject({ use_pg_rewind: true, use_slots: true });
     expect(config.bootstrap.dcs.postgresql.parameters.wal_log_hints).toBe("on");
   });

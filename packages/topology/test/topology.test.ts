@@ -109,7 +109,7 @@ describe("invalid topologies name the field and the fix", () => {
   });
 
   it("Patroni timings that could drop the leader lock while retrying", () => {
-    const issues = issuesAfter((text) => text.replace("retryTimeout: 4", "retryTimeout: 6"));
+    const issues = issuesAfter((text) => text.replace("retryTimeout: 2", "retryTimeout: 3"));
     expect(issues[0]).toMatchObject({ path: "postgres.patroni", fix: expect.stringContaining("loopWait + 2 × retryTimeout ≤ ttl") });
   });
 
