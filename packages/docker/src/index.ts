@@ -5,3 +5,4 @@ export * from "./docker-lab.ts";
 export * from "./labels.ts";
 export * from "./lab-resources.ts";
 export * from "./supervisor.ts";
+export * from "./docker-node-control.ts";

@@ -66,7 +66,8 @@ export async function ensureNodeContainer(docker: Dockerode, topology: Topology,
   }
   const needsFuse = node.roles.includes("odoo") || node.roles.includes("filestore-server");
   const capabilities = [
-    ...(node.roles.includes("keepalived") ? ["NET_ADMIN"] : []),
+    // Every node: keepalived adds the VIP with it, and chaos faults drive iptables/tc in every node (real hosts have root too).
+    "NET_ADMIN",
     ...(needsFuse ? ["SYS_ADMIN"] : []),
   ];
   const network = networkName(topology.name);

@@ -35,6 +35,15 @@ export class SupervisorServices implements ServiceManager {
     await this.waitStarted(name);
   }
 
+  async kill(name: string): Promise<void> {
+    const result = await this.host.exec(["sh", "-c", KILL_PROGRAM_PROCESSES, "sh", name]);
+    if (result.exitCode !== 0) throw new Error(`on ${this.host.node}: cannot kill service ${name}: ${(result.stderr || result.stdout).trim()}`);
+  }
+
+  async reload(name: string, signal: "HUP" | "USR2"): Promise<void> {
+    await this.ctl(["signal", signal, name]);
+  }
+
   async state(name: string): Promise<ServiceState> {
     const result = await this.host.exec(["supervisorctl", "status", name]);
     return parseSupervisorState(result.stdout);
@@ -68,6 +77,31 @@ export class SupervisorServices implements ServiceManager {
     if (!okCodes.includes(result.exitCode) && !benign) throw new HostCommandError(this.host.node, command, result);
   }
 }
+
+/**
+ * supervisord puts SUPERVISOR_PROCESS_NAME=<program> into the environment of what it starts, and
+ * children inherit it, also those that leave the process tree (Patroni's postmaster runs in a session
+ * of its own): it marks a program's processes as a control group marks a systemd unit's. Reading
+ * another user's environ needs CAP_SYS_PTRACE, which containers lack, so each is read as its owner.
+ * Descendants of marked processes go too: PostgreSQL overwrites its backends' environment with their titles.
+ */
+const KILL_PROGRAM_PROCESSES = `marked=""
+for d in /proc/[0-9]*; do
+  owner=$(stat -c '%u %g' "$d" 2>/dev/null) || continue
+  if setpriv --reuid="\${owner% *}" --regid="\${owner#* }" --clear-groups grep -qzxF "SUPERVISOR_PROCESS_NAME=$1" "$d/environ" 2>/dev/null; then
+    marked="$marked \${d#/proc/}"
+  fi
+done
+[ -n "$marked" ] || { echo "no process of $1 runs ($(supervisorctl status "$1"))" >&2; exit 3; }
+all=$(ps -e -o pid=,ppid= | awk -v marked="$marked" '
+  BEGIN { n = split(marked, m, " "); for (i = 1; i <= n; i++) kill[m[i]] = 1 }
+  { parent[$1] = $2 }
+  END {
+    do { grown = 0; for (p in parent) if (!(p in kill) && (parent[p] in kill)) { kill[p] = 1; grown = 1 } } while (grown)
+    for (p in kill) printf "%s ", p
+  }')
+# A process may end between the scan and the kill: that is not a failure.
+kill -KILL $all 2>/dev/null || true`;
 
 function programPath(name: string): string {
   return `/etc/supervisor/conf.d/${name}.conf`;

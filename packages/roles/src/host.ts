@@ -33,6 +33,8 @@ export interface ServiceDefinition {
   /** Seconds a stop waits for a clean exit before SIGKILL. */
   stopTimeoutSeconds?: number;
   stopSignal?: "TERM" | "INT" | "QUIT" | "KILL";
+  /** The signal that makes the service re-read its config without a restart (absent: restart on change). */
+  reloadSignal?: "HUP" | "USR2";
 }
 
 export type ServiceState = "running" | "starting" | "stopped" | "failed" | "unknown";
@@ -43,6 +45,8 @@ export interface ServiceManager {
   start(name: string): Promise<void>;
   stop(name: string): Promise<void>;
   restart(name: string): Promise<void>;
+  /** Sends the service its reload signal: config changes take effect without stopping it. */
+  reload(name: string, signal: "HUP" | "USR2"): Promise<void>;
   /**
    * SIGKILLs every process of the service at once, also those it detached (as `systemctl kill
    * --signal=KILL` reaches the whole control group): a crash, not a stop. The manager's restart

@@ -47,6 +47,8 @@ export function postgresqlPlan({ topology, node, secrets }: PlanContext): RolePl
         // Patroni stops PostgreSQL on SIGINT/TERM; give it time to do so cleanly.
         stopTimeoutSeconds: 30,
         stopSignal: "INT",
+        // Patroni re-reads patroni.yml (and applies pg_hba/parameters) on SIGHUP.
+        reloadSignal: "HUP",
       },
     ],
   };
@@ -64,7 +66,8 @@ export function haproxyPlan({ topology }: PlanContext): RolePlan {
   return {
     prepare: [],
     files: [{ path: PATHS.haproxyConfig, content: renderHaproxyConfig(topology), mode: 0o644 }],
-    services: [{ name: "haproxy", command: ["haproxy", "-W", "-db", "-f", PATHS.haproxyConfig], stopTimeoutSeconds: 5 }],
+    // -W (master-worker): SIGUSR2 starts new workers on the new config while old ones finish their sessions.
+    services: [{ name: "haproxy", command: ["haproxy", "-W", "-db", "-f", PATHS.haproxyConfig], stopTimeoutSeconds: 5, reloadSignal: "USR2" }],
   };
 }
 
@@ -80,6 +83,7 @@ export function keepalivedPlan({ topology, node, interfaceName }: PlanContext): 
         name: "keepalived",
         command: ["keepalived", "--dont-fork", "--log-console", "--use-file", PATHS.keepalivedConfig, "--pid", "/run/lab/keepalived.pid", "--vrrp_pid", "/run/lab/keepalived-vrrp.pid", "--checkers_pid", "/run/lab/keepalived-checkers.pid"],
         stopTimeoutSeconds: 5,
+        reloadSignal: "HUP",
       },
     ],
   };

@@ -21,6 +21,10 @@ export async function applyPlan(host: Host, plan: RolePlan): Promise<string[]> {
   for (const service of plan.services) {
     if (await host.services.apply(service)) {
       changes.push(`started ${service.name}`);
+    } else if (filesChanged && service.reloadSignal) {
+      // A reload keeps the service up: restarting Patroni would stop PostgreSQL (and maybe fail over).
+      await host.services.reload(service.name, service.reloadSignal);
+      changes.push(`reloaded ${service.name}`);
     } else if (filesChanged) {
       await host.services.restart(service.name);
       changes.push(`restarted ${service.name}`);

@@ -17,6 +17,8 @@ export function renderPatroniConfig(topology: Topology, node: TopologyNode, secr
     "local all postgres peer",
     "local all all scram-sha-256",
     `host replication replicator ${subnet} scram-sha-256`,
+    // Patroni's REST API asks its own node for timeline and LSN over a replication connection.
+    "host replication replicator 127.0.0.1/32 scram-sha-256",
     `host all all ${subnet} scram-sha-256`,
     "host all all 127.0.0.1/32 scram-sha-256",
   ];

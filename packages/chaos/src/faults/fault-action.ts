@@ -1,0 +1,20 @@
+import type { Host } from "@odoo-ha-lab/roles";
+import type { Topology } from "@odoo-ha-lab/topology";
+import type { NodeControl } from "../node-control.ts";
+
+/** What an action may touch: the lab's hosts and machines, nothing Docker-specific. */
+export interface FaultContext {
+  /** The fault's id: names its iptables chain, its fill file, its hog processes. */
+  readonly id: string;
+  readonly topology: Topology;
+  readonly nodes: NodeControl;
+  host(node: string): Host;
+  /** Records something the operator should know (kept in the journal and logged). */
+  note(message: string): void;
+}
+
+/** A fault kind as a reversible action. Both halves are idempotent: heal also undoes a half-done inject. */
+export interface FaultAction {
+  inject(context: FaultContext): Promise<void>;
+  heal(context: FaultContext): Promise<void>;
+}

@@ -1,0 +1,57 @@
+import { DEFAULT_LEAVE_FREE_MIB } from "../fault-defaults.ts";
+import type { FaultSpec } from "../fault-spec.ts";
+import type { FaultAction } from "./fault-action.ts";
+import { runScript } from "./host-script.ts";
+import { onRunningNode } from "./on-running-node.ts";
+
+type FillDiskSpec = Extract<FaultSpec, { kind: "fill-disk" }>;
+
+/** The one file a fill-disk fault writes: named by the fault, so heal removes exactly it. */
+export function fillFilePath(directory: string, faultId: string): string {
+  return `${directory.replace(/\/+$/, "")}/.lab-chaos-fill-${faultId}`;
+}
+
+// $1 directory, $2 file, $3 bytes to leave free. Prints "<bytes written> <bytes free after>".
+const FILL = `set -e
+[ -d "$1" ] || { echo "no directory $1" >&2; exit 2; }
+free() { df -P -B1 "$1" | awk 'NR == 2 { print $4 }'; }
+size=$(( $(free "$1") - $3 ))
+if [ "$size" -gt 0 ]; then
+  # fallocate takes milliseconds; where the filesystem cannot, write zeros until full enough.
+  fallocate -l "$size" "$2" 2>/dev/null || dd if=/dev/zero of="$2" bs=1M count=$(( size / 1048576 )) status=none 2>/dev/null || [ -f "$2" ]
+else
+  size=0
+fi
+echo "$size $(free "$1")"`;
+
+const REMOVE = `rm -f "$1" && [ ! -e "$1" ]`;
+
+/**
+ * fill-disk. Beware on Docker: a container's root filesystem and its volumes live on the host's disk,
+ * so filling them fills the host; a tmpfs (e.g. /run in lab nodes) or a real host's own disk is safe.
+ */
+export function fillDiskAction(spec: FillDiskSpec): FaultAction {
+  const leaveFreeBytes = Math.round((spec.leaveFreeMiB ?? DEFAULT_LEAVE_FREE_MIB) * 1024 * 1024);
+  return {
+    async inject(context) {
+      const file = fillFilePath(spec.path, context.id);
+      const purpose = `filling ${spec.path}`;
+      await onRunningNode(context, spec.node, purpose, async (host) => {
+        const [written, free] = (await runScript(host, purpose, FILL, [spec.path, file, String(leaveFreeBytes)])).trim().split(" ").map(Number);
+        context.note(written ? `${spec.node}: wrote ${mib(written)} to ${file}; ${mib(free ?? 0)} left free` : `${spec.node}: ${spec.path} had no more than ${mib(leaveFreeBytes)} free already; wrote nothing`);
+      });
+    },
+    async heal(context) {
+      const file = fillFilePath(spec.path, context.id);
+      const purpose = `removing ${file}`;
+      // A stopped node keeps its disk and so the file: that is an error (start it, heal again).
+      await onRunningNode(context, spec.node, purpose, async (host) => {
+        await runScript(host, purpose, REMOVE, [file]);
+      }, { absent: "its filesystem went away with it" });
+    },
+  };
+}
+
+function mib(bytes: number): string {
+  return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
+}

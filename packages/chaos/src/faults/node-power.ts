@@ -1,0 +1,38 @@
+import { waitFor } from "@odoo-ha-lab/roles";
+import type { FaultSpec } from "../fault-spec.ts";
+import type { NodePowerState } from "../node-control.ts";
+import type { FaultAction, FaultContext } from "./fault-action.ts";
+
+type NodePowerSpec = Extract<FaultSpec, { kind: "kill-node" | "stop-node" | "pause-node" }>;
+
+/** kill-node, stop-node, pause-node: through the target's NodeControl; inject returns once the state shows it. */
+export function nodePowerAction(spec: NodePowerSpec): FaultAction {
+  const node = spec.node;
+  return {
+    async inject(context) {
+      if (spec.kind === "kill-node") await context.nodes.kill(node);
+      else if (spec.kind === "stop-node") await context.nodes.stop(node);
+      else await context.nodes.pause(node);
+      await waitForState(context, node, spec.kind === "pause-node" ? "paused" : "stopped");
+    },
+    async heal(context) {
+      const state = await context.nodes.state(node);
+      if (state === "absent") return context.note(`${node} is absent: nothing to ${spec.kind === "pause-node" ? "unpause" : "start"}`);
+      if (spec.kind === "pause-node") {
+        if (state === "paused") await context.nodes.unpause(node);
+        else if (state === "stopped") return context.note(`${node} is stopped, not paused: nothing to unpause (a kill or stop fault owns that)`);
+      } else if (state === "stopped") {
+        await context.nodes.start(node);
+      }
+      await waitForState(context, node, spec.kind === "pause-node" ? "running" : ["running", "paused"]);
+    },
+  };
+}
+
+async function waitForState(context: FaultContext, node: string, wanted: NodePowerState | NodePowerState[]): Promise<void> {
+  const accepted = Array.isArray(wanted) ? wanted : [wanted];
+  await waitFor(`${node} to be ${accepted.join(" or ")}`, async () => {
+    const state = await context.nodes.state(node);
+    return accepted.includes(state) ? { done: true, value: undefined } : { done: false, observation: state };
+  }, { timeoutMs: 30_000, intervalMs: 100 });
+}

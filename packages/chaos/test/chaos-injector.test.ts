@@ -1,0 +1,171 @@
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { beforeEach, describe, expect, it } from "vitest";
+import { loadTopologyFile } from "@odoo-ha-lab/topology";
+import { ChaosHealError, ChaosInjector, FaultSpecError, type FaultRecord } from "../src/index.ts";
+import { FakeHost, FakeNodeControl, type Call, type ExecHandler } from "./fakes.ts";
+
+const topology = loadTopologyFile(fileURLToPath(new URL("../../../labs/odoo-ha/topology.yaml", import.meta.url)));
+
+let calls: Call[];
+let nodes: FakeNodeControl;
+let journalPath: string;
+let handler: ExecHandler;
+let hosts: Map<string, FakeHost>;
+
+function injector(): ChaosInjector {
+  return new ChaosInjector({ topology, hosts, nodes, journalPath });
+}
+
+const journal = (): { lab: string; faults: FaultRecord[] } => JSON.parse(readFileSync(journalPath, "utf8"));
+const scripts = (node: string) => calls.filter((call) => call.node === node && call.what === "exec").map((call) => call.detail![2]!);
+
+beforeEach(() => {
+  calls = [];
+  nodes = new FakeNodeControl(calls);
+  journalPath = join(mkdtempSync(join(tmpdir(), "chaos-")), "faults.json");
+  handler = () => undefined;
+  hosts = new Map(topology.nodes.map((node) => [node.name, new FakeHost(node.name, calls, (...args) => handler(...args))]));
+});
+
+describe("ChaosInjector", () => {
+  it("writes the record to the journal before it acts", async () => {
+    let seenInJournal: FaultRecord[] | undefined;
+    handler = () => ((seenInJournal = journal().faults), undefined);
+    const record = await injector().inject({ kind: "partition", groups: [["lb1"], ["lb2"]] });
+    expect(seenInJournal?.map((fault) => fault.id)).toEqual([record.id]);
+    expect(seenInJournal?.[0]?.activeAt).toBeUndefined();
+    expect(record.activeAt).toBeGreaterThanOrEqual(record.injectedAt);
+    expect(journal()).toMatchObject({ lab: "odoo-ha", faults: [{ id: record.id, spec: { kind: "partition" } }] });
+  });
+
+  it("heals by removing the chain it added, on the nodes it added it to; a second heal does nothing", async () => {
+    const chaos = injector();
+    const record = await chaos.inject({ kind: "partition", groups: [["lb1"], ["lb2"]] });
+    expect(scripts("lb1")[0]).toContain(`iptables -w -A LAB-CHAOS-${record.id} -s 192.168.55.102 -j DROP`);
+    calls.length = 0;
+    const healed = await chaos.heal(record.id);
+    expect(healed.healedAt).toBeGreaterThanOrEqual(healed.healStartedAt!);
+    expect(scripts("lb1")[0]).toContain(`iptables -w -X LAB-CHAOS-${record.id}`);
+    expect(scripts("lb2")).toHaveLength(1);
+    calls.length = 0;
+    expect((await chaos.heal(record.id)).healedAt).toBe(healed.healedAt);
+    expect(calls).toEqual([]);
+  });
+
+  it("node faults go through NodeControl, and heal brings the node back", async () => {
+    const chaos = injector();
+    const killed = await chaos.inject({ kind: "kill-node", node: "postgresql1" });
+    const paused = await chaos.inject({ kind: "pause-node", node: "lb2" });
+    expect(await nodes.state("postgresql1")).toBe("stopped");
+    expect(await nodes.state("lb2")).toBe("paused");
+    await chaos.heal(killed.id);
+    await chaos.heal(paused.id);
+    expect(calls.map((call) => `${call.what} ${call.node}`)).toEqual(["kill postgresql1", "pause lb2", "start postgresql1", "unpause lb2"]);
+  });
+
+  it("service faults go through the service manager; heal starts the service and waits until it runs", async () => {
+    const chaos = injector();
+    const record = await chaos.inject({ kind: "kill-service", node: "lb1", service: "haproxy" });
+    await chaos.heal(record.id);
+    expect(calls.map((call) => `${call.what} ${call.detail?.[0]} on ${call.node}`)).toEqual(["service kill haproxy on lb1", "service start haproxy on lb1"]);
+  });
+
+  it("healAll in a new process heals what a crashed one left, newest first, and is idempotent", async () => {
+    const first = injector();
+    const partition = await first.inject({ kind: "partition", groups: [["lb1"], ["lb2"]] });
+    const pause = await first.inject({ kind: "pause-node", node: "lb1" });
+    const done = await first.inject({ kind: "stop-service", node: "lb2", service: "glusterd" });
+    await first.heal(done.id);
+    // The first injector "crashes": a new one on the same journal takes over.
+    calls.length = 0;
+    const second = injector();
+    const healed = await second.healAll();
+    expect(healed.map((record) => record.id)).toEqual([pause.id, partition.id]);
+    // The unpause came before the rules were removed from inside lb1.
+    expect(calls[0]).toMatchObject({ what: "unpause", node: "lb1" });
+    expect((await second.records()).every((record) => record.healedAt !== undefined)).toBe(true);
+    calls.length = 0;
+    expect(await second.healAll()).toEqual([]);
+    expect(calls).toEqual([]);
+  });
+
+  it("healAll retries what failed while a round makes progress: a fault on a node paused before it heals after the unpause", async () => {
+    const chaos = injector();
+    const pause = await chaos.inject({ kind: "pause-node", node: "lb2" });
+    // Injected on the paused node: fails, and so does its rollback, so it stays unhealed (newest).
+    await expect(chaos.inject({ kind: "partition", groups: [["lb1"], ["lb2"]] })).rejects.toThrow(/undoing it failed too/);
+    const healed = await chaos.healAll();
+    expect(healed.map((record) => record.spec.kind)).toEqual(["pause-node", "partition"]);
+    expect(healed[0]!.id).toBe(pause.id);
+  });
+
+  it("healAll tries every heal, then names each that failed in one error", async () => {
+    const chaos = injector();
+    const a = await chaos.inject({ kind: "partition", groups: [["lb1"], ["odoo1"]] });
+    const b = await chaos.inject({ kind: "bandwidth", node: "postgresql2", rateKbit: 16 });
+    const c = await chaos.inject({ kind: "isolate", node: "odoo2" });
+    handler = (node, command) => (node === "odoo1" && command[2]!.includes("iptables -w -D") ? { exitCode: 4, stdout: "", stderr: "chain still there" } : undefined);
+    const error = await chaos.healAll().then(() => undefined, (failure: unknown) => failure);
+    expect(error).toBeInstanceOf(ChaosHealError);
+    const heal = error as ChaosHealError;
+    // odoo1 is in both the partition and the isolation: both fail, the bandwidth fault heals.
+    expect(heal.failures.map((failure) => failure.record.id).sort()).toEqual([a.id, c.id].sort());
+    expect(heal.healed.map((record) => record.id)).toEqual([b.id]);
+    expect(heal.message).toMatch(new RegExp(`${a.id} \\(partition \\[lb1\\] \\| \\[odoo1\\]\\): .*on odoo1: removing iptables chain LAB-CHAOS-${a.id} failed \\(exit 4\\)`, "s"));
+    const records = await chaos.records();
+    expect(records.find((record) => record.id === a.id)?.error).toMatch(/^heal: /);
+    // Fixed: the next healAll retries only the two that failed, and clears their heal errors.
+    handler = () => undefined;
+    expect((await chaos.healAll()).map((record) => record.id).sort()).toEqual([a.id, c.id].sort());
+    expect((await chaos.records()).find((record) => record.id === a.id)?.error).toBeUndefined();
+  });
+
+  it("a failed inject is rolled back at once and its story stays in the journal", async () => {
+    handler = (_node, command) => (command[2]?.includes("tc qdisc replace") ? { exitCode: 2, stdout: "", stderr: "RTNETLINK answers: Operation not permitted" } : undefined);
+    const error = (await injector().inject({ kind: "bandwidth", node: "lb1", rateKbit: 100 }).catch((failure: Error) => failure)) as Error;
+    expect(error.message).toMatch(/^cannot throttle lb1 to 100 kbit\/s \(both\) \(fault [0-9a-f]{8}\): on lb1: throttling what it sends to 100 kbit\/s failed \(exit 2\)/);
+    expect(error.message).toMatch(/what it had done was undone/);
+    const [record] = journal().faults;
+    expect(record).toMatchObject({ error: expect.stringMatching(/^inject: /), healedAt: expect.any(Number) });
+    expect(record!.activeAt).toBeUndefined();
+  });
+
+  it("refuses a paused node with what to do, and skips a stopped one with a note", async () => {
+    nodes.states.set("lb2", "paused");
+    await expect(injector().inject({ kind: "partition", groups: [["lb1"], ["lb2"]] })).rejects.toThrow(/on lb2: the node is paused. Unpause it first/);
+    nodes.states.set("lb2", "stopped");
+    const record = await injector().inject({ kind: "partition", groups: [["lb1"], ["lb2"]] });
+    expect(record.notes).toEqual(["lb2 is stopped: not running, so it got no rules (the other nodes still enforce their side)"]);
+    // After a restart the node's rules are gone: heal must not fail on that (the script tolerates it),
+    // and a node still down has nothing to undo.
+    const healed = await injector().heal(record.id);
+    expect(healed.notes).toContain("lb2 is stopped: its rules went away with it");
+  });
+
+  it("validates specs against the lab before touching anything", async () => {
+    await expect(injector().inject({ kind: "partition", groups: [["lb1"], ["lb1", "nope"]] })).rejects.toThrow(FaultSpecError);
+    await expect(injector().inject({ kind: "packet-loss", node: "lb1", probability: 2 })).rejects.toThrow(/probability: 2 must be > 0 and <= 1/);
+    expect(calls).toEqual([]);
+  });
+
+  it("refuses a journal of another lab", async () => {
+    writeFileSync(journalPath, JSON.stringify({ version: 1, lab: "other", faults: [] }));
+    await expect(injector().records()).rejects.toThrow(/belongs to lab 'other', not 'odoo-ha'/);
+  });
+
+  it("logs each step with a timestamp", async () => {
+    const lines: string[] = [];
+    const chaos = new ChaosInjector({ topology, hosts, nodes, journalPath, log: (line) => lines.push(line) });
+    const record = await chaos.inject({ kind: "isolate", node: "odoo1" });
+    await chaos.heal(record.id);
+    expect(lines).toEqual([
+      expect.stringMatching(new RegExp(`^\\d{4}-\\d\\d-\\d\\dT[\\d:.]+Z inject ${record.id}: isolate odoo1$`)),
+      expect.stringMatching(new RegExp(`Z injected ${record.id} in \\d+ ms: isolate odoo1$`)),
+      expect.stringMatching(new RegExp(`Z heal ${record.id}: isolate odoo1$`)),
+      expect.stringMatching(new RegExp(`Z healed ${record.id} in \\d+ ms: isolate odoo1$`)),
+    ]);
+  });
+});
