@@ -64,7 +64,7 @@ describe("patroni.yml", () => {
 
   it("joins the lab's etcd and advertises the node's own address", () => {
     expect(config.scope).toBe("odoo-ha");
-    expect(config.etcd3.hosts).toEqual(["192.168.55.101:2379", "192.168.55.121:2379", "192.168.55.122:2379"]);
+    expect(config.etcd3.hosts).toEqual(["192.168.55.101:2379", "192.168.55.102:2379", "192.168.55.112:2379"]);
     expect(config.postgresql.connect_address).toBe("192.168.55.122:5432");
     expect(config.restapi.connect_address).toBe("192.168.55.122:8008");
   });
@@ -85,7 +85,7 @@ describe("patroni.yml", () => {
 describe("etcd", () => {
   it("lists the three members in the initial cluster", () => {
     const config = parse(renderEtcdConfig(topology, findNode(topology, "lb1")));
-    expect(config["initial-cluster"]).toBe("lb1=http://192.168.55.101:2380,postgresql1=http://192.168.55.121:2380,postgresql2=http://192.168.55.122:2380");
+    expect(config["initial-cluster"]).toBe("lb1=http://192.168.55.101:2380,lb2=http://192.168.55.102:2380,odoo2=http://192.168.55.112:2380");
     expect(config["advertise-client-urls"]).toBe("http://192.168.55.101:2379");
   });
 });

@@ -33,10 +33,10 @@ describe("the default lab (the seed's six nodes)", () => {
     expect(topology.network.gateway).toBe("192.168.55.1");
   });
 
-  it("puts the VIP on lb1/lb2, the filestore on lb2 and etcd on three nodes", () => {
+  it("puts the VIP on lb1/lb2, the filestore on lb2 and etcd on three nodes off the database", () => {
     expect(topology.vip.holders).toEqual(["lb1", "lb2"]);
     expect(topology.storage.servers).toEqual(["lb2"]);
-    expect(nodesWithRole(topology, "etcd").map((node) => node.name)).toEqual(["lb1", "postgresql1", "postgresql2"]);
+    expect(nodesWithRole(topology, "etcd").map((node) => node.name)).toEqual(["lb1", "lb2", "odoo2"]);
     expect(topology.services).toEqual({ databaseReadWritePort: 5433, databaseReadOnlyPort: 5434, webPort: 80 });
   });
 
