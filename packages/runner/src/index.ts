@@ -6,3 +6,4 @@ export * from "./junit.ts";
 export * from "./steady-state.ts";
 export * from "./run-scenario.ts";
 export * from "./verification.ts";
+export * from "./aggregate.ts";

@@ -44,7 +44,11 @@ export async function runScenario(options: RunScenarioOptions): Promise<Scenario
   const leftovers = await injector.healAll();
   if (leftovers.length) say(`healed ${leftovers.length} fault(s) left by an earlier run`);
 
-  const { baseline } = await baselineOf(topology, hosts);
+  // A lab fresh from `up` or from the previous run may still be settling (a node rejoining): give it
+  // the recovery time to reach the steady state, then judge it.
+  let { baseline } = await baselineOf(topology, hosts);
+  await waitForConditions(topology, hosts, scenario["steady-state"], baseline, scenario.recoveryTimeoutSeconds * 1000).catch(() => undefined);
+  ({ baseline } = await baselineOf(topology, hosts));
   const hypothesisBefore = await checkHypothesis(topology, hosts, scenario["steady-state"], baseline);
   const unmet = hypothesisBefore.filter((check) => !check.ok);
   if (unmet.length) {

@@ -48,6 +48,11 @@ const budgetSchema = z
     metric: z.string().optional(),
     max: z.number().optional(),
     min: z.number().optional(),
+    /**
+     * With `--repeat`: "every" run must hold the bound (the default: right for invariants such as lost
+     * writes), or the "median" of the runs must (right for timings, which have a spread).
+     */
+    over: z.enum(["every", "median"]).default("every"),
   })
   .strict();
 

@@ -105,3 +105,25 @@ describe("JUnit XML", () => {
     expect(xml).toContain("measured 3.70 — &lt;missed&gt;</failure>");
   });
 });
+
+describe("repeated runs", () => {
+  const scenario = parseScenario(KILL_MASTER.replace("metric: outageSeconds, max: 10 }", "metric: outageSeconds, max: 10, over: median }"), "kill-master.yaml");
+  const run = (outage: number, lost: number) =>
+    evaluateScenario(scenario, [result("recovery:sql.write", true, { outageSeconds: outage }), result("lost-writes", lost === 0, { lost }), result("split-brain", true)]);
+
+  it("judge a timing on the median and an invariant on every run", async () => {
+    const { aggregateRuns } = await import("../src/aggregate.ts");
+    const spread = aggregateRuns([run(7.6, 0), run(7.2, 0), run(15.4, 0)], [false, false, false]);
+    expect(spread.budgets[0]).toMatchObject({ median: 7.6, ok: true, over: "median" });
+    expect(spread.passed).toBe(true);
+    const oneLoss = aggregateRuns([run(7.6, 0), run(7.2, 3), run(7.4, 0)], [false, false, false]);
+    expect(oneLoss.budgets[1]).toMatchObject({ ok: false, values: [0, 3, 0] });
+    expect(oneLoss.passed).toBe(false);
+  });
+
+  it("fail on a slow median and on an aborted run", async () => {
+    const { aggregateRuns } = await import("../src/aggregate.ts");
+    expect(aggregateRuns([run(11, 0), run(12, 0), run(7, 0)], [false, false, false]).passed).toBe(false);
+    expect(aggregateRuns([run(7, 0), run(7, 0)], [false, true])).toMatchObject({ passed: false, brokenRuns: [2] });
+  });
+});

@@ -40,3 +40,21 @@ describe("checkRecovery", () => {
     expect(checkRecovery(quiet.history, "sql.write").ok).toBe(false);
   });
 });
+
+describe("failover within the fault", () => {
+  it("measures recovery while the fault is still in place, apart from what the heal disturbs", async () => {
+    const { checkRecovery } = await import("../src/checkers/recovery-checker.ts");
+    const T0 = 1_000_000;
+    // One write per second: killed at t=10, back at t=17, healed at t=25, a hiccup at t=30 from the rejoin.
+    const outcomeAt = (t: number) => (t >= 10 && t < 17) || t === 30 ? "fail" : "ok";
+    const operations = Array.from({ length: 40 }, (_, t) => ({ id: t, kind: "sql.write" as const, invokedAt: T0 + t * 1000, completedAt: T0 + t * 1000 + 50, outcome: outcomeAt(t) as "ok" | "fail" }));
+    const history = { lab: "t", scenario: "s", startedAt: T0, endedAt: T0 + 40_000, operations, probes: [], faults: [{ id: "f", description: "kill", injectedAt: T0 + 10_000, healedAt: T0 + 25_000 }] };
+    const result = checkRecovery(history, "sql.write");
+    expect(result.metrics.failoverSeconds).toBeCloseTo(7.05);
+    expect(result.metrics.failedAfterHeal).toBe(1);
+    expect(result.metrics.recoverySecondsFromFault).toBeCloseTo(21.05);
+    // Never back while faulted: no failover is measured, so a budget on it fails.
+    const down = { ...history, operations: operations.map((op) => ({ ...op, outcome: (op.invokedAt >= T0 + 10_000 && op.invokedAt < T0 + 26_000 ? "fail" : "ok") as "ok" | "fail" })) };
+    expect(checkRecovery(down, "sql.write").metrics.failoverSeconds).toBeUndefined();
+  });
+});

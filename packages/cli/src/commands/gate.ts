@@ -24,11 +24,16 @@ export async function gateCommand(argv: string[]): Promise<number> {
     const runs = await runScenarioRepeatedly(name, repeat, { name: values.name, subnet: values.subnet }, values.quiet);
     const summary = summarise(runs);
     passed &&= summary.passed;
-    results.push({ scenario: name, passed: summary.passed, medians: summary.medians, runs: runs.map(compactRun) });
-    runs.forEach((run, index) => {
-      cases.push({ name: `${name} #${index + 1}`, seconds: run.seconds, failures: run.verdict.passed ? [] : [run.verdict.summary], output: run.verdict.budgets.map((budget) => budget.detail).join("\n") });
+    results.push({ scenario: name, passed: summary.passed, budgets: summary.budgets, runs: runs.map(compactRun) });
+    const missed = summary.budgets.filter((budget) => !budget.ok).map((budget) => `${budget.label}: ${budget.over === "median" ? `median ${budget.median?.toFixed(2) ?? "-"}` : "missed in a run"} (per run: ${budget.values.map((value) => value?.toFixed(2) ?? "-").join(" ")})`);
+    const broken = summary.brokenRuns.map((run) => `run ${run}: ${runs[run - 1]!.verdict.summary}`);
+    cases.push({
+      name,
+      seconds: runs.reduce((sum, run) => sum + run.seconds, 0),
+      failures: [...missed, ...broken],
+      output: runs.map((run, index) => `run ${index + 1}: ${run.verdict.summary}\n${run.verdict.budgets.map((budget) => `  ${budget.detail}`).join("\n")}`).join("\n"),
     });
-    rows.push([name, summary.passed ? "PASS" : "FAIL", summary.medians.map((row) => `${row.budget}=${row.median === undefined ? "-" : row.median.toFixed(2)}`).join("; ")]);
+    rows.push([name, summary.passed ? "PASS" : "FAIL", summary.budgets.map((row) => `${row.label} → ${row.median?.toFixed(2) ?? "-"}`).join("; ")]);
   }
   mkdirSync(dirname(junitPath), { recursive: true });
   writeFileSync(junitPath, renderJunit("odoo-ha-lab gate", cases));

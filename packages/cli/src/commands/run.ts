@@ -1,6 +1,6 @@
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { loadScenario, runScenario, type ScenarioRun } from "@odoo-ha-lab/runner";
+import { aggregateRuns, loadScenario, runScenario, type AggregatedVerdict, type ScenarioRun } from "@odoo-ha-lab/runner";
 import { progressPrinter } from "../progress.ts";
 import { prepareScenarioLab, reportDirFor, scenarioTopology, type LabOverrides } from "../scenario-lab.ts";
 import { renderTable } from "../table.ts";
@@ -37,30 +37,15 @@ export async function runCommand(argv: string[]): Promise<number> {
   if (!Number.isInteger(repeat) || repeat < 1 || repeat > 20) throw new Error(`--repeat ${values.repeat}: give a whole number from 1 to 20`);
   const runs = await runScenarioRepeatedly(name, repeat, { name: values.name ?? process.env.LAB_NAME, subnet: values.subnet ?? process.env.LAB_SUBNET }, values.quiet);
   const summary = summarise(runs);
-  if (values.json) console.log(JSON.stringify({ scenario: name, passed: summary.passed, medians: summary.medians, runs: runs.map(compactRun) }, null, 2));
+  if (values.json) console.log(JSON.stringify({ scenario: name, passed: summary.passed, budgets: summary.budgets, runs: runs.map(compactRun) }, null, 2));
   else printSummary(runs, summary);
   return summary.passed ? 0 : 1;
 }
 
-export interface RunsSummary {
-  passed: boolean;
-  medians: { budget: string; median: number | undefined; values: (number | undefined)[] }[];
-}
+export interface RunsSummary extends AggregatedVerdict {}
 
 export function summarise(runs: ScenarioRun[]): RunsSummary {
-  const budgets = runs[0]?.verdict.budgets ?? [];
-  const medians = budgets.map((verdict, index) => {
-    const values = runs.map((run) => run.verdict.budgets[index]?.measured);
-    return { budget: verdict.label, median: median(values.filter((value): value is number => value !== undefined)), values };
-  });
-  return { passed: runs.every((run) => run.verdict.passed), medians };
-}
-
-function median(values: number[]): number | undefined {
-  if (values.length === 0) return undefined;
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1]! + sorted[middle]!) / 2;
+  return aggregateRuns(runs.map((run) => run.verdict), runs.map((run) => run.aborted !== undefined));
 }
 
 export function compactRun(run: ScenarioRun) {
@@ -84,9 +69,11 @@ function printSummary(runs: ScenarioRun[], summary: RunsSummary): void {
     console.log(`run ${index + 1}: ${run.verdict.summary} (${run.seconds.toFixed(0)} s, ${run.outcome?.history.operations.length ?? 0} operations)`);
     if (run.outcome?.report) console.log(`  report: ${run.outcome.report.html}`);
   }
-  if (summary.medians.length) {
+  if (summary.budgets.length) {
+    const number = (value: number | undefined) => (value === undefined ? "-" : value.toFixed(2));
     console.log("");
-    console.log(renderTable(["budget", "median", "per run"], summary.medians.map((row) => [row.budget, row.median === undefined ? "-" : row.median.toFixed(2), row.values.map((value) => (value === undefined ? "-" : value.toFixed(2))).join(" ")])));
+    console.log(renderTable(["budget", "judged on", "median", "per run", "verdict"], summary.budgets.map((row) => [row.label, row.over === "median" ? "median" : "every run", number(row.median), row.values.map(number).join(" "), row.ok ? "ok" : "MISSED"])));
   }
+  if (summary.brokenRuns.length) console.log(`\nruns that did not complete or missed an expected violation: ${summary.brokenRuns.join(", ")}`);
   console.log(`\n${summary.passed ? "PASS" : "FAIL"}`);
 }

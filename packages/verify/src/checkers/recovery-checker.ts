@@ -31,6 +31,9 @@ export function checkRecovery(history: History, kind: OperationKind, options: Re
   let failedWhileFaulted = 0;
   let indeterminateWhileFaulted = 0;
   let operations = 0;
+  /** Recovery that happened while the fault was still in place (a failover), across windows. */
+  let failover: number | undefined;
+  let failedAfterHeal = 0;
   let recoveredAll = true;
   const firstFault = Math.min(...history.faults.map((fault) => fault.injectedAt), history.endedAt);
   const failedBeforeFault = history.faults.length === 0 ? 0 : ofKind.filter((op) => op.invokedAt < firstFault && op.outcome !== "ok").length;
@@ -51,6 +54,9 @@ export function checkRecovery(history: History, kind: OperationKind, options: Re
     const whileFaulted = bad.filter((op) => op.invokedAt < window.healedAt);
     failedWhileFaulted += whileFaulted.filter((op) => op.outcome === "fail").length;
     indeterminateWhileFaulted += whileFaulted.filter((op) => op.outcome === "indeterminate").length;
+    const failoverMs = failoverWithinFault(ops, window, steadyOps);
+    if (failoverMs !== undefined) failover = Math.max(failover ?? 0, failoverMs);
+    failedAfterHeal += bad.filter((op) => op.invokedAt >= window.healedAt).length;
     const firstFailure = bad[0];
     if (!firstFailure) {
       lines.push(`${label}: no ${kind} failed`);
@@ -93,8 +99,24 @@ export function checkRecovery(history: History, kind: OperationKind, options: Re
       failedWhileFaulted,
       indeterminateWhileFaulted,
       failedBeforeFault,
+      failedAfterHeal,
+      ...(failover !== undefined ? { failoverSeconds: failover / 1000 } : {}),
     },
     summary: [...lines, ...(ok ? [] : ["NOT OK: see counterexamples"])].join("; "),
     counterexamples: capped(counterexamples),
   };
+}
+
+/**
+ * Time from the injection to the first success after which every operation succeeds (at least
+ * `steadyOps`) until the heal: the service recovered while the fault was still in place (a
+ * failover). Undefined when it did not, or when nothing failed. What the heal itself disturbs (an old
+ * primary rejoining) is counted separately, as failures after the heal.
+ */
+function failoverWithinFault(ops: Operation[], window: { start: number; healedAt: number }, steadyOps: number): number | undefined {
+  const whileFaulted = ops.filter((op) => op.invokedAt < window.healedAt);
+  const lastBad = whileFaulted.filter((op) => op.outcome !== "ok").at(-1);
+  if (!lastBad) return undefined;
+  const steady = whileFaulted.filter((op) => op.invokedAt > lastBad.invokedAt || (op.invokedAt === lastBad.invokedAt && op.id > lastBad.id));
+  return steady.length >= steadyOps ? steady[0]!.completedAt - window.start : undefined;
 }
