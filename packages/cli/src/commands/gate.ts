@@ -18,10 +18,21 @@ export async function gateCommand(argv: string[]): Promise<number> {
   const junitPath = values.junit ?? join(REPO_ROOT, "reports", "gate-junit.xml");
   const cases: JunitCase[] = [];
   const rows: (string | number)[][] = [];
-  const results = [];
+  const results: object[] = [];
   let passed = true;
   for (const name of names) {
-    const runs = await runScenarioRepeatedly(name, repeat, { name: values.name, subnet: values.subnet }, values.quiet);
+    let runs;
+    try {
+      runs = await runScenarioRepeatedly(name, repeat, { name: values.name, subnet: values.subnet }, values.quiet);
+    } catch (error) {
+      // A scenario that could not run (its lab would not come up, say) fails the gate; the rest still run.
+      passed = false;
+      const message = (error as Error).message;
+      results.push({ scenario: name, passed: false, error: message });
+      cases.push({ name, seconds: 0, failures: [`could not run: ${message}`] });
+      rows.push([name, "ERROR", message.split("\n")[0] ?? message]);
+      continue;
+    }
     const summary = summarise(runs);
     passed &&= summary.passed;
     results.push({ scenario: name, passed: summary.passed, budgets: summary.budgets, runs: runs.map(compactRun) });
