@@ -9,7 +9,8 @@
  * PostgreSQL: a throw-away container of the lab's postgres image (as the integration tests).
  * Knobs: BENCH_CLIENTS (16), BENCH_SECONDS (10), BENCH_WORKERS (2).
  */
-import { existsSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, readdirSync } from "node:fs";
+import { writeMarkdownSection } from "../../cli/bench/markdown-section.ts";
 import { cpus } from "node:os";
 import { OdooClient } from "../src/client/odoo-client.ts";
 import { uniqueDatabaseName } from "../test/support/postgres.ts";
@@ -91,17 +92,6 @@ function writeTarget(): string | undefined {
   return index >= 0 ? process.argv[index + 1] : undefined;
 }
 
-/** Replaces the `<!-- id:begin -->` ... `<!-- id:end -->` block of a markdown file, or appends it. */
-function replaceSection(path: string, id: string, body: string): void {
-  const begin = `<!-- ${id}:begin -->`;
-  const end = `<!-- ${id}:end -->`;
-  const text = existsSync(path) ? readFileSync(path, "utf8") : "# Benchmarks\n";
-  const block = `${begin}\n${body.trim()}\n${end}`;
-  const from = text.indexOf(begin);
-  const to = text.indexOf(end);
-  writeFileSync(path, from >= 0 && to > from ? text.slice(0, from) + block + text.slice(to + end.length) : `${text.trimEnd()}\n\n${block}\n`);
-}
-
 async function main(): Promise<void> {
   buildBundle();
   const postgres = await startTestPostgres();
@@ -162,7 +152,7 @@ async function main(): Promise<void> {
     console.log(`\n${lines.join("\n")}`);
     const target = writeTarget();
     if (target) {
-      replaceSection(target, "standin-jsonrpc", lines.join("\n"));
+      writeMarkdownSection(target, "standin-jsonrpc", lines.join("\n"));
       console.log(`\n(section standin-jsonrpc of ${target} updated)`);
     }
   } finally {
