@@ -1,3 +1,4 @@
+import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
 import { runLab } from "./lab-cli.ts";
 
@@ -39,7 +40,8 @@ afterAll(async () => {
   if (process.env.LAB_TEST_KEEP) return;
   for (const file of used) {
     const lab = LABS[file]!;
-    await runLab(["down", "-t", file, "--name", lab.name, "--subnet", lab.subnet], {});
+    // Topology paths in scenario files are relative to the repository root, not to this process.
+    await runLab(["down", "-t", fileURLToPath(new URL(`../../../${file}`, import.meta.url)), "--name", lab.name, "--subnet", lab.subnet], {});
   }
 });
 
