@@ -62,7 +62,9 @@ async function patroniRoles(): Promise<{ leader?: string; replicas: string[]; se
     try {
       const cluster = await readPatroniCluster(host(node));
       const leader = cluster.members.find((member) => member.role === "leader" && member.state === "running")?.name;
-      const replicas = cluster.members.filter((member) => member.role !== "leader" && (member.state === "streaming" || member.state === "running")).map((member) => member.name);
+      // In synchronous mode (the lab's default) Patroni promotes only the synchronous standby: a
+      // replica that has just rejoined is not a failover target until it is sync_standby again.
+      const replicas = cluster.members.filter((member) => member.role === "sync_standby" && (member.state === "streaming" || member.state === "running")).map((member) => member.name);
       return { ...(leader ? { leader } : {}), replicas, seen: JSON.stringify(cluster.members.map((member) => `${member.name}:${member.role}:${member.state}`)) };
     } catch {
       // That node's REST API is down: ask the other one.
@@ -73,7 +75,7 @@ async function patroniRoles(): Promise<{ leader?: string; replicas: string[]; se
 
 async function healthyCluster(): Promise<{ leader: string; replica: string }> {
   let roles = await patroniRoles();
-  await eventually("a Patroni leader and a streaming replica", async () => {
+  await eventually("a Patroni leader and a synchronous standby", async () => {
     roles = await patroniRoles();
     return roles.leader !== undefined && roles.replicas.length === 1 ? true : roles.seen;
   }, 90_000);

@@ -5,6 +5,8 @@ import type { Condition } from "./scenario-schema.ts";
 export interface MethodBaseline {
   primary: string | undefined;
   vipHolder: string | undefined;
+  /** Synchronous mode: Patroni promotes only the sync standby, so the steady state needs one. */
+  synchronous?: boolean;
 }
 
 export function currentPrimary(status: LabStatus): string | undefined {
@@ -34,7 +36,10 @@ export function conditionProblem(condition: Condition, status: LabStatus, baseli
     case "replicas-streaming": {
       const replicas = status.patroni.filter((member) => member.role !== "leader");
       const lagging = replicas.filter((member) => !["running", "streaming"].includes(member.state) || member.lagBytes === undefined);
-      return replicas.length > 0 && lagging.length === 0 ? undefined : `replicas not streaming: ${JSON.stringify(status.patroni.map((m) => `${m.name}:${m.role}/${m.state}/lag ${m.lagBytes}`))}`;
+      const noSyncStandby = baseline.synchronous === true && !replicas.some((member) => member.role === "sync_standby");
+      return replicas.length > 0 && lagging.length === 0 && !noSyncStandby
+        ? undefined
+        : `replicas not streaming${noSyncStandby ? " (no synchronous standby: nothing Patroni may promote)" : ""}: ${JSON.stringify(status.patroni.map((m) => `${m.name}:${m.role}/${m.state}/lag ${m.lagBytes}`))}`;
     }
     case "vip-held":
       return status.vip.holders.length === 1 ? undefined : `VIP holders: [${status.vip.holders.join(", ")}]`;

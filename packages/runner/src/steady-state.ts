@@ -21,7 +21,10 @@ export async function checkHypothesis(topology: Topology, hosts: ReadonlyMap<str
 export async function baselineOf(topology: Topology, hosts: ReadonlyMap<string, Host>): Promise<{ status: LabStatus; baseline: MethodBaseline }> {
   // Node references and the baseline need only who leads and who holds the VIP.
   const status = await collectStatus(topology, hosts, ["patroni", "vip"]);
-  return { status, baseline: { primary: currentPrimary(status), vipHolder: status.vip.holders.length === 1 ? status.vip.holders[0] : undefined } };
+  return {
+    status,
+    baseline: { primary: currentPrimary(status), vipHolder: status.vip.holders.length === 1 ? status.vip.holders[0] : undefined, synchronous: topology.postgres.synchronous },
+  };
 }
 
 /** Waits until every condition holds at once (an `until` step, or the recovery after heal). */

@@ -90,6 +90,11 @@ describe("conditions and node references", () => {
     expect(conditionProblem("vip-moved", status("postgresql1", ["lb2"]), baseline)).toBeUndefined();
     expect(conditionProblem("vip-held", status("postgresql1", ["lb1", "lb2"]), baseline)).toMatch(/lb1, lb2/);
     expect(conditionProblem("storage-mounted", status("postgresql1", ["lb1"]), baseline)).toMatch(/odoo1/);
+    // Synchronous mode: a plain replica (not yet sync_standby) is no failover target.
+    const rejoined = status("postgresql2", ["lb1"]);
+    expect(conditionProblem("replicas-streaming", rejoined, { ...baseline, synchronous: true })).toMatch(/no synchronous standby/);
+    expect(conditionProblem("replicas-streaming", rejoined, { ...baseline, synchronous: false })).toBeUndefined();
+    expect(conditionProblem("replicas-streaming", status("postgresql1", ["lb1"]), { ...baseline, synchronous: true })).toBeUndefined();
   });
 });
 
