@@ -122,6 +122,11 @@ describe("killing the Patroni leader under load", () => {
     expect(vip.ok, vip.counterexamples.join("\n")).toBe(true);
   });
 
+  it("names the app node that served each acknowledged Odoo call (HAProxy's X-Lab-Backend)", () => {
+    const served = new Set(history.operations.filter((op) => op.kind.startsWith("odoo.") && op.outcome === "ok").map((op) => op.servedBy));
+    expect([...served].sort()).toEqual(["odoo1", "odoo2"]);
+  });
+
   it("writes a report.html", () => {
     expect(existsSync(reportHtml)).toBe(true);
     expect(readFileSync(reportHtml, "utf8")).toContain("recovery:sql.write");

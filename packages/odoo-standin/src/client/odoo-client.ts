@@ -12,6 +12,10 @@ export interface OdooClientOptions {
   timeoutMs?: number;
   /** Extra headers on every request (e.g. Host or X-Forwarded-* when testing a proxy setup). */
   headers?: Record<string, string>;
+  /** Aborts calls in flight (e.g. a caller's own timeout), besides the per-request deadline. */
+  signal?: AbortSignal;
+  /** Sees every HTTP answer before it is parsed (e.g. to read a load balancer's headers). */
+  onResponse?: (response: Response) => void;
 }
 
 export interface OdooVersion {
@@ -137,20 +141,28 @@ export class OdooClient {
     const headers: Record<string, string> = { "Content-Type": "application/json", ...this.options.headers };
     if (this.sessionId) headers.Cookie = `session_id=${this.sessionId}`;
     const id = this.nextId++;
+    const deadline = AbortSignal.timeout(this.timeoutMs);
     let response: Response;
     try {
       response = await fetch(`${this.url}${path}`, {
         method: "POST",
         headers,
         body: JSON.stringify({ jsonrpc: "2.0", method: "call", params, id }),
-        signal: AbortSignal.timeout(this.timeoutMs),
+        signal: this.options.signal ? AbortSignal.any([deadline, this.options.signal]) : deadline,
       });
     } catch (error) {
       throw new OdooTransportError(`POST ${this.url}${path} failed: ${(error as Error).message}`, undefined, { cause: error });
     }
+    this.options.onResponse?.(response);
     const cookie = /(?:^|[;,]\s*)session_id=([^;,\s]+)/.exec(response.headers.get("set-cookie") ?? "");
     if (cookie) this.sessionId = cookie[1];
-    const text = await response.text();
+    let text: string;
+    try {
+      text = await response.text();
+    } catch (error) {
+      // The connection died while the answer was on its way: the call may have been done.
+      throw new OdooTransportError(`POST ${this.url}${path} lost its answer: ${(error as Error).message}`, undefined, { cause: error });
+    }
     let body: { result?: unknown; error?: { code: number; message: string; data: OdooErrorData } };
     try {
       body = JSON.parse(text) as typeof body;
