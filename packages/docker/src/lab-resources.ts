@@ -51,11 +51,23 @@ function durableMounts(topology: Topology, node: TopologyNode): { volume: string
   return mounts;
 }
 
-export async function ensureNodeContainer(docker: Dockerode, topology: Topology, node: TopologyNode, images: NodeImages): Promise<"created" | "started" | "running"> {
+export async function ensureNodeContainer(
+  docker: Dockerode,
+  topology: Topology,
+  node: TopologyNode,
+  images: NodeImages,
+): Promise<"created" | "recreated (image changed)" | "started" | "running"> {
   const name = containerName(topology.name, node.name);
+  const image = node.roles.includes("odoo") ? images.odoo : images.node;
   const existing = await docker.listContainers({ all: true, filters: { name: [`^/${name}$`] } });
   const found = existing[0];
-  if (found) {
+  let recreated = false;
+  if (found && found.Image !== image) {
+    // A new image (the stand-in or an Odoo image changed): replace the container as `docker compose up`
+    // does. State lives in the node's volumes, which are kept.
+    await docker.getContainer(found.Id).remove({ force: true });
+    recreated = true;
+  } else if (found) {
     if (found.State === "running") return "running";
     await docker.getContainer(found.Id).start();
     return "started";
@@ -74,7 +86,7 @@ export async function ensureNodeContainer(docker: Dockerode, topology: Topology,
   const container = await docker.createContainer({
     name,
     Hostname: node.name,
-    Image: node.roles.includes("odoo") ? images.odoo : images.node,
+    Image: image,
     Labels: { [LABEL_LAB]: topology.name, [LABEL_NODE]: node.name, [LABEL_KIND]: "node" },
     HostConfig: {
       NetworkMode: network,
@@ -93,7 +105,7 @@ export async function ensureNodeContainer(docker: Dockerode, topology: Topology,
     },
   });
   await container.start();
-  return "created";
+  return recreated ? "recreated (image changed)" : "created";
 }
 
 export interface RemovedResources {

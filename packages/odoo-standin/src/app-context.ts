@@ -20,6 +20,8 @@ export interface AppContext {
   logger: Logger;
   sessions: SessionStore;
   services: Services;
+  /** Whether a connection to the 'postgres' database can be had (Odoo's db_server_status health check). */
+  checkDatabaseServer(): Promise<boolean>;
   close(): Promise<void>;
 }
 
@@ -52,6 +54,15 @@ export function createAppContext(options: OdooOptions, tuning: Tuning, dbname: s
     logger,
     sessions: new SessionStore(options.data_dir, tuning.fileSystemTimeoutMs),
     services,
+    checkDatabaseServer: async () => {
+      try {
+        (await maintenancePool().connect()).release();
+        return true;
+      } catch (error) {
+        logger.warning("odoo.sql_db", `health check: cannot connect to the database server: ${(error as Error).message}`);
+        return false;
+      }
+    },
     close: async () => {
       await db.end();
       await maintenance?.end();

@@ -64,6 +64,12 @@ describe("schema and processes", () => {
     }
   });
 
+  it("checks the database server on /web/health?db_server_status=1, as Odoo 17 does", async () => {
+    const response = await fetch(`${serverA.url}/web/health?db_server_status=1`);
+    expect(response.status).toBe(200);
+    expect(await response.text()).toBe('{"status": "pass", "db_server_status": true}');
+  });
+
   it("logs like Odoo", () => {
     expect(serverA.logs()).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3} \d+ INFO \? odoo\.service\.server: HTTP service \(werkzeug\) running on 127\.0\.0\.1:\d+$/m);
     expect(serverA.logs()).toMatch(/ INFO api_\w+ werkzeug: 127\.0\.0\.1 - - \[.*\] "POST \/jsonrpc HTTP\/1\.1" 200 - /);

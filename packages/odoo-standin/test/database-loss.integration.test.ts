@@ -82,7 +82,7 @@ describe("database connection lost", () => {
     expect(server.logs()).toMatch(/odoo\.service\.model: could not serialize access due to concurrent update, \d tries left, try again in/);
   });
 
-  it("answers psycopg2.OperationalError quickly when PostgreSQL cannot be reached at all", async () => {
+  it("answers psycopg2.OperationalError quickly when PostgreSQL cannot be reached at all, and fails the database health check", async () => {
     const unreachable = await startStandin({ name: "nodb", ...base, workers: 1, postgres: { ...postgres, port: await freePort() } });
     try {
       const client = new OdooClient({ url: unreachable.url, db: database, timeoutMs: 20_000 });
@@ -91,9 +91,14 @@ describe("database connection lost", () => {
       expect(error).toBeInstanceOf(OdooRpcError);
       expect((error as OdooRpcError).pythonName).toBe("psycopg2.OperationalError");
       expect(Date.now() - started).toBeLessThan(10_000);
+      // The plain health check does not touch the database; Odoo 17's db_server_status one does.
       expect(await client.health()).toBe(true);
+      const checked = await fetch(`${unreachable.url}/web/health?db_server_status=1`);
+      expect(checked.status).toBe(500);
+      expect(await checked.json()).toEqual({ status: "fail", db_server_status: false });
     } finally {
       await unreachable.stop();
     }
   });
 });
+

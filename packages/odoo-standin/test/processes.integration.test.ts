@@ -1,4 +1,5 @@
 import { spawnSync } from "node:child_process";
+import { Agent, get } from "node:http";
 import { join } from "node:path";
 import { writeFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
@@ -71,6 +72,42 @@ describe("multi-process server", () => {
       await waitUntilGone(everyone, 15_000);
       expect(server.logs()).toMatch(/odoo\.service\.server: Stopping gracefully \(SIGTERM\)/);
     } finally {
+      await server.stop();
+    }
+  });
+
+  it("stops promptly while a load balancer keeps reusing its keep-alive connections", async () => {
+    const server = await startStandin({ name: "keepalive", ...base, workers: 1 });
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    const healthCheck = () =>
+      new Promise<string | undefined>((resolve, reject) => {
+        get(`${server.url}/web/health`, { agent }, (response) => {
+          response.resume();
+          response.on("end", () => resolve(response.headers.connection));
+        }).on("error", reject);
+      });
+    try {
+      expect(await healthCheck()).toBe("keep-alive");
+      // One request every 50 ms on the same connection, as HAProxy's pooled server connections do.
+      const answers: (string | undefined)[] = [];
+      let polling = true;
+      const poller = (async () => {
+        while (polling) {
+          answers.push(await healthCheck().catch(() => "refused"));
+          await new Promise((resolve) => setTimeout(resolve, 50));
+        }
+      })();
+      const stopped = Date.now();
+      expect(await server.stop()).toBe(0);
+      const stopSeconds = (Date.now() - stopped) / 1000;
+      polling = false;
+      await poller;
+      // The grace period is 10 s: a stop that waited for the client to go idle would take all of it.
+      expect(stopSeconds).toBeLessThan(5);
+      expect(answers.filter((answer) => answer === "close").length).toBeLessThanOrEqual(1);
+      expect(answers.at(-1)).toBe("refused");
+    } finally {
+      agent.destroy();
       await server.stop();
     }
   });

@@ -19,7 +19,7 @@ type JsonHandler = (params: Record<string, unknown>, web: WebRequest) => Promise
 export function createRequestHandler(app: AppContext): (request: IncomingMessage, response: ServerResponse) => void {
   const json = (handler: JsonHandler) => (request: IncomingMessage, response: ServerResponse, view: ClientView) => serveJson(app, request, response, view, handler);
   const routes: [RegExp, (request: IncomingMessage, response: ServerResponse, view: ClientView) => void | Promise<void>][] = [
-    [/^\/web\/health$/, (_request, response) => sendHealth(response)],
+    [/^\/web\/health$/, (request, response) => sendHealth(app, request, response)],
     [/^\/jsonrpc$/, json(async (params, web) => ({ result: await dispatchRpc(app, params.service, params.method, params.args, web) }))],
     [/^\/web\/session\/authenticate$/, json((params, web) => webAuthenticate(app, web, params))],
     [/^\/web\/session\/get_session_info$/, json((_params, web) => webSessionInfo(app, web))],
@@ -102,9 +102,21 @@ function databaseManager(app: AppContext, response: ServerResponse): void {
 }
 
 /** Byte for byte what Odoo 17 answers (Python's json.dumps puts a space after the colon). */
-function sendHealth(response: ServerResponse): void {
-  const body = '{"status": "pass"}';
-  response.writeHead(200, { "Content-Type": "application/json", "Cache-Control": "no-store", "Content-Length": Buffer.byteLength(body) });
+/**
+ * Odoo 17's health route. With `?db_server_status=1` it also opens a cursor on the 'postgres'
+ * database and answers 500 {"status": "fail", "db_server_status": false} when that fails, so a load
+ * balancer can tell a node that cannot reach its database (and the check warms a pooled connection).
+ */
+async function sendHealth(app: AppContext, request: IncomingMessage, response: ServerResponse): Promise<void> {
+  const query = new URL(request.url ?? "/", "http://odoo").searchParams.get("db_server_status");
+  let status = 200;
+  let body = '{"status": "pass"}';
+  if (query && query !== "0" && query.toLowerCase() !== "false") {
+    const reachable = await app.checkDatabaseServer();
+    status = reachable ? 200 : 500;
+    body = reachable ? '{"status": "pass", "db_server_status": true}' : '{"status": "fail", "db_server_status": false}';
+  }
+  response.writeHead(status, { "Content-Type": "application/json", "Cache-Control": "no-store", "Content-Length": Buffer.byteLength(body) });
   response.end(body);
 }
 
