@@ -11,7 +11,7 @@ import { runLab } from "./lab-cli.ts";
  * ones measured to pass here. lose-odoo1, rolling-restart-odoo, lose-lb2-storage(-replicated) are
  * left out until the restarted-app-node slowness they show is understood (see docs/benchmarks.md).
  */
-const CI_SCENARIOS = ["kill-master", "lose-lb1", "partition-primary", "old-master-returns", "vip-split-brain", "kill-master-async-lag"];
+const CI_SCENARIOS = ["kill-master", "lose-lb1", "partition-primary", "old-master-returns", "vip-split-brain", "kill-master-async-lag", "scale-cron-workers"];
 const scenarios = (process.env.LAB_CHAOS_SCENARIOS?.split(",") ?? CI_SCENARIOS).map((name) => name.trim()).filter(Boolean);
 
 /** One lab per topology file: names and subnets the rest of the test suite does not use. */
@@ -19,6 +19,7 @@ const LABS: Record<string, { name: string; subnet: string }> = {
   "labs/odoo-ha/topology.yaml": { name: "chaos", subnet: "192.168.71.0/24" },
   "labs/odoo-ha-async/topology.yaml": { name: "chaos-async", subnet: "192.168.72.0/24" },
   "labs/odoo-ha-replicated/topology.yaml": { name: "chaos-repl", subnet: "192.168.73.0/24" },
+  "labs/odoo-ha-cron/topology.yaml": { name: "chaos-cron", subnet: "192.168.74.0/24" },
 };
 
 interface ScenarioListing {

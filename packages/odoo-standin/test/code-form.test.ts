@@ -45,4 +45,27 @@ describe("cron code form", () => {
     expect(problem(CANONICAL.replace("'message': 'cron run'", "'message': env.cr.dbname"))).toMatch(/only 'dbname' may be env.cr.dbname/);
     expect(problem(CANONICAL.replace("'cron run'", "'cron run")).length).toBeGreaterThan(0);
   });
+
+  it("accepts fixed work in the database before the marker, on a line of its own", () => {
+    const code = runMarkerCode("lab-backlog-1", "cron run", 0.5);
+    expect(code).toBe(`env.cr.execute('SELECT pg_sleep(0.5)')\n${runMarkerCode("lab-backlog-1")}`);
+    const result = parseCronCode(code);
+    expect(result.ok && result.workSeconds).toBe(0.5);
+    expect(result.ok && result.marker.name).toBe("lab-backlog-1");
+    const variant = parseCronCode(`  env.cr.execute("select pg_sleep( 2 );") ;${CANONICAL}`);
+    expect(variant.ok && variant.workSeconds).toBe(2);
+    expect(parseCronCode(CANONICAL)).not.toHaveProperty("workSeconds");
+  });
+
+  it("rejects any other query, an unbounded sleep, or the marker on the same statement", () => {
+    const problem = (code: string) => {
+      const result = parseCronCode(code);
+      return result.ok ? "" : result.problem;
+    };
+    expect(problem(`env.cr.execute('DELETE FROM res_partner')\n${CANONICAL}`)).toMatch(/only query a job may run is 'SELECT pg_sleep/);
+    expect(problem(`env.cr.execute('SELECT pg_sleep(600)')\n${CANONICAL}`)).toMatch(/not 600/);
+    expect(problem(`env.cr.execute('SELECT pg_sleep(0)')\n${CANONICAL}`)).toMatch(/not 0/);
+    expect(problem(`env.cr.execute('SELECT pg_sleep(1)') ${CANONICAL}`)).toMatch(/line of its own/);
+    expect(problem(`env.cr.execute('SELECT pg_sleep(1)')\n`)).toMatch(/expected 'env'/);
+  });
 });

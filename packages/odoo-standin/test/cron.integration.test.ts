@@ -131,4 +131,18 @@ describe("cron on two servers x two cron workers", () => {
       return job?.active === false && job.numbercall === 0;
     }, 10_000);
   });
+
+  it("runs a job's fixed work in the database before its marker, and refuses any other query", async () => {
+    const [model] = await admin.executeKw<{ id: number }[]>("ir.model", "search_read", [[["model", "=", "ir.logging"]]], { fields: ["id"] });
+    const job = await admin.executeKw<number>("ir.cron", "create", [{ name: "lab-work", model_id: model!.id, code: runMarkerCode("lab-work", "cron run", 1), numbercall: 1, nextcall: "2099-01-01 00:00:00" }]);
+    const due = Date.now();
+    await admin.executeKw("ir.cron", "write", [[job], { nextcall: "2020-01-01 00:00:00" }]);
+    await notifyCronTrigger();
+    await waitUntil("the job with work ran", async () => (await runsPerJob()).get("lab-work") === 1, 20_000);
+    // Its marker is committed after a second of pg_sleep in the job's transaction.
+    expect(Date.now() - due).toBeGreaterThanOrEqual(1_000);
+    await expect(
+      admin.executeKw("ir.cron", "create", [{ name: "lab-drop", model_id: model!.id, code: `env.cr.execute('DROP TABLE res_partner')\n${runMarkerCode("lab-drop")}`, nextcall: "2099-01-01 00:00:00" }]),
+    ).rejects.toThrow(/only query a job may run is 'SELECT pg_sleep/);
+  });
 });

@@ -105,6 +105,11 @@ interface StepContext extends RunScenarioOptions {
 }
 
 async function runStep(step: ScenarioStep, context: StepContext): Promise<void> {
+  if ("mark" in step) {
+    await context.verification.mark(step.mark);
+    context.say(`mark ${step.mark}`);
+    return;
+  }
   if ("wait" in step) {
     context.say(`wait ${step.wait} s`);
     await new Promise((resolve) => setTimeout(resolve, step.wait * 1000)); // a method's pause, as the scenario says: not a wait for a condition

@@ -38,6 +38,12 @@ const stepSchema = z.union([
   z.object({ inject: faultSchema, as: z.string().optional() }).strict(),
   z.object({ heal: z.union([z.literal("all"), z.string()]) }).strict(),
   z.object({ until: z.enum(CONDITIONS), timeoutSeconds: z.number().min(1).max(600).default(60) }).strict(),
+  /**
+   * A named instant: consecutive marks split the run into phases, which checkers measure apart (a
+   * phase runs from its mark to the next; the last mark only ends the last phase). The first mark
+   * also releases the cron backlog (workload.cron), so the first phase starts with a full queue.
+   */
+  z.object({ mark: z.union([z.string().min(1), z.number()]).transform(String) }).strict(),
 ]);
 
 const budgetSchema = z
@@ -67,6 +73,20 @@ export const scenarioSchema = z
         /** Operations per second by kind (open loop). */
         rates: z.record(z.string(), z.number().min(0).max(200)),
         timeoutMs: z.number().int().min(100).max(30_000).default(2000),
+        /**
+         * A stream of due cron jobs: `jobs` one-shot ir.cron records, each spending `workSeconds` in
+         * the database (so throughput is bounded by cron workers, not CPU), created before the method
+         * and released at its first `mark`. Checked by `cron-scaling`; `settleSeconds` of each phase
+         * are not measured (workers just started are still connecting).
+         */
+        cron: z
+          .object({
+            jobs: z.number().int().min(1).max(5000),
+            workSeconds: z.number().gt(0).max(60).default(0.5),
+            settleSeconds: z.number().min(0).max(60).default(5),
+          })
+          .strict()
+          .optional(),
       })
       .strict(),
     "steady-state": z.array(z.enum(CONDITIONS)).default(["single-primary", "replicas-streaming", "vip-held", "odoo-healthy", "storage-mounted"]),

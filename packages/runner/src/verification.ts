@@ -3,7 +3,9 @@ import { join } from "node:path";
 import type { LabSecrets, Host } from "@odoo-ha-lab/roles";
 import type { Topology } from "@odoo-ha-lab/topology";
 import {
+  CronBacklog,
   OpenLoopWorkload,
+  PROBES,
   ProbeSampler,
   checkHistory,
   verifyFinalState,
@@ -12,6 +14,8 @@ import {
   type FaultEvent,
   type History,
   type OperationKind,
+  type PhaseMark,
+  type ProbeName,
   type WrittenReport,
 } from "@odoo-ha-lab/verify";
 import type { ScenarioVerdict } from "./budgets.ts";
@@ -28,6 +32,8 @@ export interface VerificationOutcome {
 export interface Verification {
   faultInjected(id: string, description: string, at: number): void;
   faultHealed(id: string, at: number): void;
+  /** A `mark` step: records the instant (the first one releases the cron backlog first). */
+  mark(label: string): Promise<void>;
   finish(): Promise<VerificationOutcome>;
   writeReport(verdict: ScenarioVerdict): Promise<WrittenReport | undefined>;
 }
@@ -54,9 +60,15 @@ export async function startVerification(options: VerificationOptions): Promise<V
     timeoutMs: scenario.workload.timeoutMs,
     maxDurationMs: MAX_RUN_MS,
   });
-  const probes = new ProbeSampler({ topology, hosts, secrets, maxDurationMs: MAX_RUN_MS });
+  const cron = scenario.workload.cron;
+  const backlog = cron ? new CronBacklog({ topology, secrets, jobs: cron.jobs, workSeconds: cron.workSeconds }) : undefined;
+  // The backlog's runs are all read back at the end; a per-job count every second would only bloat the history.
+  const probeNames = backlog ? (Object.keys(PROBES) as ProbeName[]).filter((probe) => probe !== "cron-runs") : undefined;
+  const probes = new ProbeSampler({ topology, hosts, secrets, maxDurationMs: MAX_RUN_MS, ...(probeNames ? { probes: probeNames } : {}) });
+  await backlog?.create();
   await workload.start();
   probes.start();
+  const marks: PhaseMark[] = [];
   let outcome: VerificationOutcome | undefined;
 
   return {
@@ -67,12 +79,23 @@ export async function startVerification(options: VerificationOptions): Promise<V
       const fault = faults.find((candidate) => candidate.id === id);
       if (fault && fault.healedAt === undefined) fault.healedAt = at;
     },
+    async mark(label) {
+      await backlog?.release();
+      marks.push({ label, at: Date.now() });
+    },
     async finish() {
       const [operations, samples] = await Promise.all([workload.stop(), probes.stop()]);
       const endedAt = Date.now();
+      // The next run must start from an empty queue (it also removes any leftovers before it starts).
+      const removeError = await backlog?.remove().then(
+        () => undefined,
+        (error: Error) => `removing the backlog's jobs failed: ${error.message}`,
+      );
       const finalState = await verifyFinalState({ topology, secrets, operations, since: startedAt });
       const history: History = { lab: topology.name, scenario: scenario.name, startedAt, endedAt, operations, probes: samples, faults, finalState };
-      outcome = { history, results: checkHistory(history) };
+      if (marks.length > 0) history.marks = marks;
+      if (backlog) history.cronBacklog = { ...backlog.description, ...(removeError ? { removeError } : {}) };
+      outcome = { history, results: checkHistory(history, cron ? { cronScaling: { settleSeconds: cron.settleSeconds } } : {}) };
       return outcome;
     },
     async writeReport(verdict) {

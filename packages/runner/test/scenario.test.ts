@@ -47,6 +47,36 @@ describe("scenario files", () => {
   });
 });
 
+describe("cron scaling scenarios", () => {
+  const SCALE = `
+name: scale-cron
+description: scale cron workers
+workload:
+  rates: {}
+  cron: { jobs: 600 }
+method:
+  - mark: 1
+  - wait: 30
+  - mark: end
+budgets:
+  - { checker: cron-scaling, metric: "speedup:4", min: 3, over: median }
+`;
+
+  it("take marks (a number becomes its label) and a cron backlog with defaults", () => {
+    const scenario = parseScenario(SCALE, "scale-cron.yaml");
+    expect(scenario.method[0]).toEqual({ mark: "1" });
+    expect(scenario.method[2]).toEqual({ mark: "end" });
+    expect(scenario.workload.cron).toEqual({ jobs: 600, workSeconds: 0.5, settleSeconds: 5 });
+    expect(parseScenario(KILL_MASTER, "kill-master.yaml").workload.cron).toBeUndefined();
+  });
+
+  it("reject an empty mark and a backlog without jobs or with unbounded work", () => {
+    expect(() => parseScenario(SCALE.replace("mark: end", 'mark: ""'), "scale-cron.yaml")).toThrow(/method\.2/);
+    expect(() => parseScenario(SCALE.replace("{ jobs: 600 }", "{ jobs: 0 }"), "scale-cron.yaml")).toThrow(/workload\.cron\.jobs/);
+    expect(() => parseScenario(SCALE.replace("{ jobs: 600 }", "{ jobs: 600, workSeconds: 120 }"), "scale-cron.yaml")).toThrow(/workload\.cron\.workSeconds/);
+  });
+});
+
 describe("budgets", () => {
   const scenario = parseScenario(KILL_MASTER, "kill-master.yaml");
 

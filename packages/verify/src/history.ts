@@ -85,6 +85,27 @@ export interface FinalRead {
 export interface CronRun {
   job: string;
   at: number;
+  /** "host/pid" of the cron worker that ran it, when the marker names it (the stand-in's do; real Odoo's do not). */
+  worker?: string;
+}
+
+/** A named instant of the method (a `mark` step): consecutive marks delimit the phases of a run. */
+export interface PhaseMark {
+  label: string;
+  at: number;
+}
+
+/** The queue of one-shot cron jobs a run put on the lab (workload.cron), made due at `releasedAt`. */
+export interface CronBacklogRecord {
+  /** Every job's name (and run-marker name) starts with this. */
+  prefix: string;
+  jobs: number;
+  /** The fixed time each job spends in the database (pg_sleep). */
+  workSeconds: number;
+  createdAt: number;
+  releasedAt?: number;
+  /** Why its jobs could not be removed after the run (the next run removes them before it starts). */
+  removeError?: string;
 }
 
 /** The read-back after method and heal: every acknowledged write, through every path that must show it. */
@@ -110,4 +131,8 @@ export interface History {
   faults: FaultEvent[];
   /** Set by verifyFinalState; checkers of acknowledged writes fail without it. */
   finalState?: FinalState;
+  /** The method's `mark` steps, in order. */
+  marks?: PhaseMark[];
+  /** Set when the run put a cron backlog on the lab. */
+  cronBacklog?: CronBacklogRecord;
 }

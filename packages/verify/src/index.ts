@@ -5,6 +5,7 @@ export { labEndpoints, type LabEndpoints } from "./lab-endpoints.ts";
 export { OpenLoopWorkload, type OpenLoopWorkloadOptions } from "./workload/open-loop-workload.ts";
 export { OpenLoopScheduler, CLIENT_SATURATED, type OpenLoopScheduleOptions, type OperationBody, type OperationContext, type OperationResult } from "./workload/open-loop-scheduler.ts";
 export { SQL_WRITES_TABLE } from "./workload/sql-operations.ts";
+export { CronBacklog, CRON_BACKLOG_PREFIX, type CronBacklogOptions } from "./workload/cron-backlog.ts";
 
 export { ProbeSampler, PROBES, type ProbeSamplerOptions } from "./probes/probe-sampler.ts";
 export type { Probe, ProbeContext } from "./probes/probe-context.ts";
@@ -19,6 +20,7 @@ export { checkVipFailover } from "./checkers/vip-failover-checker.ts";
 export { checkSessionSurvival, type SessionSurvivalOptions } from "./checkers/session-survival-checker.ts";
 export { checkAttachmentsReadable } from "./checkers/attachments-readable-checker.ts";
 export { checkCron, type CronOptions, type ExpectedCronJob } from "./checkers/cron-checker.ts";
+export { checkCronScaling, type CronScalingOptions } from "./checkers/cron-scaling-checker.ts";
 export { checkLatency, type LatencyOptions } from "./checkers/latency-checker.ts";
 export { checkHistory, type CheckHistoryOptions } from "./checkers/check-history.ts";
 

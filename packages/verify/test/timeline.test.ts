@@ -22,4 +22,32 @@ describe("buildTimeline", () => {
     expect(data.buckets.ok.reduce((a, b) => a + b, 0)).toBe(34);
     expect(data.counts).toEqual([{ kind: "sql.write", ok: 34, fail: 6, indeterminate: 0 }]);
   });
+
+  it("marks the method's phases and draws a cron backlog's runs per second and workers at work", () => {
+    const h = new SyntheticHistory();
+    h.history.marks = [
+      { label: "1", at: h.history.startedAt + 2_000 },
+      { label: "end", at: h.history.startedAt + 12_000 },
+    ];
+    h.history.cronBacklog = { prefix: "lab-backlog-1-", jobs: 100, workSeconds: 1, createdAt: h.history.startedAt };
+    const at = (ms: number) => h.history.startedAt + ms;
+    h.final([], {
+      cronRuns: [
+        { job: "lab-backlog-1-00000", at: at(2_500), worker: "cron1/10" },
+        { job: "lab-backlog-1-00001", at: at(3_500), worker: "cron1/10" },
+        { job: "lab-backlog-1-00002", at: at(6_000), worker: "cron1/10" },
+        { job: "lab-backlog-1-00003", at: at(6_100), worker: "cron2/20" },
+        { job: "lab-cron-other", at: at(7_000) },
+      ],
+    });
+    const data = buildTimeline(h.history, []);
+    expect(data.markers).toEqual([
+      { at: 2, kind: "mark", label: "mark 1" },
+      { at: 12, kind: "mark", label: "mark end" },
+    ]);
+    expect(data.probeSeries).toEqual([
+      { name: "cron runs/s (backlog)", points: [[0, 0.4], [5, 0.4]] },
+      { name: "cron workers at work", points: [[0, 1], [5, 2]] },
+    ]);
+  });
 });

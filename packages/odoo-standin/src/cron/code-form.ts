@@ -5,6 +5,11 @@
  *   env['ir.logging'].sudo().create({'name': '<job name>', 'type': 'server', 'level': 'INFO',
  *     'dbname': env.cr.dbname, 'message': 'cron run', 'path': 'lab', 'func': 'cron', 'line': '0'})
  *
+ * optionally preceded, on a line of its own, by work that takes a fixed time in the database
+ * (so that cron throughput is bounded by the cron workers, not by the CPU):
+ *
+ *   env.cr.execute('SELECT pg_sleep(0.5)')
+ *
  * Parsed token by token (whitespace, either quote style, key order and a trailing comma are free,
  * as in Python); anything else is rejected when the job is created or written.
  */
@@ -17,22 +22,33 @@ export const CURRENT_DBNAME = Symbol("env.cr.dbname");
 
 export type RunMarker = Record<RunMarkerKey, string | typeof CURRENT_DBNAME>;
 
-export type CodeFormResult = { ok: true; marker: RunMarker } | { ok: false; problem: string };
+/** workSeconds: the job's `SELECT pg_sleep(<seconds>)` before its marker, when it has one. */
+export type CodeFormResult = { ok: true; marker: RunMarker; workSeconds?: number } | { ok: false; problem: string };
+
+/** The longest work a job may declare: well inside the database's statement timeout. */
+export const MAX_WORK_SECONDS = 60;
 
 export const SUPPORTED_FORM =
-  "env['ir.logging'].sudo().create({'name': '<job name>', 'type': 'server', 'level': 'INFO', 'dbname': env.cr.dbname, 'message': 'cron run', 'path': 'lab', 'func': 'cron', 'line': '0'})";
+  "env['ir.logging'].sudo().create({'name': '<job name>', 'type': 'server', 'level': 'INFO', 'dbname': env.cr.dbname, 'message': 'cron run', 'path': 'lab', 'func': 'cron', 'line': '0'})" +
+  ", optionally preceded by the line env.cr.execute('SELECT pg_sleep(<seconds>)')";
 
-/** The run-marker code for a job, with the name quoted as a Python string literal. */
-export function runMarkerCode(jobName: string, message = "cron run"): string {
-  return (
+/**
+ * The run-marker code for a job, with the name quoted as a Python string literal; with workSeconds,
+ * the job first sleeps that long in the database.
+ */
+export function runMarkerCode(jobName: string, message = "cron run", workSeconds?: number): string {
+  const marker =
     `env['ir.logging'].sudo().create({'name': ${pythonString(jobName)}, 'type': 'server', 'level': 'INFO', ` +
-    `'dbname': env.cr.dbname, 'message': ${pythonString(message)}, 'path': 'lab', 'func': 'cron', 'line': '0'})`
-  );
+    `'dbname': env.cr.dbname, 'message': ${pythonString(message)}, 'path': 'lab', 'func': 'cron', 'line': '0'})`;
+  return workSeconds === undefined ? marker : `env.cr.execute('SELECT pg_sleep(${workSeconds})')\n${marker}`;
 }
 
 export function parseCronCode(code: string): CodeFormResult {
   try {
-    return { ok: true, marker: new Parser(code).runMarker() };
+    const parser = new Parser(code);
+    const workSeconds = parser.work();
+    const marker = parser.runMarker();
+    return workSeconds === undefined ? { ok: true, marker } : { ok: true, marker, workSeconds };
   } catch (error) {
     if (error instanceof CodeFormProblem) return { ok: false, problem: error.message };
     throw error;
@@ -49,6 +65,30 @@ class Parser {
   private position = 0;
 
   constructor(private readonly source: string) {}
+
+  /** `env.cr.execute('SELECT pg_sleep(<seconds>)')` and its line end, if the code starts with it. */
+  work(): number | undefined {
+    this.skipSpace();
+    if (!/^env\s*\.\s*cr\s*\./.test(this.source.slice(this.position))) return undefined;
+    this.word("env");
+    this.symbol(".");
+    this.word("cr");
+    this.symbol(".");
+    this.word("execute");
+    this.symbol("(");
+    const query = this.string();
+    this.symbol(")");
+    const sleep = /^\s*SELECT\s+pg_sleep\s*\(\s*(\d+(?:\.\d+)?)\s*\)\s*;?\s*$/i.exec(query);
+    if (!sleep) this.fail(`the only query a job may run is 'SELECT pg_sleep(<seconds>)', not '${query}'`);
+    const seconds = Number(sleep[1]);
+    if (!(seconds > 0 && seconds <= MAX_WORK_SECONDS)) this.fail(`pg_sleep takes from more than 0 to ${MAX_WORK_SECONDS} seconds here, not ${seconds}`);
+    // Python needs a new statement: a line break or ';' before the marker.
+    while (this.source[this.position] === " " || this.source[this.position] === "\t") this.position++;
+    const end = this.source[this.position];
+    if (end !== "\n" && end !== "\r" && end !== ";") this.fail("put the run marker on a line of its own after env.cr.execute(...)");
+    this.position++;
+    return seconds;
+  }
 
   runMarker(): RunMarker {
     this.word("env");

@@ -19,6 +19,8 @@ export async function runCronCode(env: Env, job: CronJobIdentity, code: string):
   const values: Record<string, string> = {};
   for (const [key, value] of Object.entries(parsed.marker)) values[key] = value === CURRENT_DBNAME ? env.cr.dbname : value;
   const now = new Date();
+  // The job's fixed work, in its own transaction as Odoo's env.cr.execute would run it.
+  if (parsed.workSeconds !== undefined) await env.cr.query("SELECT pg_sleep($1)", [parsed.workSeconds]);
   values.message =
     `${values.message} [stand-in: job '${job.name}' (ir.cron ${job.id}) on host ${env.services.hostname}, pid ${process.pid}, ` +
     `at ${formatOdooDatetime(now)}.${String(now.getUTCMilliseconds()).padStart(3, "0")}]`;

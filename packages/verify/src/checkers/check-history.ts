@@ -2,6 +2,7 @@ import type { CheckerResult } from "../checker-result.ts";
 import { OPERATION_KINDS, WRITE_KINDS, type History, type OperationKind } from "../history.ts";
 import { checkAttachmentsReadable } from "./attachments-readable-checker.ts";
 import { checkCron, type ExpectedCronJob } from "./cron-checker.ts";
+import { checkCronScaling, type CronScalingOptions } from "./cron-scaling-checker.ts";
 import { checkLatency, type LatencyOptions } from "./latency-checker.ts";
 import { checkLostWrites } from "./lost-writes-checker.ts";
 import { checkRecovery, type RecoveryOptions } from "./recovery-checker.ts";
@@ -16,6 +17,8 @@ export interface CheckHistoryOptions {
   session?: SessionSurvivalOptions;
   /** Cron is checked only when jobs are given. */
   cronJobs?: ExpectedCronJob[];
+  /** Cron scaling is checked when the run put a cron backlog on the lab. */
+  cronScaling?: CronScalingOptions;
 }
 
 /** Every checker that applies to what the history holds: per kind run, per probe sampled. */
@@ -31,5 +34,6 @@ export function checkHistory(history: History, options: CheckHistoryOptions = {}
     ...(kinds.includes("odoo.session.call") ? [checkSessionSurvival(history, options.session)] : []),
     ...(kinds.includes("odoo.attachment.upload") ? [checkAttachmentsReadable(history)] : []),
     ...(options.cronJobs && options.cronJobs.length > 0 ? [checkCron(history, { jobs: options.cronJobs })] : []),
+    ...(history.cronBacklog ? [checkCronScaling(history, options.cronScaling)] : []),
   ];
 }

@@ -54,11 +54,19 @@ export async function readBackAttachmentRows(client: pg.Client, targets: WriteTa
   });
 }
 
-/** Every cron run marker since `since`, as epoch milliseconds (create_date is UTC without a zone, as Odoo stores it). */
-export async function readCronRuns(client: pg.Client, since: number): Promise<{ job: string; at: number }[]> {
-  const { rows } = await client.query<{ name: string; at: string }>(
-    "SELECT name, (extract(epoch FROM create_date) * 1000)::bigint::text AS at FROM ir_logging WHERE path = 'lab' AND create_date >= (to_timestamp($1::double precision / 1000) AT TIME ZONE 'UTC') ORDER BY create_date",
+/**
+ * Every cron run marker since `since`, as epoch milliseconds (create_date is UTC without a zone, as
+ * Odoo stores it). The stand-in's markers also name the worker and the run's start to the
+ * millisecond ("[stand-in: job ... on host <host>, pid <pid>, at <UTC time>.<ms>]"): then those are used.
+ */
+export async function readCronRuns(client: pg.Client, since: number): Promise<{ job: string; at: number; worker?: string }[]> {
+  const { rows } = await client.query<{ name: string; at: string; message: string | null }>(
+    "SELECT name, (extract(epoch FROM create_date) * 1000)::bigint::text AS at, message FROM ir_logging WHERE path = 'lab' AND create_date >= (to_timestamp($1::double precision / 1000) AT TIME ZONE 'UTC') ORDER BY create_date",
     [since],
   );
-  return rows.map((row) => ({ job: row.name, at: Number(row.at) }));
+  return rows.map((row) => {
+    const standin = /\bon host (\S+), pid (\d+), at (\d{4}-\d\d-\d\d) (\d\d:\d\d:\d\d\.\d{3})\]/.exec(row.message ?? "");
+    if (!standin) return { job: row.name, at: Number(row.at) };
+    return { job: row.name, at: Date.parse(`${standin[3]}T${standin[4]}Z`), worker: `${standin[1]}/${standin[2]}` };
+  });
 }

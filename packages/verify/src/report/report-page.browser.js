@@ -29,7 +29,8 @@
       symbol: "none",
       label: { formatter: "{b}", position: "insideEndTop", fontSize: 10 },
       data: data.markers.map(function (m) {
-        return { name: m.label, xAxis: m.at, lineStyle: { color: m.kind === "leader" ? "#1f5fbf" : "#7a3fb0", type: m.kind === "leader" ? "solid" : "dashed" } };
+        var color = { leader: "#1f5fbf", vip: "#7a3fb0", mark: "#2e7d32" }[m.kind];
+        return { name: m.label, xAxis: m.at, lineStyle: { color: color, type: m.kind === "vip" ? "dashed" : "solid" } };
       }),
     };
   }

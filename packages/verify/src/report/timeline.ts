@@ -15,7 +15,8 @@ export interface TimelineData {
   /** Acknowledged operations' latency per kind: [seconds into the run, ms]. */
   latency: Partial<Record<OperationKind, [number, number][]>>;
   faults: { id: string; description: string; from: number; to: number; healed: boolean }[];
-  markers: { at: number; kind: "leader" | "vip"; label: string }[];
+  /** Leader and VIP changes, and the method's marks (phase boundaries). */
+  markers: { at: number; kind: "leader" | "vip" | "mark"; label: string }[];
   /** What the first answered probes saw: the state the changes start from. */
   initial: { leader: string | undefined; vipHolders: string | undefined };
   /** Step lines of what the probes saw: writable primaries, VIP holders, healthy app nodes, mounted filestores. */
@@ -54,7 +55,11 @@ export function buildTimeline(history: History, results: CheckerResult[], bucket
       healed: fault.healedAt !== undefined,
     })),
     initial: { leader: firstAnswer(history, "patroni-leader", (value) => String(value.leader ?? "none")), vipHolders: firstAnswer(history, "vip-holders", (value) => ((value.holders as string[] | undefined) ?? []).join("+") || "none") },
-    markers: [...changes(history, "patroni-leader", "leader"), ...changes(history, "vip-holders", "vip")].sort((a, b) => a.at - b.at),
+    markers: [
+      ...changes(history, "patroni-leader", "leader"),
+      ...changes(history, "vip-holders", "vip"),
+      ...(history.marks ?? []).map((mark) => ({ at: seconds(mark.at), kind: "mark" as const, label: `mark ${mark.label}` })),
+    ].sort((a, b) => a.at - b.at),
     probeSeries: probeSeries(history),
     counts: kinds.map((kind) => {
       const ofKind = history.operations.filter((op) => op.kind === kind);
@@ -121,5 +126,27 @@ function probeSeries(history: History): TimelineData["probeSeries"] {
     series("VIP holders", "vip-holders", listLength("holders")),
     series("healthy app nodes", "odoo-health", matching(true)),
     series("filestore ok", "storage", matching("ok")),
+    ...cronBacklogSeries(history),
   ].filter((entry) => entry.points.length > 0);
+}
+
+/** With a cron backlog: its runs per second and the cron workers at work, per 5 s, from the final read-back. */
+function cronBacklogSeries(history: History): TimelineData["probeSeries"] {
+  const backlog = history.cronBacklog;
+  if (!backlog || !history.finalState) return [];
+  const bucketMs = 5_000;
+  const buckets = new Map<number, { runs: number; workers: Set<string> }>();
+  for (const run of history.finalState.cronRuns) {
+    if (!run.job.startsWith(backlog.prefix)) continue;
+    const start = Math.floor((run.at - history.startedAt) / bucketMs) * bucketMs;
+    const bucket = buckets.get(start) ?? { runs: 0, workers: new Set<string>() };
+    bucket.runs++;
+    if (run.worker) bucket.workers.add(run.worker);
+    buckets.set(start, bucket);
+  }
+  const starts = [...buckets.keys()].sort((a, b) => a - b);
+  return [
+    { name: "cron runs/s (backlog)", points: starts.map((start): [number, number] => [start / 1000, buckets.get(start)!.runs / (bucketMs / 1000)]) },
+    { name: "cron workers at work", points: starts.map((start): [number, number] => [start / 1000, buckets.get(start)!.workers.size]) },
+  ];
 }
