@@ -28,16 +28,16 @@ describe("network rule plans: packets are dropped where they arrive", () => {
     expect(Object.values(split).flat().join(" ")).not.toContain("192.168.55.100");
   });
 
-  it("isolate drops everything but loopback on the node, and its traffic on every peer", () => {
+  it("isolate drops everything but loopback and SSH (the management path) on the node, and its traffic on every peer", () => {
     const plan = rulesOf(networkRulePlan({ kind: "isolate", node: "postgresql1" }, topology));
-    expect(plan.postgresql1).toEqual(["-i lo -j RETURN", "-j DROP"]);
+    expect(plan.postgresql1).toEqual(["-i lo -j RETURN", "-p tcp --dport 22 -j RETURN", "-j DROP"]);
     expect(Object.keys(plan).sort()).toEqual(["lb1", "lb2", "odoo1", "odoo2", "postgresql1", "postgresql2"]);
     expect(plan.lb1).toEqual(["-s 192.168.55.121 -j DROP"]);
   });
 
   it("packet loss drops at random what the node receives, and what it sends on arrival at peers", () => {
     const plan = rulesOf(networkRulePlan({ kind: "packet-loss", node: "lb1", probability: 0.3 }, topology));
-    expect(plan.lb1).toEqual(["! -i lo -m statistic --mode random --probability 0.3 -j DROP"]);
+    expect(plan.lb1).toEqual(["-p tcp --dport 22 -j RETURN", "! -i lo -m statistic --mode random --probability 0.3 -j DROP"]);
     expect(plan.odoo2).toEqual(["-s 192.168.55.101 -m statistic --mode random --probability 0.3 -j DROP"]);
   });
 

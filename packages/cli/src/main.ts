@@ -11,11 +11,12 @@ import { setupCommand } from "./commands/setup.ts";
 import { statusCommand } from "./commands/status.ts";
 import { topologyCommand } from "./commands/topology.ts";
 import { upCommand } from "./commands/up.ts";
+import { vagrantCommand } from "./commands/vagrant.ts";
 
 const COMMANDS: Record<string, { run: (argv: string[]) => Promise<number>; summary: string }> = {
   setup: { run: setupCommand, summary: "install/start the Docker engine if missing and build the lab images" },
   up: { run: upCommand, summary: "bring the lab up (idempotent) and print its endpoints" },
-  down: { run: downCommand, summary: "remove every container, network and volume of the lab" },
+  down: { run: downCommand, summary: "remove every container, network and volume of the lab (ssh: stop its services; --purge: remove its data)" },
   status: { run: statusCommand, summary: "nodes, services, Patroni, VIP, HAProxy, storage, Odoo (--json)" },
   logs: { run: logsCommand, summary: "logs <node> [service] [-n lines]" },
   exec: { run: execCommand, summary: "exec <node> -- <command...>" },
@@ -24,6 +25,7 @@ const COMMANDS: Record<string, { run: (argv: string[]) => Promise<number>; summa
   heal: { run: healCommand, summary: "undo every fault still injected (after a crash)" },
   scenarios: { run: scenariosCommand, summary: "list the chaos scenarios with one-line descriptions" },
   topology: { run: topologyCommand, summary: "topology show|validate|graph [--format mermaid|dot]" },
+  vagrant: { run: vagrantCommand, summary: "vagrant init|ssh-config|status|destroy: the lab's Vagrant VMs (then: up --target vagrant)" },
 };
 
 function usage(): string {
@@ -33,7 +35,8 @@ function usage(): string {
     "",
     ...lines,
     "",
-    "options: -t/--topology FILE (default labs/odoo-ha/topology.yaml), --name NAME, --subnet CIDR, --odoo-image IMAGE, --json",
+    "options: -t/--topology FILE (default labs/odoo-ha/topology.yaml), --name NAME, --subnet CIDR, --odoo-image IMAGE, --json,",
+    "         --target docker|ssh (default docker), --inventory FILE (ssh: the machines; see docs/ssh-target.md), up --check (ssh)",
   ].join("\n");
 }
 

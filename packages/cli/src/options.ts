@@ -11,6 +11,12 @@ export const LAB_OPTIONS = {
   subnet: { type: "string" },
   "odoo-image": { type: "string" },
   json: { type: "boolean" },
+  target: { type: "string" },
+  inventory: { type: "string" },
+  // The vagrant target's: where its Vagrantfile lives, the provider, the box.
+  "vagrant-dir": { type: "string" },
+  provider: { type: "string" },
+  box: { type: "string" },
 } as const;
 
 export interface LabOptionValues {
@@ -19,6 +25,13 @@ export interface LabOptionValues {
   subnet?: string;
   "odoo-image"?: string;
   json?: boolean;
+  /** docker (default) or ssh; also LAB_TARGET. */
+  target?: string;
+  /** The SSH target's inventory file; also LAB_INVENTORY. */
+  inventory?: string;
+  "vagrant-dir"?: string;
+  provider?: string;
+  box?: string;
 }
 
 /** LAB_NAME / LAB_SUBNET let tests and CI run a lab beside a developer's default one. */

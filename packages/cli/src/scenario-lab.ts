@@ -1,31 +1,29 @@
-import { join } from "node:path";
-import { DockerNodeControl } from "@odoo-ha-lab/docker";
+import { isAbsolute, join, resolve } from "node:path";
 import type { ProgressEvent } from "@odoo-ha-lab/roles";
 import type { Scenario } from "@odoo-ha-lab/runner";
 import { loadTopologyFile, type Topology } from "@odoo-ha-lab/topology";
-import { ensureLabUp } from "./commands/up.ts";
+import type { LabOptionValues } from "./options.ts";
 import { labStateDir, REPO_ROOT } from "./state.ts";
-
-export interface LabOverrides {
-  name?: string;
-  subnet?: string;
-}
+import type { LabTarget } from "./targets/index.ts";
 
 /**
  * The lab a scenario runs on: its own topology file (each distinct topology is its own lab, named by
- * the file), or moved aside with --name/--subnet. Brought up if it is not (idempotent).
+ * the file), moved aside with --name/--subnet, or the user's own topology (`-t`, e.g. the one that
+ * describes their servers for `--target ssh`).
  */
-export function scenarioTopology(scenario: Scenario, overrides: LabOverrides): Topology {
-  return loadTopologyFile(join(REPO_ROOT, scenario.topology), overrides);
+export function scenarioTopology(scenario: Scenario, overrides: LabOptionValues): Topology {
+  const file = overrides.topology ? (isAbsolute(overrides.topology) ? overrides.topology : resolve(overrides.topology)) : join(REPO_ROOT, scenario.topology);
+  return loadTopologyFile(file, { name: overrides.name, subnet: overrides.subnet });
 }
 
-export async function prepareScenarioLab(topology: Topology, progress: (event: ProgressEvent) => void) {
-  const { docker, lab, secrets } = await ensureLabUp(topology, progress);
+/** Brings the lab up on its target if it is not (idempotent) and hands the runner what it acts on. */
+export async function prepareScenarioLab(target: LabTarget, progress: (event: ProgressEvent) => void) {
+  const { secrets } = await target.up(progress);
   return {
-    hosts: lab.hosts(),
-    nodes: new DockerNodeControl(docker, topology.name),
+    hosts: await target.hosts(),
+    nodes: await target.nodeControl(),
     secrets,
-    journalPath: join(labStateDir(topology.name), "faults.json"),
+    journalPath: join(labStateDir(target.topology.name), "faults.json"),
   };
 }
 

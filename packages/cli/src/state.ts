@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { generateSecrets, type LabSecrets } from "@odoo-ha-lab/roles";
@@ -28,6 +28,16 @@ export function loadOrCreateSecrets(lab: string): LabSecrets {
   return secrets;
 }
 
+/**
+ * Forgets a Docker lab that was taken down: its credentials and fault journal. A `vagrant/`
+ * directory of the same lab name is kept: it holds a Vagrantfile and the state of VMs that
+ * `docker down` knows nothing about.
+ */
 export function forgetLab(lab: string): void {
-  rmSync(labStateDir(lab), { recursive: true, force: true });
+  const directory = labStateDir(lab);
+  if (!existsSync(directory)) return;
+  for (const entry of readdirSync(directory)) {
+    if (entry !== "vagrant") rmSync(join(directory, entry), { recursive: true, force: true });
+  }
+  if (readdirSync(directory).length === 0) rmSync(directory, { recursive: true, force: true });
 }

@@ -5,7 +5,7 @@ import type Dockerode from "dockerode";
 import { ensureDebianBase } from "./debian-base.ts";
 import { ensureDockerEngine } from "./engine.ts";
 import { ensureBuiltImage, imageId, seconds, tryPull } from "./image-build.ts";
-import { readContextFiles, readFile, REPO_ROOT, type ContextFile } from "./image-context.ts";
+import { IMAGES_DIR, readContextFiles, readFile, REPO_ROOT, type ContextFile } from "./image-context.ts";
 
 export { ImageBuildError, IMAGE_LABEL } from "./image-build.ts";
 
@@ -18,7 +18,7 @@ export { ImageBuildError, IMAGE_LABEL } from "./image-build.ts";
  *                └─ odoo-standin ─ odoo-node          (odoo-node also sits on a real odoo:17)
  */
 
-export type LabImageName = "base" | "node" | "postgres" | "odoo-standin" | "odoo-node";
+export type LabImageName = "base" | "node" | "postgres" | "odoo-standin" | "odoo-node" | "bare-host";
 
 export interface LabImages {
   base: string;
@@ -63,6 +63,25 @@ export async function ensureOdooNodeImage(
 ): Promise<string> {
   const session = new ImageSession(docker, options.onProgress);
   return session.odooNode(await session.external(odooImage));
+}
+
+/**
+ * A fresh Debian 12 server in a container for the SSH target's tests: systemd as PID 1, sshd, sudo,
+ * the lab's .deb files downloaded but not installed (see images/bare-host/Dockerfile).
+ */
+export async function ensureBareHostImage(docker: Dockerode, options: { onProgress?: (step: string) => void } = {}): Promise<string> {
+  const session = new ImageSession(docker, options.onProgress);
+  const base = await ensureDebianBase(docker, session.progress);
+  return session.build("bare-host", readContextFiles("bare-host"), "BASE_IMAGE", base.tag);
+}
+
+/** The helper script the Odoo service starts through (baked into the images; copied by the SSH target). */
+export const LAB_WAIT_MOUNT_FILE = join(IMAGES_DIR, "common", "lab-wait-mount");
+
+/** The stand-in's bundle, built first when missing or stale: what the images carry and the SSH target copies. */
+export function ensureStandinBundle(onProgress: (step: string) => void = () => {}): string {
+  standinBundle(onProgress);
+  return STANDIN_BUNDLE;
 }
 
 /**

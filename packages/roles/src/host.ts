@@ -35,6 +35,8 @@ export interface ServiceDefinition {
   stopSignal?: "TERM" | "INT" | "QUIT" | "KILL";
   /** The signal that makes the service re-read its config without a restart (absent: restart on change). */
   reloadSignal?: "HUP" | "USR2";
+  /** False for a service that reads none of its role's files (a mount): a config change leaves it alone. */
+  readsRoleFiles?: boolean;
 }
 
 export type ServiceState = "running" | "starting" | "stopped" | "failed" | "unknown";

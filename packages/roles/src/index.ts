@@ -3,6 +3,7 @@ export * from "./converge/converge.ts";
 export * from "./host.ts";
 export * from "./node-plan.ts";
 export * from "./probes/patroni.ts";
+export * from "./recording-host.ts";
 export * from "./probes/status.ts";
 export * from "./probes/vip.ts";
 export * from "./render/etcd.ts";

@@ -95,7 +95,8 @@ export function odooPlan({ topology, node, secrets }: PlanContext): RolePlan {
     prepare: [["install", "-d", "-m", "0755", PATHS.odooDataDir]],
     files: [{ path: PATHS.odooConfig, content: renderOdooConfig(topology, node, secrets), mode: 0o640, owner: "odoo" }],
     services: [
-      { name: "filestore-client", command: filestoreClientCommand(topology), stopTimeoutSeconds: 5 },
+      // The FUSE mount reads none of odoo.conf: an Odoo config change must not remount the filestore.
+      { name: "filestore-client", command: filestoreClientCommand(topology), stopTimeoutSeconds: 5, readsRoleFiles: false },
       {
         name: "odoo",
         command: ["/usr/local/bin/lab-wait-mount", PATHS.odooDataDir, "--", "odoo", "-c", PATHS.odooConfig],

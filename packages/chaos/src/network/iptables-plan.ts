@@ -26,6 +26,12 @@ export function chaosChainName(faultId: string): string {
   return name;
 }
 
+/**
+ * SSH to a node is the lab's out-of-band management path on real hosts (on Docker, nothing listens
+ * on 22 and the rule is inert): a fault never cuts it, or the controller could not heal the node.
+ */
+const MANAGEMENT_PATH = ["-p", "tcp", "--dport", "22", "-j", "RETURN"];
+
 export function networkRulePlan(spec: NetworkDropSpec, topology: Topology): NodeRules[] {
   switch (spec.kind) {
     case "partition": {
@@ -39,8 +45,9 @@ export function networkRulePlan(spec: NetworkDropSpec, topology: Topology): Node
       const address = findNode(topology, spec.node).address;
       const peers = topology.nodes.filter((node) => node.name !== spec.node);
       return [
-        // Everything it receives from anywhere (peers, the gateway, the host) except its own loopback.
-        { node: spec.node, rules: [["-i", "lo", "-j", "RETURN"], ["-j", "DROP"]] },
+        // Everything it receives from anywhere (peers, the gateway, the host) except its own loopback
+        // and the management path (SSH), so the controller can still reach it to heal the fault.
+        { node: spec.node, rules: [["-i", "lo", "-j", "RETURN"], MANAGEMENT_PATH, ["-j", "DROP"]] },
         // What it sends: its peers drop it on arrival (VRRP adverts and other one-way traffic included).
         ...peers.map((peer) => ({ node: peer.name, rules: [["-s", address, "-j", "DROP"]] })),
       ];
@@ -50,7 +57,7 @@ export function networkRulePlan(spec: NetworkDropSpec, topology: Topology): Node
       const random = ["-m", "statistic", "--mode", "random", "--probability", String(spec.probability)];
       const peers = topology.nodes.filter((node) => node.name !== spec.node);
       return [
-        { node: spec.node, rules: [["!", "-i", "lo", ...random, "-j", "DROP"]] },
+        { node: spec.node, rules: [MANAGEMENT_PATH, ["!", "-i", "lo", ...random, "-j", "DROP"]] },
         ...peers.map((peer) => ({ node: peer.name, rules: [["-s", address, ...random, "-j", "DROP"]] })),
       ];
     }

@@ -1,7 +1,7 @@
 import { parseArgs } from "node:util";
-import { DockerLab, ensureDockerEngine } from "@odoo-ha-lab/docker";
 import { findNode } from "@odoo-ha-lab/topology";
 import { LAB_OPTIONS, resolveTopology } from "../options.ts";
+import { resolveTarget } from "../targets/index.ts";
 
 /** `lab exec <node> -- <cmd...>`: runs a command on a node through the host interface. */
 export async function execCommand(argv: string[]): Promise<number> {
@@ -13,8 +13,8 @@ export async function execCommand(argv: string[]): Promise<number> {
   if (!nodeName || command.length === 0) throw new Error("usage: lab exec <node> [--user U] -- <command...>");
   const topology = resolveTopology(values);
   findNode(topology, nodeName);
-  const lab = new DockerLab(await ensureDockerEngine({ install: false }), topology);
-  const result = await lab.hosts().get(nodeName)!.exec(command, values.user ? { user: values.user } : {});
+  const hosts = await resolveTarget(values, topology).hosts();
+  const result = await hosts.get(nodeName)!.exec(command, values.user ? { user: values.user } : {});
   process.stdout.write(result.stdout);
   process.stderr.write(result.stderr);
   return result.exitCode;

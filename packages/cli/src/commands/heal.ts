@@ -1,19 +1,19 @@
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { ChaosInjector, describeFault } from "@odoo-ha-lab/chaos";
-import { DockerLab, DockerNodeControl, ensureDockerEngine } from "@odoo-ha-lab/docker";
 import { LAB_OPTIONS, resolveTopology } from "../options.ts";
 import { labStateDir } from "../state.ts";
+import { resolveTarget } from "../targets/index.ts";
 
 /** `lab heal`: undoes every fault the journal says is still injected (after a crash or Ctrl-C). */
 export async function healCommand(argv: string[]): Promise<number> {
   const { values } = parseArgs({ args: argv, options: LAB_OPTIONS });
   const topology = resolveTopology(values);
-  const docker = await ensureDockerEngine({ install: false });
+  const target = resolveTarget(values, topology);
   const injector = new ChaosInjector({
     topology,
-    hosts: new DockerLab(docker, topology).hosts(),
-    nodes: new DockerNodeControl(docker, topology.name),
+    hosts: await target.hosts(),
+    nodes: await target.nodeControl(),
     journalPath: join(labStateDir(topology.name), "faults.json"),
     log: (line) => process.stderr.write(`${line}\n`),
   });

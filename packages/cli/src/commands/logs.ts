@@ -1,8 +1,8 @@
 import { parseArgs } from "node:util";
-import { DockerLab, ensureDockerEngine } from "@odoo-ha-lab/docker";
 import { planServices } from "@odoo-ha-lab/roles";
 import { findNode } from "@odoo-ha-lab/topology";
 import { LAB_OPTIONS, resolveTopology } from "../options.ts";
+import { resolveTarget } from "../targets/index.ts";
 
 /** `lab logs <node> [service]`: the last lines of one service, or of every service on the node. */
 export async function logsCommand(argv: string[]): Promise<number> {
@@ -13,7 +13,7 @@ export async function logsCommand(argv: string[]): Promise<number> {
   const node = findNode(topology, nodeName);
   const services = planServices(topology, node);
   if (serviceName && !services.includes(serviceName)) throw new Error(`${nodeName} runs no service '${serviceName}'. It runs: ${services.join(", ")}`);
-  const host = new DockerLab(await ensureDockerEngine({ install: false }), topology).hosts().get(nodeName)!;
+  const host = (await resolveTarget(values, topology).hosts()).get(nodeName)!;
   for (const service of serviceName ? [serviceName] : services) {
     if (!serviceName) console.log(`==> ${nodeName}/${service} <==`);
     process.stdout.write(await host.services.logs(service, Number(values.lines)));

@@ -2,24 +2,29 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { aggregateRuns, loadScenario, runScenario, type AggregatedVerdict, type ScenarioRun } from "@odoo-ha-lab/runner";
 import { progressPrinter } from "../progress.ts";
-import { prepareScenarioLab, reportDirFor, scenarioTopology, type LabOverrides } from "../scenario-lab.ts";
+import { LAB_OPTIONS, type LabOptionValues } from "../options.ts";
+import { prepareScenarioLab, reportDirFor, scenarioTopology } from "../scenario-lab.ts";
+import { resolveTarget } from "../targets/index.ts";
 import { renderTable } from "../table.ts";
 import { SCENARIOS_DIR } from "./scenarios.ts";
 
 export const RUN_OPTIONS = {
+  ...LAB_OPTIONS,
   repeat: { type: "string", default: "1" },
-  name: { type: "string" },
-  subnet: { type: "string" },
-  json: { type: "boolean" },
   quiet: { type: "boolean", short: "q" },
 } as const;
 
-/** Runs one scenario `repeat` times on its lab (brought up if needed); one report per run. */
-export async function runScenarioRepeatedly(name: string, repeat: number, overrides: LabOverrides, quiet = false): Promise<ScenarioRun[]> {
+/** The lab options of a run: LAB_NAME/LAB_SUBNET/LAB_TARGET/LAB_INVENTORY apply as for every command. */
+export function runLabOptions(values: LabOptionValues): LabOptionValues {
+  return { ...values, name: values.name ?? process.env.LAB_NAME, subnet: values.subnet ?? process.env.LAB_SUBNET };
+}
+
+/** Runs one scenario `repeat` times on its lab (brought up if needed, on the chosen target); one report per run. */
+export async function runScenarioRepeatedly(name: string, repeat: number, options: LabOptionValues, quiet = false): Promise<ScenarioRun[]> {
   const scenario = loadScenario(join(SCENARIOS_DIR, `${name.replace(/\.ya?ml$/, "")}.yaml`));
-  const topology = scenarioTopology(scenario, overrides);
+  const topology = scenarioTopology(scenario, options);
   const progress = progressPrinter(quiet);
-  const lab = await prepareScenarioLab(topology, progress);
+  const lab = await prepareScenarioLab(resolveTarget(options, topology), progress);
   const runs: ScenarioRun[] = [];
   for (let index = 1; index <= repeat; index++) {
     progress({ stage: scenario.name, message: `run ${index}/${repeat} on lab ${topology.name}` });
@@ -35,7 +40,7 @@ export async function runCommand(argv: string[]): Promise<number> {
   if (!name) throw new Error("usage: lab run <scenario> [--repeat N] [--json]   (see `pnpm lab scenarios`)");
   const repeat = Number(values.repeat);
   if (!Number.isInteger(repeat) || repeat < 1 || repeat > 20) throw new Error(`--repeat ${values.repeat}: give a whole number from 1 to 20`);
-  const runs = await runScenarioRepeatedly(name, repeat, { name: values.name ?? process.env.LAB_NAME, subnet: values.subnet ?? process.env.LAB_SUBNET }, values.quiet);
+  const runs = await runScenarioRepeatedly(name, repeat, runLabOptions(values), values.quiet);
   const summary = summarise(runs);
   if (values.json) console.log(JSON.stringify({ scenario: name, passed: summary.passed, budgets: summary.budgets, runs: runs.map(compactRun) }, null, 2));
   else printSummary(runs, summary);

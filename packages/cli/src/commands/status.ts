@@ -1,29 +1,37 @@
 import { parseArgs } from "node:util";
-import { DockerLab, ensureDockerEngine } from "@odoo-ha-lab/docker";
 import { collectStatus } from "@odoo-ha-lab/roles";
 import { LAB_OPTIONS, resolveTopology } from "../options.ts";
 import { renderTable } from "../table.ts";
+import { resolveTarget } from "../targets/index.ts";
 
 /** `lab status`: containers, services, Patroni roles and lag, VIP holder, HAProxy backends, storage, Odoo. */
 export async function statusCommand(argv: string[]): Promise<number> {
   const { values } = parseArgs({ args: argv, options: LAB_OPTIONS });
   const topology = resolveTopology(values);
-  const lab = new DockerLab(await ensureDockerEngine({ install: false }), topology);
-  const containers = await lab.containers();
-  if (containers.length === 0) {
+  const target = resolveTarget(values, topology);
+  if (target.kind === "ssh" && !(await target.exists())) {
+    if (values.json) console.log(JSON.stringify({ lab: topology.name, running: false, machines: [] }));
+    else console.log(`lab ${topology.name} has not been brought up on these machines. Run \`pnpm lab up --target ssh --inventory <file>\`.`);
+    return 1;
+  }
+  const machines = await target.machines();
+  if (machines.length === 0) {
     if (values.json) console.log(JSON.stringify({ lab: topology.name, running: false, containers: [] }));
     else console.log(`lab ${topology.name} is not up. Start it with \`pnpm lab up\`.`);
     return 1;
   }
-  const running = new Set(containers.filter((container) => container.state === "running").map((container) => container.node));
-  const hosts = new Map([...lab.hosts()].filter(([name]) => running.has(name)));
+  const running = new Set(machines.filter((machine) => machine.up).map((machine) => machine.node));
+  const hosts = new Map([...(await target.hosts())].filter(([name]) => running.has(name)));
   const status = await collectStatus(topology, hosts);
   if (values.json) {
-    console.log(JSON.stringify({ ...status, containers }, null, 2));
+    const containers = machines.map((machine) => ({ node: machine.node, container: machine.machine, state: machine.state, status: machine.detail }));
+    const own = target.kind === "docker" ? { containers } : { target: "ssh", machines: machines.map(({ node, machine, state, detail }) => ({ node, endpoint: machine, state, detail })) };
+    console.log(JSON.stringify({ ...status, ...own }, null, 2));
     return 0;
   }
   const servicesOf = (node: string) => status.services.filter((row) => row.node === node).map((row) => `${row.service}:${row.state}`).join(" ");
-  console.log(renderTable(["node", "address", "container", "services"], topology.nodes.map((node) => [node.name, node.address, containers.find((c) => c.node === node.name)?.state ?? "absent", servicesOf(node.name)])));
+  const machineColumn = target.kind === "docker" ? "container" : "ssh";
+  console.log(renderTable(["node", "address", machineColumn, "services"], topology.nodes.map((node) => [node.name, node.address, machines.find((m) => m.node === node.name)?.state ?? "absent", servicesOf(node.name)])));
   console.log("\nPatroni");
   console.log(renderTable(["member", "role", "state", "timeline", "lag (bytes)"], status.patroni.map((m) => [m.name, m.role, m.state, m.timeline ?? "", m.lagBytes ?? "?"])));
   console.log(`\nVIP ${status.vip.address}: held by ${status.vip.holders.join(", ") || "NOBODY"}`);

@@ -1,29 +1,70 @@
 import { parseArgs } from "node:util";
 import { DockerLab, ensureDockerEngine, ensureLabImages } from "@odoo-ha-lab/docker";
 import type { ProgressEvent } from "@odoo-ha-lab/roles";
+import { renderCheck, type NodeUpSummary } from "@odoo-ha-lab/ssh";
 import type { Topology } from "@odoo-ha-lab/topology";
 import { LAB_OPTIONS, resolveTopology } from "../options.ts";
 import { progressPrinter } from "../progress.ts";
 import { loadOrCreateSecrets, secretsPath } from "../state.ts";
 import { renderTable } from "../table.ts";
+import { resolveTarget, type LabTarget } from "../targets/index.ts";
 
 /** `lab up`: engine, images, machines, then the roles converge. Idempotent: a second run changes nothing. */
 export async function upCommand(argv: string[]): Promise<number> {
-  const { values } = parseArgs({ args: argv, options: { ...LAB_OPTIONS, "keep-on-failure": { type: "boolean" }, quiet: { type: "boolean", short: "q" } } });
+  const { values } = parseArgs({
+    args: argv,
+    options: { ...LAB_OPTIONS, "keep-on-failure": { type: "boolean" }, quiet: { type: "boolean", short: "q" }, check: { type: "boolean" } },
+  });
   const topology = resolveTopology(values);
+  const target = resolveTarget(values, topology);
+  if (values.check) return checkCommand(target, values.json);
   const progress = progressPrinter(values.quiet);
   const started = Date.now();
-  const { images } = await ensureLabUp(topology, progress, values["keep-on-failure"]);
+  const outcome = await target.up(progress, { keepOnFailure: values["keep-on-failure"] ?? false });
   const seconds = Number(((Date.now() - started) / 1000).toFixed(1));
   const endpoints = labEndpoints(topology);
+  if (outcome.kind === "ssh") {
+    if (values.json) {
+      console.log(JSON.stringify({ lab: topology.name, target: "ssh", seconds, endpoints, credentials: secretsPath(topology.name), nodes: outcome.nodes }, null, 2));
+      return 0;
+    }
+    console.log(`\nlab ${topology.name} is up on ${topology.nodes.length} SSH machines (${seconds} s)\n`);
+    console.log(renderTable(["node", "result"], outcome.nodes.map((node) => [node.node, describeNodeChanges(node)])));
+    console.log("");
+    console.log(renderTable(["endpoint", "address"], endpoints.map((endpoint) => [endpoint.name, endpoint.url])));
+    console.log(`\ncredentials: ${secretsPath(topology.name)}   (Odoo user 'admin', database '${topology.odoo.database}')`);
+    const targetArgs = values.target === "vagrant" ? "--target vagrant" : `--target ssh --inventory ${values.inventory ?? process.env.LAB_INVENTORY ?? "<file>"}`;
+    console.log(`next: pnpm lab status ${targetArgs}`);
+    return 0;
+  }
+  const built = outcome.imagesBuilt;
   if (values.json) {
-    console.log(JSON.stringify({ lab: topology.name, seconds, endpoints, credentials: secretsPath(topology.name), imagesBuilt: images.built }, null, 2));
+    console.log(JSON.stringify({ lab: topology.name, seconds, endpoints, credentials: secretsPath(topology.name), imagesBuilt: built }, null, 2));
   } else {
-    console.log(`\nlab ${topology.name} is up (${seconds} s${images.built.length ? `, built images: ${images.built.join(", ")}` : ""})\n`);
+    console.log(`\nlab ${topology.name} is up (${seconds} s${built.length ? `, built images: ${built.join(", ")}` : ""})\n`);
     console.log(renderTable(["endpoint", "address"], endpoints.map((endpoint) => [endpoint.name, endpoint.url])));
     console.log(`\ncredentials: ${secretsPath(topology.name)}   (Odoo user 'admin', database '${topology.odoo.database}')`);
     console.log("next: pnpm lab status");
   }
+  return 0;
+}
+
+/** "changed 3 files, 2 services" or "unchanged", for one node of an SSH `up`. */
+export function describeNodeChanges(node: NodeUpSummary): string {
+  if (!node.changed) return "unchanged";
+  const parts = [
+    ...(node.installed.length ? [`installed ${node.installed.length} packages`] : []),
+    `changed ${node.files.length} files, ${node.services.length} services`,
+  ];
+  return parts.join(", ");
+}
+
+/** `up --check`: what `up` would change, without changing anything (ssh target). */
+async function checkCommand(target: LabTarget, json = false): Promise<number> {
+  if (!target.check) throw new Error(`--check is available with --target ssh only (the ${target.kind} target rebuilds what it checks)`);
+  const checks = await target.check();
+  if (json) console.log(JSON.stringify({ lab: target.topology.name, target: target.kind, changed: checks.some((check) => check.changed), nodes: checks }, null, 2));
+  else process.stdout.write(renderCheck(checks));
   return 0;
 }
 

@@ -9,23 +9,32 @@ import { hostFor, type ConvergeContext } from "./context.ts";
  * Returns what changed, for "nothing to do" reports.
  */
 export async function applyPlan(host: Host, plan: RolePlan): Promise<string[]> {
-  const changes: string[] = [];
   for (const command of plan.prepare) await run(host, command);
-  let filesChanged = false;
+  const files = await writePlanFiles(host, plan);
+  return [...files, ...(await applyServices(host, plan.services, files.length > 0))];
+}
+
+/** Writes the plan's files; returns one "wrote …" line per file that changed. */
+export async function writePlanFiles(host: Host, plan: Pick<RolePlan, "files">): Promise<string[]> {
+  const changes: string[] = [];
   for (const file of plan.files) {
-    if (await host.writeFile(file)) {
-      filesChanged = true;
-      changes.push(`wrote ${file.path}`);
-    }
+    if (await host.writeFile(file)) changes.push(`wrote ${file.path}`);
   }
-  for (const service of plan.services) {
+  return changes;
+}
+
+/** Applies service definitions; when their files changed, a service that was already running is reloaded or restarted. */
+export async function applyServices(host: Host, services: RolePlan["services"], filesChanged: boolean): Promise<string[]> {
+  const changes: string[] = [];
+  for (const service of services) {
+    const affected = filesChanged && service.readsRoleFiles !== false;
     if (await host.services.apply(service)) {
       changes.push(`started ${service.name}`);
-    } else if (filesChanged && service.reloadSignal) {
+    } else if (affected && service.reloadSignal) {
       // A reload keeps the service up: restarting Patroni would stop PostgreSQL (and maybe fail over).
       await host.services.reload(service.name, service.reloadSignal);
       changes.push(`reloaded ${service.name}`);
-    } else if (filesChanged) {
+    } else if (affected) {
       await host.services.restart(service.name);
       changes.push(`restarted ${service.name}`);
     }

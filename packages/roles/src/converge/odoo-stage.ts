@@ -3,7 +3,7 @@ import { run, type Host } from "../host.ts";
 import { odooPlan } from "../node-plan.ts";
 import { PATHS, PORTS } from "../render/paths.ts";
 import { waitFor } from "../wait.ts";
-import { applyPlan } from "./apply-plan.ts";
+import { applyServices, writePlanFiles } from "./apply-plan.ts";
 import { hostFor, timeout, type ConvergeContext } from "./context.ts";
 
 /** Real Odoo's `-i base` leaves admin/admin: the lab replaces it with its own secret at once. */
@@ -16,11 +16,16 @@ export async function convergeOdoo(context: ConvergeContext): Promise<void> {
     return { node, host, plan: odooPlan({ ...context, node, interfaceName: host.interfaceName }) };
   });
 
-  // 1. Files and the shared filestore mount, but not the Odoo server yet.
+  // 1. odoo.conf and the shared filestore mount, but not the Odoo server yet: a changed config
+  //    restarts the server in step 3 (the mount does not read it).
+  const configChanged = new Map<string, boolean>();
   await Promise.all(
     plans.map(async ({ host, plan }) => {
       const [mount] = plan.services;
-      const changes = await applyPlan(host, { ...plan, services: [mount!] });
+      for (const command of plan.prepare) await run(host, command);
+      const written = await writePlanFiles(host, plan);
+      configChanged.set(host.node, written.length > 0);
+      const changes = [...written, ...(await applyServices(host, [mount!], written.length > 0))];
       await waitFor(`the shared filestore mounted at ${PATHS.odooDataDir} on ${host.node}`, async () => {
         const result = await host.exec(["mountpoint", "-q", PATHS.odooDataDir]);
         return result.exitCode === 0 ? { done: true, value: undefined } : { done: false, observation: "not a mountpoint yet" };
@@ -45,7 +50,7 @@ export async function convergeOdoo(context: ConvergeContext): Promise<void> {
   // 3. The servers.
   await Promise.all(
     plans.map(async ({ host, plan, node }) => {
-      const changes = await applyPlan(host, { ...plan, prepare: [], services: [plan.services[1]!] });
+      const changes = await applyServices(host, [plan.services[1]!], configChanged.get(host.node) ?? false);
       if (node.odoo?.http) await waitForHealth(host, timeout(context, 90));
       context.progress({ stage: "odoo", node: host.node, message: [...changes, node.odoo?.http ? "healthy" : "cron-only"].filter(Boolean).join(", ") });
     }),

@@ -24,7 +24,8 @@ interface RawMember {
 }
 
 export async function readPatroniCluster(host: Host): Promise<PatroniCluster> {
-  const result = await host.exec(["curl", "-sf", "--max-time", "2", `http://127.0.0.1:${PORTS.patroniRest}/cluster`]);
+  // Bounded as curl is: over SSH a powered-off node stays silent instead of refusing.
+  const result = await host.exec(["curl", "-sf", "--max-time", "2", `http://127.0.0.1:${PORTS.patroniRest}/cluster`], { timeoutMs: 3_000 });
   if (result.exitCode !== 0) throw new Error(`Patroni REST API on ${host.node} does not answer (curl exit ${result.exitCode})`);
   const raw = JSON.parse(result.stdout) as { members?: RawMember[] };
   return {

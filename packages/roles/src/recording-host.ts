@@ -1,0 +1,68 @@
+import type { ExecOptions, ExecResult, FileSpec, Host, ServiceDefinition, ServiceManager, ServiceState } from "./host.ts";
+
+/** What converging changed on one node: the files written and the service actions taken. */
+export interface NodeChanges {
+  files: string[];
+  /** "started X", "restarted X", "reloaded X". */
+  services: string[];
+}
+
+/**
+ * A Host that records what it changed, for "changed N files, M services / unchanged" per node.
+ * It records, it does not decide: every call goes to the real host unchanged.
+ */
+export class RecordingHost implements Host {
+  readonly changes: NodeChanges = { files: [], services: [] };
+  readonly services: ServiceManager;
+
+  constructor(readonly inner: Host) {
+    const record = (action: string) => this.changes.services.push(action);
+    const services = inner.services;
+    this.services = {
+      apply: async (service: ServiceDefinition) => {
+        const changed = await services.apply(service);
+        if (changed) record(`applied ${service.name}`);
+        return changed;
+      },
+      start: (name: string) => services.start(name),
+      stop: (name: string) => services.stop(name),
+      restart: async (name: string) => {
+        await services.restart(name);
+        record(`restarted ${name}`);
+      },
+      reload: async (name: string, signal: "HUP" | "USR2") => {
+        await services.reload(name, signal);
+        record(`reloaded ${name}`);
+      },
+      kill: (name: string) => services.kill(name),
+      state: (name: string): Promise<ServiceState> => services.state(name),
+      logs: (name: string, lines: number) => services.logs(name, lines),
+    };
+  }
+
+  get node(): string {
+    return this.inner.node;
+  }
+
+  get interfaceName(): string {
+    return this.inner.interfaceName;
+  }
+
+  exec(command: string[], options?: ExecOptions): Promise<ExecResult> {
+    return this.inner.exec(command, options);
+  }
+
+  readFile(path: string): Promise<string | undefined> {
+    return this.inner.readFile(path);
+  }
+
+  async writeFile(file: FileSpec): Promise<boolean> {
+    const changed = await this.inner.writeFile(file);
+    if (changed) this.changes.files.push(file.path);
+    return changed;
+  }
+
+  get changed(): boolean {
+    return this.changes.files.length > 0 || this.changes.services.length > 0;
+  }
+}

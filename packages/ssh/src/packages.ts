@@ -1,0 +1,86 @@
+import type { Host } from "@odoo-ha-lab/roles";
+import type { RoleName, Topology, TopologyNode } from "@odoo-ha-lab/topology";
+
+/**
+ * The Debian packages a node needs: what the lab's Docker images carry, per role, so a node gets
+ * only what its roles run. Debian 12 names; Ubuntu 22.04/24.04 carry the same ones except the
+ * PostgreSQL major version (the preflight requires 15 to be installable).
+ */
+
+/** Every node: what the status probes and the chaos faults use (iptables, tc, pkill, killall, the NFQUEUE delay program). */
+export const BASE_PACKAGES = ["iproute2", "iptables", "procps", "psmisc", "curl", "ca-certificates", "python3"] as const;
+
+export const ROLE_PACKAGES: Record<RoleName, readonly string[]> = {
+  // python3-etcd: Patroni's etcd3 backend is built on its etcd (v2) module.
+  postgresql: ["postgresql-15", "postgresql-client-15", "patroni", "python3-etcd"],
+  etcd: ["etcd-server", "etcd-client"],
+  haproxy: ["haproxy"],
+  keepalived: ["keepalived"],
+  "filestore-server": ["glusterfs-server"],
+  // psql: the Odoo stage asks through the VIP whether the database exists.
+  odoo: ["glusterfs-client", "postgresql-client-15"],
+};
+
+/** The stand-in is a Node.js program (Debian 12's nodejs 18 runs its bundle). */
+export const STANDIN_PACKAGES = ["nodejs"] as const;
+
+export function packagesForNode(topology: Topology, node: TopologyNode): string[] {
+  const wanted = new Set<string>(BASE_PACKAGES);
+  for (const role of node.roles) for (const name of ROLE_PACKAGES[role]) wanted.add(name);
+  if (node.roles.includes("odoo") && topology.odoo.image === "stand-in") for (const name of STANDIN_PACKAGES) wanted.add(name);
+  return [...wanted].sort();
+}
+
+/** `dpkg-query` prints "install ok installed" for what is there; anything else (or nothing) is missing. */
+export function parseInstalled(dpkgOutput: string): Set<string> {
+  const installed = new Set<string>();
+  for (const line of dpkgOutput.split("\n")) {
+    const [name, ...status] = line.trim().split(" ");
+    if (name && status.join(" ") === "install ok installed") installed.add(name.replace(/:.*$/, ""));
+  }
+  return installed;
+}
+
+export async function missingPackages(host: Host, wanted: readonly string[]): Promise<string[]> {
+  // dpkg-query exits 1 when some package is unknown to dpkg: the output still lists the known ones.
+  const result = await host.exec(["dpkg-query", "-W", "-f", "${Package} ${Status}\\n", ...wanted]);
+  const installed = parseInstalled(result.stdout);
+  return wanted.filter((name) => !installed.has(name));
+}
+
+/**
+ * Installs what is missing, and nothing else. Debian's postinst scripts would start their own
+ * postgresql, etcd, haproxy, keepalived and glusterd: a policy-rc.d forbids that while we install
+ * (removed afterwards, unless the host had one of its own). If the package lists are missing or
+ * stale, `apt-get update` once and retry.
+ */
+export function installCommand(packages: readonly string[]): string[] {
+  return ["sh", "-c", INSTALL, "sh", ...packages];
+}
+
+const INSTALL = `set -u
+if [ ! -e /usr/sbin/policy-rc.d ]; then
+  printf '#!/bin/sh\\nexit 101\\n' > /usr/sbin/policy-rc.d && chmod 0755 /usr/sbin/policy-rc.d
+  trap 'rm -f /usr/sbin/policy-rc.d' EXIT
+fi
+export DEBIAN_FRONTEND=noninteractive
+install() { apt-get install -y -q --no-install-recommends -o Dpkg::Options::=--force-confold "$@"; }
+if ! install "$@"; then
+  echo "lab: apt-get install failed; updating the package lists and retrying" >&2
+  apt-get update -q && install "$@"
+fi`;
+
+/**
+ * Units Debian's packages install and enable, which would fight the lab's own (the same ports,
+ * data directories and VIP). The lab runs these daemons as lab-* units instead.
+ */
+export const DEBIAN_UNITS = [
+  "postgresql.service",
+  "postgresql@15-main.service",
+  "patroni.service",
+  "etcd.service",
+  "haproxy.service",
+  "keepalived.service",
+  "glusterd.service",
+  "glustereventsd.service",
+] as const;

@@ -1,0 +1,202 @@
+import type { Topology, TopologyNode } from "@odoo-ha-lab/topology";
+import type { SshEndpoint } from "./openssh.ts";
+import { runProcess } from "./openssh.ts";
+
+/**
+ * Before anything changes anywhere: can we log in to every node, become root, is it an OS the lab
+ * supports, booted with systemd, does it carry its topology address, is `odoo` there when the
+ * topology wants a real Odoo? Every problem on every node is reported at once, each with a fix.
+ */
+
+export interface NodeFacts {
+  node: string;
+  /** The interface that carries the node's topology address. */
+  interfaceName: string;
+  os: string;
+  /** Set when this run pinned the node's host key into the lab's known_hosts (its fingerprint). */
+  pinnedKey?: string;
+}
+
+export interface PreflightProblem {
+  node: string;
+  message: string;
+  fix: string;
+}
+
+export class PreflightError extends Error {
+  constructor(readonly problems: PreflightProblem[]) {
+    super(
+      `preflight failed on ${new Set(problems.map((problem) => problem.node)).size} node(s); nothing was changed on any node:\n` +
+        problems.map((problem) => `  - ${problem.node}: ${problem.message}\n    fix: ${problem.fix}`).join("\n"),
+    );
+    this.name = "PreflightError";
+  }
+}
+
+export const SUPPORTED_OS = ["debian 12", "ubuntu 22.04", "ubuntu 24.04"] as const;
+
+// Facts as key=value lines. Runs as root (directly or through sudo -n); prints uid so a user without either is caught.
+const FACTS = `echo "uid=$(id -u)"
+if [ -r /etc/os-release ]; then . /etc/os-release; echo "os=$ID $VERSION_ID"; echo "pretty=$PRETTY_NAME"; fi
+[ -d /run/systemd/system ] && echo "systemd=yes"
+if command -v ip >/dev/null 2>&1; then ip -o -4 addr show | sed 's/^/addr=/'; else echo "noip=yes"; fi
+command -v odoo >/dev/null 2>&1 && echo "odoo=$(command -v odoo)"
+[ -d /etc/postgresql/15/main ] && echo "debian_cluster=yes"
+if [ "$ID" = ubuntu ] && ! dpkg-query -W -f '\${Status}' postgresql-15 2>/dev/null | grep -q 'ok installed'; then
+  apt-cache show postgresql-15 >/dev/null 2>&1 && echo "pg15=available" || echo "pg15=missing"
+fi
+true`;
+
+export interface Facts {
+  uid?: number;
+  os?: string;
+  pretty?: string;
+  systemd: boolean;
+  addresses: { interfaceName: string; address: string }[];
+  hasIp: boolean;
+  odoo?: string;
+  debianCluster: boolean;
+  pg15?: "available" | "missing";
+}
+
+export function parseFacts(output: string): Facts {
+  const facts: Facts = { systemd: false, addresses: [], hasIp: true, debianCluster: false };
+  for (const line of output.split("\n")) {
+    const equals = line.indexOf("=");
+    if (equals < 0) continue;
+    const key = line.slice(0, equals);
+    const value = line.slice(equals + 1).trim();
+    if (key === "uid") facts.uid = Number(value);
+    else if (key === "os") facts.os = value;
+    else if (key === "pretty") facts.pretty = value;
+    else if (key === "systemd") facts.systemd = true;
+    else if (key === "noip") facts.hasIp = false;
+    else if (key === "odoo") facts.odoo = value;
+    else if (key === "debian_cluster") facts.debianCluster = true;
+    else if (key === "pg15") facts.pg15 = value === "available" ? "available" : "missing";
+    else if (key === "addr") {
+      // "2: eth0    inet 192.168.88.101/24 brd ... scope global eth0"
+      const match = /^\d+:\s+(\S+)\s+inet\s+([\d.]+)\//.exec(value);
+      if (match) facts.addresses.push({ interfaceName: match[1]!.replace(/@.*$/, ""), address: match[2]! });
+    }
+  }
+  return facts;
+}
+
+/** Problems with a node's facts; empty when the node can be converged. */
+export function factProblems(topology: Topology, node: TopologyNode, facts: Facts, endpoint: { user: string; host: string; port: number }): PreflightProblem[] {
+  const where = `${endpoint.user}@${endpoint.host}${endpoint.port === 22 ? "" : `:${endpoint.port}`}`;
+  const problems: PreflightProblem[] = [];
+  const add = (message: string, fix: string) => problems.push({ node: node.name, message, fix });
+  if (facts.uid !== 0) {
+    add(`${where} is not root and the inventory does not ask for sudo`, `set 'sudo: true' for ${node.name} (its user needs passwordless sudo) or log in as root ('user: root')`);
+    return problems;
+  }
+  if (!facts.os || !(SUPPORTED_OS as readonly string[]).includes(facts.os)) {
+    add(`unsupported OS '${facts.pretty ?? facts.os ?? "no /etc/os-release"}'`, `use Debian 12 or Ubuntu 22.04/24.04 for ${node.name}`);
+  }
+  if (!facts.systemd) add("is not running systemd (no /run/systemd/system)", "the SSH target manages services as systemd units: boot the machine with systemd");
+  if (!facts.hasIp) add("has no `ip` command", `install iproute2 on ${node.name} (apt-get install iproute2)`);
+  else if (!facts.addresses.some((entry) => entry.address === node.address)) {
+    const seen = facts.addresses.map((entry) => `${entry.interfaceName} ${entry.address}`).join(", ") || "none";
+    add(
+      `no interface carries its topology address ${node.address} (it has: ${seen})`,
+      `give the machine ${node.address} on the lab network, or change nodes.${node.name}.address in the topology (keepalived binds the VIP to that interface)`,
+    );
+  }
+  if (node.roles.includes("odoo") && topology.odoo.image !== "stand-in" && !facts.odoo) {
+    add(
+      `the topology asks for a real Odoo (odoo.image: ${topology.odoo.image}), and there is no \`odoo\` on its PATH`,
+      `the SSH target does not install Odoo: install it on ${node.name} first (e.g. Odoo's Debian package) so that \`odoo\` is on PATH, or use odoo.image: stand-in`,
+    );
+  }
+  if (node.roles.includes("postgresql") && facts.debianCluster) {
+    add(
+      "has a PostgreSQL cluster 15/main (Debian's default), which would hold port 5432 that Patroni needs",
+      `if it holds nothing you need: pg_dropcluster --stop 15 main on ${node.name}`,
+    );
+  }
+  if ((node.roles.includes("postgresql") || node.roles.includes("odoo")) && facts.pg15 === "missing") {
+    add("its apt sources offer no postgresql-15 (the lab runs PostgreSQL 15)", "add the PostgreSQL apt repository (apt.postgresql.org) to its apt sources");
+  }
+  return problems;
+}
+
+/** ssh's own failures (exit 255) and sudo's, as a problem a user can act on. */
+export function connectionProblem(node: string, endpoint: SshEndpoint, stderr: string): PreflightProblem {
+  const text = stderr.trim();
+  const detail = text.split("\n").filter(Boolean).slice(-2).join(" ");
+  const { entry } = endpoint;
+  const key = entry.identityFile ? `the key ${entry.identityFile}` : "ssh's default keys (no identityFile in the inventory)";
+  if (/Permission denied/.test(text)) {
+    return { node, message: `${endpoint.address} refused ${key} (${detail})`, fix: `check identityFile for ${node} in the inventory, and that its public key is in ~${entry.user}/.ssh/authorized_keys on ${entry.host}` };
+  }
+  if (/REMOTE HOST IDENTIFICATION HAS CHANGED|Host key verification failed|No .* host key is known/.test(text)) {
+    return {
+      node,
+      message: `the host key of ${entry.host} does not match ${endpoint.knownHostsFile} (${detail})`,
+      fix: endpoint.pinsOnFirstContact
+        ? `if the machine was reinstalled, remove its old key: ssh-keygen -R ${hostSpec(entry.host, entry.port)} -f ${endpoint.knownHostsFile}`
+        : `add the node's key to ${endpoint.knownHostsFile} (ssh-keyscan -p ${entry.port} ${entry.host}, verified out of band), or remove knownHosts from the inventory to pin keys on first contact`,
+    };
+  }
+  if (/sudo: (a password is required|a terminal is required)|is not in the sudoers|may not run sudo|not allowed to execute/.test(text)) {
+    return { node, message: `${entry.user} cannot run sudo without a password (${detail})`, fix: `give ${entry.user} passwordless sudo on ${node} (e.g. '${entry.user} ALL=(ALL) NOPASSWD: ALL' in /etc/sudoers.d/lab), or log in as root` };
+  }
+  if (/sudo: (command )?not found|sudo: No such file/.test(text)) {
+    return { node, message: "sudo is not installed", fix: `install sudo on ${node}, or log in as root (user: root, sudo: false)` };
+  }
+  return {
+    node,
+    message: `cannot reach ${endpoint.address} over SSH (${detail || "no answer"})`,
+    fix: `check that ${entry.host} port ${entry.port} is up and reachable from here (ssh -p ${entry.port} ${entry.user}@${entry.host}), or fix nodes.${node}.host/port in the inventory`,
+  };
+}
+
+export function hostSpec(host: string, port: number): string {
+  return port === 22 ? host : `[${host}]:${port}`;
+}
+
+async function knownKeyFingerprint(endpoint: SshEndpoint): Promise<string | undefined> {
+  const result = await runProcess("ssh-keygen", ["-l", "-F", hostSpec(endpoint.entry.host, endpoint.entry.port), "-f", endpoint.knownHostsFile], { timeoutMs: 10_000 });
+  if (result.exitCode !== 0) return undefined;
+  const line = result.stdout.split("\n").find((candidate) => candidate.trim() && !candidate.startsWith("#"));
+  return line?.trim().split(/\s+/).slice(-2).join(" ");
+}
+
+export async function preflightNode(
+  topology: Topology,
+  node: TopologyNode,
+  endpoint: SshEndpoint,
+): Promise<{ facts?: NodeFacts; problems: PreflightProblem[]; pinnedKey?: string }> {
+  const knownBefore = endpoint.pinsOnFirstContact ? await knownKeyFingerprint(endpoint) : "provided";
+  // A connection of its own, not the multiplexed one: its errors are the ones to report.
+  const result = await endpoint.exec(["sh", "-c", FACTS], { multiplex: "none", timeoutMs: 60_000 });
+  // The key is pinned at key exchange, before authentication: say so even when the login then fails.
+  const pinnedKey = knownBefore === undefined ? await knownKeyFingerprint(endpoint) : undefined;
+  const pinned = pinnedKey ? { pinnedKey } : {};
+  if (result.exitCode !== 0) return { problems: [connectionProblem(node.name, endpoint, result.stderr || result.stdout)], ...pinned };
+  const facts = parseFacts(result.stdout);
+  const problems = factProblems(topology, node, facts, endpoint.entry);
+  if (problems.length > 0) return { problems, ...pinned };
+  const interfaceName = facts.addresses.find((entry) => entry.address === node.address)!.interfaceName;
+  return { facts: { node: node.name, interfaceName, os: facts.pretty ?? facts.os ?? "?", ...pinned }, problems: [], ...pinned };
+}
+
+/** Every node, in parallel; throws one PreflightError naming every problem on every node. */
+export async function preflight(topology: Topology, endpoints: ReadonlyMap<string, SshEndpoint>, progress: (node: string, message: string) => void): Promise<Map<string, NodeFacts>> {
+  const outcomes = await Promise.all(topology.nodes.map(async (node) => ({ node, ...(await preflightNode(topology, node, endpoints.get(node.name)!)) })));
+  for (const outcome of outcomes) {
+    const endpoint = endpoints.get(outcome.node.name)!;
+    if (outcome.pinnedKey) progress(outcome.node.name, `pinned host key of ${endpoint.entry.host} on first contact: ${outcome.pinnedKey} (into ${endpoint.knownHostsFile})`);
+  }
+  const problems = outcomes.flatMap((outcome) => outcome.problems);
+  if (problems.length > 0) throw new PreflightError(problems);
+  const facts = new Map<string, NodeFacts>();
+  for (const outcome of outcomes) {
+    const nodeFacts = outcome.facts!;
+    facts.set(outcome.node.name, nodeFacts);
+    progress(outcome.node.name, `${endpoints.get(outcome.node.name)!.address}: ${nodeFacts.os}, lab interface ${nodeFacts.interfaceName}`);
+  }
+  return facts;
+}

@@ -1,0 +1,124 @@
+import { run, type FileSpec, type Host } from "@odoo-ha-lab/roles";
+import type { Topology, TopologyNode } from "@odoo-ha-lab/topology";
+import { DEBIAN_UNITS, installCommand, missingPackages, packagesForNode } from "./packages.ts";
+
+/**
+ * What the Docker images bake in, done on a real host over SSH: Debian packages per role, the
+ * system users, the directories, the lab's helper scripts, the stand-in, and Debian's own units
+ * for the same daemons disabled. Idempotent: a second run changes nothing and says so.
+ */
+
+/** Local files the provisioner copies to the nodes (they live in other packages of the repo). */
+export interface ProvisionAssets {
+  /** packages/docker/images/common/lab-wait-mount */
+  labWaitMount: string;
+  /** The stand-in's bundle (packages/odoo-standin/dist/odoo.cjs); needed only with odoo.image: stand-in. */
+  standinBundle?: string;
+}
+
+export const STANDIN_BUNDLE_PATH = "/opt/odoo-standin/odoo.cjs";
+export const STANDIN_COMMAND_PATH = "/usr/local/bin/odoo";
+export const LAB_WAIT_MOUNT_PATH = "/usr/local/bin/lab-wait-mount";
+export const TMPFILES_PATH = "/etc/tmpfiles.d/odoo-ha-lab.conf";
+
+/** The stand-in as `odoo` on PATH, as in the official image. */
+export const STANDIN_WRAPPER = "#!/bin/sh\n# `odoo` on PATH, as in the official image: runs the lab's stand-in bundle.\nexec node /opt/odoo-standin/odoo.cjs \"$@\"\n";
+
+export interface ProvisionResult {
+  installed: string[];
+  /** Users created, directories made, units disabled, files written. */
+  changes: string[];
+}
+
+/** The files a node needs besides its role configs (also what `--check` compares). */
+export function provisionFiles(topology: Topology, node: TopologyNode, assets: { labWaitMount: string; standinBundle?: string | undefined }): FileSpec[] {
+  const files: FileSpec[] = [{ path: TMPFILES_PATH, content: renderTmpfiles(node), mode: 0o644 }];
+  if (node.roles.includes("odoo")) {
+    files.push({ path: LAB_WAIT_MOUNT_PATH, content: assets.labWaitMount, mode: 0o755 });
+    if (topology.odoo.image === "stand-in") {
+      if (assets.standinBundle === undefined) throw new Error(`node ${node.name} runs the Odoo stand-in, but its bundle was not given to the provisioner`);
+      files.push({ path: STANDIN_BUNDLE_PATH, content: assets.standinBundle, mode: 0o644 });
+      files.push({ path: STANDIN_COMMAND_PATH, content: STANDIN_WRAPPER, mode: 0o755 });
+    }
+  }
+  return files;
+}
+
+/** /run is a tmpfs on a real host: these come back on every boot (keepalived's pid files, PostgreSQL's socket). */
+export function renderTmpfiles(node: TopologyNode): string {
+  const lines = ["# Written by odoo-ha-lab.", "d /run/lab 0755 root root -", "d /var/log/lab 0755 root root -"];
+  if (node.roles.includes("postgresql")) lines.push("d /run/postgresql 2775 postgres postgres -");
+  return `${lines.join("\n")}\n`;
+}
+
+/** Users and directories, as the images' Dockerfiles make them. Prints one line per thing it changed. */
+export function systemSetupScript(node: TopologyNode): string {
+  const lines = ["set -e"];
+  const dir = (path: string, owner = "root", mode = "0755") =>
+    lines.push(`[ -d ${path} ] || { install -d -o ${owner} -g ${owner} -m ${mode} ${path}; echo "created ${path}"; }`);
+  const user = (name: string, home: string) =>
+    lines.push(`id -u ${name} >/dev/null 2>&1 || { useradd --system --user-group --home-dir ${home} --shell /usr/sbin/nologin ${name}; echo "created user ${name}"; }`);
+  if (node.roles.includes("etcd")) {
+    user("etcd", "/var/lib/etcd");
+    dir("/etc/etcd");
+    dir("/var/lib/etcd", "etcd", "0700");
+  }
+  if (node.roles.includes("postgresql")) {
+    dir("/etc/patroni");
+    dir("/var/lib/postgresql/data", "postgres", "0700");
+  }
+  if (node.roles.includes("haproxy")) dir("/etc/haproxy");
+  if (node.roles.includes("keepalived")) dir("/etc/keepalived");
+  if (node.roles.includes("filestore-server")) dir("/bricks");
+  if (node.roles.includes("odoo")) {
+    // Real Odoo runs as a login user in the official image; the stand-in needs a shell for `-i base` too.
+    lines.push(`id -u odoo >/dev/null 2>&1 || { useradd --system --user-group --home-dir /var/lib/odoo --shell /bin/bash odoo; echo "created user odoo"; }`);
+    dir("/etc/odoo", "odoo");
+    dir("/var/lib/odoo", "odoo");
+    dir("/mnt/extra-addons", "odoo");
+  }
+  lines.push(`systemd-tmpfiles --create ${TMPFILES_PATH}`);
+  return lines.join("\n");
+}
+
+// Disables and stops every Debian unit given that is enabled or running. Prints what it did.
+const DISABLE_UNITS = `for unit in "$@"; do
+  systemctl cat "$unit" >/dev/null 2>&1 || continue
+  if systemctl is-enabled --quiet "$unit" 2>/dev/null || systemctl is-active --quiet "$unit"; then
+    systemctl disable --now --quiet "$unit" 2>/dev/null || systemctl stop "$unit"
+    echo "disabled Debian's $unit"
+  fi
+done`;
+
+// Debian's postgresql-15 creates and starts a 15/main cluster on port 5432; Patroni owns PostgreSQL here.
+const DROP_DEBIAN_CLUSTER = `if [ -d /etc/postgresql/15/main ]; then pg_dropcluster --stop 15 main && echo "dropped Debian's default cluster 15/main"; fi`;
+
+export async function provisionNode(
+  host: Host,
+  topology: Topology,
+  node: TopologyNode,
+  assets: { labWaitMount: string; standinBundle?: string | undefined },
+  progress: (message: string) => void,
+): Promise<ProvisionResult> {
+  const changes: string[] = [];
+  const wanted = packagesForNode(topology, node);
+  const missing = await missingPackages(host, wanted);
+  if (missing.length > 0) {
+    progress(`installing ${missing.length} package(s): ${missing.join(" ")}`);
+    await run(host, installCommand(missing), { timeoutMs: 1_800_000 });
+    const still = await missingPackages(host, wanted);
+    if (still.length > 0) throw new Error(`on ${node.name}: apt-get finished but these packages are still not installed: ${still.join(", ")}`);
+  }
+  // Only a cluster our own install created: a PostgreSQL that was there before is the preflight's to report.
+  if (missing.includes("postgresql-15")) changes.push(...lines(await run(host, ["sh", "-c", DROP_DEBIAN_CLUSTER])));
+  changes.push(...lines(await run(host, ["sh", "-c", DISABLE_UNITS, "sh", ...DEBIAN_UNITS])));
+  for (const file of provisionFiles(topology, node, assets)) {
+    if (await host.writeFile(file)) changes.push(`wrote ${file.path}`);
+  }
+  changes.push(...lines(await run(host, ["sh", "-c", systemSetupScript(node)])));
+  return { installed: missing, changes };
+}
+
+function lines(output: string): string[] {
+  return output.split("\n").map((line) => line.trim()).filter(Boolean);
+}

@@ -1,0 +1,48 @@
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+import { findNode, loadTopologyFile } from "@odoo-ha-lab/topology";
+import { SshEndpoint } from "../src/openssh.ts";
+import { connectionProblem, factProblems, parseFacts } from "../src/preflight.ts";
+
+const file = fileURLToPath(new URL("../../../labs/odoo-ha/topology.yaml", import.meta.url));
+const topology = loadTopologyFile(file);
+const lb1 = findNode(topology, "lb1");
+const endpoint = new SshEndpoint({ node: "lb1", host: "10.0.0.11", port: 22, user: "admin", identityFile: "/keys/lab", sudo: true, knownHosts: undefined, powerOff: undefined, powerOn: undefined }, { labKnownHosts: "/s/known_hosts", socketDir: "/s/ssh" });
+const facts = (os: string, address = lb1.address) =>
+  parseFacts(`uid=0\nos=${os}\npretty=${os}\nsystemd=yes\naddr=2: eth0    inet ${address}/24 brd x scope global eth0\\\n`);
+
+describe("preflight", () => {
+  it("finds the interface that carries the node's address", () => {
+    expect(parseFacts("addr=1: lo    inet 127.0.0.1/8 scope host lo\naddr=7: ens3@if9    inet 10.1.1.1/24 brd x").addresses).toEqual([
+      { interfaceName: "lo", address: "127.0.0.1" },
+      { interfaceName: "ens3", address: "10.1.1.1" },
+    ]);
+    expect(factProblems(topology, lb1, facts("debian 12"), endpoint.entry)).toEqual([]);
+  });
+
+  it("refuses an unsupported OS and a machine without the node's address, saying what to do", () => {
+    const problems = factProblems(topology, lb1, facts("debian 11", "10.0.0.5"), endpoint.entry);
+    expect(problems.map((problem) => problem.message)).toEqual([
+      "unsupported OS 'debian 11'",
+      `no interface carries its topology address ${lb1.address} (it has: eth0 10.0.0.5)`,
+    ]);
+    expect(problems.every((problem) => problem.node === "lb1" && problem.fix.length > 0)).toBe(true);
+    expect(factProblems(topology, lb1, facts("ubuntu 24.04"), endpoint.entry)).toEqual([]);
+  });
+
+  it("requires odoo on PATH for a real Odoo, and root", () => {
+    const real = loadTopologyFile(file, { odooImage: "odoo:17" });
+    const odoo1 = findNode(real, "odoo1");
+    const [problem] = factProblems(real, odoo1, facts("debian 12", odoo1.address), endpoint.entry);
+    expect(problem!.message).toMatch(/real Odoo.*no `odoo` on its PATH/);
+    const notRoot = parseFacts("uid=1000\nos=debian 12\nsystemd=yes");
+    expect(factProblems(topology, lb1, notRoot, endpoint.entry)[0]!.fix).toMatch(/sudo: true/);
+  });
+
+  it("tells a wrong key from an unreachable host, a changed host key and missing sudo", () => {
+    expect(connectionProblem("lb1", endpoint, "admin@10.0.0.11: Permission denied (publickey).").message).toMatch(/refused the key \/keys\/lab/);
+    expect(connectionProblem("lb1", endpoint, "ssh: connect to host 10.0.0.11 port 22: No route to host").message).toMatch(/cannot reach admin@10.0.0.11/);
+    expect(connectionProblem("lb1", endpoint, "Host key verification failed.").fix).toMatch(/ssh-keygen -R 10.0.0.11 -f \/s\/known_hosts/);
+    expect(connectionProblem("lb1", endpoint, "sudo: a password is required").message).toMatch(/cannot run sudo without a password/);
+  });
+});
