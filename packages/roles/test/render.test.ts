@@ -24,13 +24,9 @@ describe("haproxy.cfg", () => {
   it("routes VIP:5433 to the Patroni primary and VIP:5434 to replicas, checked on Patroni's REST port", () => {
     expect(section("listen postgres_rw")).toContain("bind *:5433");
     expect(section("listen postgres_rw")).toContain("option httpchk GET /primary");
-    expect(section("frontend postgres_ro")).toContain("bind *:5434");
-    // Replicas first; the primary serves reads only when no replica is up.
-    expect(section("frontend postgres_ro")).toContain("use_backend postgres_replicas if { nbsrv(postgres_replicas) gt 0 }");
-    expect(section("frontend postgres_ro")).toContain("default_backend postgres_readable");
-    expect(section("backend postgres_replicas")).toContain("option httpchk GET /replica");
-    expect(section("backend postgres_readable")).toContain("option httpchk GET /read-only");
-    for (const block of [section("listen postgres_rw"), section("backend postgres_replicas"), section("backend postgres_readable")]) {
+    expect(section("listen postgres_ro")).toContain("bind *:5434");
+    expect(section("listen postgres_ro")).toContain("option httpchk GET /replica");
+    for (const block of [section("listen postgres_rw"), section("listen postgres_ro")]) {
       expect(block).toContain("server postgresql1 192.168.55.121:5432 check port 8008");
       expect(block).toContain("server postgresql2 192.168.55.122:5432 check port 8008");
       expect(block).toContain("on-marked-down shutdown-sessions");
