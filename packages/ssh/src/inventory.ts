@@ -3,7 +3,7 @@ import { homedir } from "node:os";
 import { dirname, isAbsolute, join, resolve } from "node:path";
 import { parseDocument } from "yaml";
 import { z, type ZodIssue } from "zod";
-import type { Topology, TopologyIssue } from "@odoo-ha-lab/topology";
+import { describeSchemaIssue, yamlSyntaxIssues, type Topology, type TopologyIssue } from "@odoo-ha-lab/topology";
 
 /**
  * The inventory of an SSH lab: how to reach the machine that plays each topology node. The topology
@@ -93,16 +93,7 @@ export function loadInventoryFile(path: string, topology: Topology): Inventory {
     ]);
   }
   const document = parseDocument(text, { uniqueKeys: true });
-  if (document.errors.length > 0) {
-    throw new InventoryError(
-      path,
-      document.errors.map((error) => ({
-        path: `(line ${(error.linePos?.[0].line ?? 0).toString()})`,
-        message: error.message.split("\n")[0] ?? error.message,
-        fix: "fix the YAML syntax (a duplicate key means a node or field is declared twice)",
-      })),
-    );
-  }
+  if (document.errors.length > 0) throw new InventoryError(path, yamlSyntaxIssues(document));
   return parseInventory(document.toJS(), topology, path, dirname(resolve(path)));
 }
 
@@ -112,7 +103,7 @@ export function loadInventoryFile(path: string, topology: Topology): Inventory {
  */
 export function parseInventory(object: unknown, topology: Topology, sourceName: string, baseDir = dirname(resolve(sourceName))): Inventory {
   const parsed = inventoryFileSchema.safeParse(object);
-  if (!parsed.success) throw new InventoryError(sourceName, parsed.error.issues.map(describeSchemaIssue));
+  if (!parsed.success) throw new InventoryError(sourceName, parsed.error.issues.map(describeInventoryIssue));
   const file = parsed.data;
   const issues: TopologyIssue[] = [];
   const known = topology.nodes.map((node) => node.name);
@@ -161,23 +152,15 @@ export function expandPath(path: string, baseDir: string): string {
   return isAbsolute(path) ? path : resolve(baseDir, path);
 }
 
-function describeSchemaIssue(issue: ZodIssue): TopologyIssue {
+const INVENTORY_FIXES = {
+  unknownFields: "allowed: defaults.{user,port,identityFile,sudo,knownHosts}, nodes.<node>.{host,user,port,identityFile,sudo,knownHosts,powerOff,powerOn}",
+  otherwise: "see docs/ssh-target.md for the inventory format",
+};
+
+function describeInventoryIssue(issue: ZodIssue): TopologyIssue {
   const path = issue.path.join(".") || "(top level)";
-  switch (issue.code) {
-    case "unrecognized_keys":
-      return {
-        path,
-        message: `unknown field(s): ${issue.keys.join(", ")}`,
-        fix: "allowed: defaults.{user,port,identityFile,sudo,knownHosts}, nodes.<node>.{host,user,port,identityFile,sudo,knownHosts,powerOff,powerOn}",
-      };
-    case "invalid_type":
-      return issue.received === "undefined"
-        ? { path, message: "is required", fix: `add it (${issue.expected})` }
-        : { path, message: `expected ${issue.expected}, got ${issue.received}`, fix: `write a ${issue.expected}` };
-    case "too_small":
-    case "too_big":
-      return { path, message: `${issue.message}`, fix: path.endsWith("port") ? "use a TCP port between 1 and 65535" : "give it a value" };
-    default:
-      return { path, message: issue.message, fix: "see docs/ssh-target.md for the inventory format" };
+  if (issue.code === "too_small" || issue.code === "too_big") {
+    return { path, message: issue.message, fix: path.endsWith("port") ? "use a TCP port between 1 and 65535" : "give it a value" };
   }
+  return describeSchemaIssue(issue, INVENTORY_FIXES);
 }

@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import { parseDocument } from "yaml";
+import { parseDocument, type Document } from "yaml";
 import type { ZodIssue } from "zod";
 import { TopologyError, type TopologyIssue } from "./errors.ts";
 import { cidrContains, formatIpv4, parseCidr, parseIpv4 } from "./ipv4.ts";
@@ -28,18 +28,9 @@ export function loadTopologyFile(path: string, overrides: TopologyOverrides = {}
 
 export function parseTopology(text: string, source: string, overrides: TopologyOverrides = {}): Topology {
   const document = parseDocument(text, { uniqueKeys: true });
-  if (document.errors.length > 0) {
-    throw new TopologyError(
-      source,
-      document.errors.map((error) => ({
-        path: `(line ${(error.linePos?.[0].line ?? 0).toString()})`,
-        message: error.message.split("\n")[0] ?? error.message,
-        fix: "fix the YAML syntax (a duplicate key means a node or field is declared twice)",
-      })),
-    );
-  }
+  if (document.errors.length > 0) throw new TopologyError(source, yamlSyntaxIssues(document));
   const parsed = topologyFileSchema.safeParse(document.toJS());
-  if (!parsed.success) throw new TopologyError(source, parsed.error.issues.map(describeSchemaIssue));
+  if (!parsed.success) throw new TopologyError(source, parsed.error.issues.map((issue) => describeSchemaIssue(issue, TOPOLOGY_FIXES)));
 
   const first = validateTopology(parsed.data);
   if (first.issues.length > 0) throw new TopologyError(source, first.issues);
@@ -84,18 +75,39 @@ function applyOverrides(file: ParsedTopologyFile, overrides: TopologyOverrides, 
   return next;
 }
 
-function describeSchemaIssue(issue: ZodIssue): TopologyIssue {
+/** A YAML file's syntax errors (duplicate keys included) as issues with a line number and a fix. */
+export function yamlSyntaxIssues(document: Document): TopologyIssue[] {
+  return document.errors.map((error) => ({
+    path: `(line ${(error.linePos?.[0].line ?? 0).toString()})`,
+    message: error.message.split("\n")[0] ?? error.message,
+    fix: "fix the YAML syntax (a duplicate key means a node or field is declared twice)",
+  }));
+}
+
+/** What a file's own format says about unknown fields and everything else a schema issue can be. */
+export interface SchemaFixes {
+  unknownFields: string;
+  otherwise: string;
+}
+
+const TOPOLOGY_FIXES: SchemaFixes = {
+  unknownFields: "remove them or check their spelling against labs/odoo-ha/topology.yaml",
+  otherwise: "see docs/topology.md for the allowed values",
+};
+
+/** A zod issue as a field, what is wrong with it, and how to fix it. */
+export function describeSchemaIssue(issue: ZodIssue, fixes: SchemaFixes): TopologyIssue {
   const path = issue.path.join(".") || "(top level)";
   switch (issue.code) {
     case "invalid_enum_value":
       return { path, message: `'${String(issue.received)}' is not known`, fix: `use one of: ${issue.options.join(", ")}` };
     case "unrecognized_keys":
-      return { path, message: `unknown field(s): ${issue.keys.join(", ")}`, fix: "remove them or check their spelling against labs/odoo-ha/topology.yaml" };
+      return { path, message: `unknown field(s): ${issue.keys.join(", ")}`, fix: fixes.unknownFields };
     case "invalid_type":
       return issue.received === "undefined"
         ? { path, message: "is required", fix: `add it (${issue.expected})` }
         : { path, message: `expected ${issue.expected}, got ${issue.received}`, fix: `write a ${issue.expected}` };
     default:
-      return { path, message: issue.message, fix: "see docs/topology.md for the allowed values" };
+      return { path, message: issue.message, fix: fixes.otherwise };
   }
 }

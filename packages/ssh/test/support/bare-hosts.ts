@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Dockerode from "dockerode";
-import { ensureBareHostImage, LABEL_KIND, LABEL_LAB, LABEL_NODE, removeLabResources } from "@odoo-ha-lab/docker";
+import { ensureBareHostImage, ensureNetwork, LABEL_KIND, LABEL_LAB, LABEL_NODE, networkName, removeLabResources } from "@odoo-ha-lab/docker";
 import type { Topology } from "@odoo-ha-lab/topology";
 import { runProcess } from "../../src/openssh.ts";
 
@@ -39,14 +39,9 @@ export async function startBareHosts(topology: Topology, onProgress: (message: s
   const authorized = join(dir, "authorized_keys");
   writeFileSync(authorized, readFileSync(`${key}.pub`), { mode: 0o644 });
 
-  const network = `${topology.name}-net`;
-  await docker.createNetwork({
-    Name: network,
-    Driver: "bridge",
-    CheckDuplicate: true,
-    IPAM: { Driver: "default", Config: [{ Subnet: topology.network.subnet, Gateway: topology.network.gateway }] },
-    Labels: { [LABEL_LAB]: topology.name, [LABEL_KIND]: "network" },
-  });
+  // The same labelled network the Docker target makes: the machines' L2 segment.
+  await ensureNetwork(docker, topology);
+  const network = networkName(topology.name);
   await Promise.all(
     topology.nodes.map(async (node) => {
       const container = await docker.createContainer({
