@@ -9,6 +9,7 @@ export type ExecHandler = (node: string, command: string[], options?: ExecOption
 /** A Host that records what it is asked and answers from `handler` (default: success, no output). */
 export class FakeHost implements Host {
   readonly interfaceName = "eth0";
+  readonly silentAfterMs = 1_000;
   readonly services: ServiceManager;
   readonly serviceStates = new Map<string, ServiceState>();
 

@@ -7,6 +7,8 @@ import { SupervisorServices } from "./supervisor.ts";
 /** A lab node as a Docker container: exec through the engine API, files through archives. */
 export class DockerHost implements Host {
   readonly interfaceName = "eth0";
+  // `docker exec` on two loaded cores has been measured at several seconds; a down node refuses at once.
+  readonly silentAfterMs = 10_000;
   readonly services: ServiceManager;
 
   constructor(

@@ -65,6 +65,12 @@ export interface Host {
   readonly node: string;
   /** The network interface that carries the lab network (keepalived binds the VIP to it). */
   readonly interfaceName: string;
+  /**
+   * How long a quick probe's round trip may take before the node counts as silent. Short over SSH,
+   * where a powered-off machine never answers; long on Docker, where a stopped or paused container
+   * refuses at once and a slow answer only means a busy engine.
+   */
+  readonly silentAfterMs: number;
   exec(command: string[], options?: ExecOptions): Promise<ExecResult>;
   /** Writes the file only if its content, mode or owner differ; returns true if it changed. */
   writeFile(file: FileSpec): Promise<boolean>;

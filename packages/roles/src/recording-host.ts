@@ -48,6 +48,10 @@ export class RecordingHost implements Host {
     return this.inner.interfaceName;
   }
 
+  get silentAfterMs(): number {
+    return this.inner.silentAfterMs;
+  }
+
   exec(command: string[], options?: ExecOptions): Promise<ExecResult> {
     return this.inner.exec(command, options);
   }

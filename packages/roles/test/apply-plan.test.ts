@@ -26,6 +26,7 @@ function memoryHost(): Host & { actions: string[]; files: Map<string, string> } 
   return {
     node: "n1",
     interfaceName: "eth0",
+    silentAfterMs: 1_000,
     actions,
     files,
     exec: async () => ({ exitCode: 0, stdout: "", stderr: "" }),

@@ -5,6 +5,8 @@ import { SystemdServices } from "./systemd-services.ts";
 
 /** A lab node as a machine reached over SSH: commands as root (or through sudo), services as systemd units. */
 export class SshHost implements Host {
+  // Multiplexed over a live ControlMaster a command answers in tens of ms; silence means the node is off.
+  readonly silentAfterMs = 1_500;
   readonly services: SystemdServices;
 
   constructor(

@@ -3,6 +3,7 @@ import type { ExecResult, Host, ServiceManager } from "@odoo-ha-lab/roles";
 /** A Host whose commands are answered by a function: probes are tested without any machine. */
 export class FakeHost implements Host {
   readonly interfaceName = "eth0";
+  readonly silentAfterMs = 1_000;
   readonly commands: string[][] = [];
 
   constructor(

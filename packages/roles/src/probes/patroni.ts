@@ -25,7 +25,7 @@ interface RawMember {
 
 export async function readPatroniCluster(host: Host): Promise<PatroniCluster> {
   // Bounded as curl is: over SSH a powered-off node stays silent instead of refusing.
-  const result = await host.exec(["curl", "-sf", "--max-time", "2", `http://127.0.0.1:${PORTS.patroniRest}/cluster`], { timeoutMs: 3_000 });
+  const result = await host.exec(["curl", "-sf", "--max-time", "2", `http://127.0.0.1:${PORTS.patroniRest}/cluster`], { timeoutMs: 2_000 + host.silentAfterMs });
   if (result.exitCode !== 0) throw new Error(`Patroni REST API on ${host.node} does not answer (curl exit ${result.exitCode})`);
   const raw = JSON.parse(result.stdout) as { members?: RawMember[] };
   return {

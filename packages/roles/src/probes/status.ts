@@ -65,7 +65,7 @@ async function haproxyView(topology: Topology, hosts: ReadonlyMap<string, Host>)
   const rows = await Promise.all(
     nodesWithRole(topology, "haproxy").map(async (node) => {
       const host = hosts.get(node.name);
-      const result = host ? await host.exec(["curl", "-sf", "--max-time", "2", `http://127.0.0.1:${PORTS.haproxyStats}/;csv`], { timeoutMs: 3_000 }).catch(() => undefined) : undefined;
+      const result = host ? await host.exec(["curl", "-sf", "--max-time", "2", `http://127.0.0.1:${PORTS.haproxyStats}/;csv`], { timeoutMs: 2_000 + host.silentAfterMs }).catch(() => undefined) : undefined;
       if (!result || result.exitCode !== 0) return [{ balancer: node.name, backend: "*", server: "*", status: "HAPROXY DOWN" }];
       return parseHaproxyCsv(result.stdout).map((row) => ({ balancer: node.name, ...row }));
     }),
@@ -86,15 +86,15 @@ export function parseHaproxyCsv(csv: string): { backend: string; server: string;
 
 async function storageView(node: string, host: Host | undefined): Promise<LabStatus["storage"][number]> {
   if (!host) return { node, mounted: false, responsive: false };
-  const mounted = (await host.exec(["mountpoint", "-q", PATHS.odooDataDir], { timeoutMs: 3_000 }).catch(() => undefined))?.exitCode === 0;
+  const mounted = (await host.exec(["mountpoint", "-q", PATHS.odooDataDir], { timeoutMs: host.silentAfterMs }).catch(() => undefined))?.exitCode === 0;
   // A dead brick answers ENOTCONN at once; a hung one stalls: bound the probe in time.
-  const responsive = mounted && (await host.exec(["timeout", "3", "stat", "-t", `${PATHS.odooDataDir}/.`], { timeoutMs: 4_000 }).catch(() => undefined))?.exitCode === 0;
+  const responsive = mounted && (await host.exec(["timeout", "3", "stat", "-t", `${PATHS.odooDataDir}/.`], { timeoutMs: 3_000 + host.silentAfterMs }).catch(() => undefined))?.exitCode === 0;
   return { node, mounted, responsive };
 }
 
 async function odooView(node: string, host: Host | undefined): Promise<LabStatus["odoo"][number]> {
   if (!host) return { node, healthy: false, detail: "no host" };
-  const result = await host.exec(["curl", "-s", "--max-time", "3", `http://127.0.0.1:${PORTS.odooHttp}/web/health`], { timeoutMs: 4_000 }).catch(() => undefined);
+  const result = await host.exec(["curl", "-s", "--max-time", "3", `http://127.0.0.1:${PORTS.odooHttp}/web/health`], { timeoutMs: 3_000 + host.silentAfterMs }).catch(() => undefined);
   const healthy = result?.exitCode === 0 && result.stdout.includes('"pass"');
   return { node, healthy, detail: result ? result.stdout.trim().slice(0, 80) || `curl exit ${result.exitCode}` : "exec failed" };
 }

@@ -8,7 +8,7 @@ export async function findVipHolders(topology: Topology, hosts: ReadonlyMap<stri
       const host = hosts.get(name);
       if (!host) return undefined;
       // Bounded: over SSH, a powered-off node does not refuse, it stays silent; it holds nothing.
-      const result = await host.exec(["ip", "-o", "-4", "addr", "show", "dev", host.interfaceName], { timeoutMs: 1_500 }).catch(() => undefined);
+      const result = await host.exec(["ip", "-o", "-4", "addr", "show", "dev", host.interfaceName], { timeoutMs: host.silentAfterMs }).catch(() => undefined);
       return result && result.exitCode === 0 && result.stdout.includes(` ${topology.vip.address}/`) ? name : undefined;
     }),
   );
