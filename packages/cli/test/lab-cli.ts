@@ -1,4 +1,4 @@
-import { spawn } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import { fileURLToPath } from "node:url";
 
 const MAIN = fileURLToPath(new URL("../src/main.ts", import.meta.url));
@@ -10,8 +10,11 @@ export interface CliRun {
   stderr: string;
 }
 
-/** Runs the real `lab` command as a user would, in a lab of its own (name and subnet from `env`). */
-export function runLab(args: string[], env: Record<string, string>): Promise<CliRun> {
+/**
+ * Runs the real `lab` command as a user would, in a lab of its own (name and subnet from `env`).
+ * `onStderr` sees the progress so far as it grows, and the process (to signal it as a user would).
+ */
+export function runLab(args: string[], env: Record<string, string>, onStderr?: (stderrSoFar: string, child: ChildProcess) => void): Promise<CliRun> {
   return new Promise((resolve, reject) => {
     const child = spawn(TSX, [MAIN, ...args], { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
     let stdout = "";
@@ -20,6 +23,7 @@ export function runLab(args: string[], env: Record<string, string>): Promise<Cli
     child.stderr.on("data", (chunk: Buffer) => {
       stderr += chunk.toString();
       if (process.env.LAB_TEST_VERBOSE) process.stderr.write(chunk);
+      onStderr?.(stderr, child);
     });
     child.on("error", reject);
     child.on("close", (code) => resolve({ code: code ?? -1, stdout, stderr }));

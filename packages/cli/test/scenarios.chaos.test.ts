@@ -62,4 +62,25 @@ describe("chaos scenarios", () => {
       expect(run.code, detail).toBe(0);
     });
   }
+
+  it.runIf(scenarios.includes("kill-master"))("Ctrl-C in the middle of a run heals the injected fault before exiting", async () => {
+    const lab = LABS["labs/odoo-ha/topology.yaml"]!;
+    const where = ["--name", lab.name, "--subnet", lab.subnet];
+    let interrupted = false;
+    const run = await runLab(["run", "kill-master", ...where], {}, (stderr, child) => {
+      if (interrupted || !/injected: /.test(stderr)) return;
+      interrupted = true;
+      child.kill("SIGINT");
+    });
+    expect(interrupted, run.stderr.slice(-2000)).toBe(true);
+    expect(run.code, run.stderr.slice(-2000)).toBe(1);
+    expect(run.stderr).toMatch(/SIGINT: stopping the method/);
+    expect(run.stderr).toMatch(/rollbacks healed 1 fault\(s\)/);
+    // Nothing left for `lab heal`, and the killed node runs again.
+    const heal = await runLab(["heal", "--json", ...where], {});
+    expect(JSON.parse(heal.stdout), heal.stderr).toMatchObject({ healed: [] });
+    const status = await runLab(["status", "--json", ...where], {});
+    const { services } = JSON.parse(status.stdout) as { services: { node: string; service: string; state: string }[] };
+    expect(services.filter((service) => service.state !== "running" && service.state !== "starting")).toEqual([]);
+  });
 });

@@ -17,6 +17,11 @@ export interface RunScenarioOptions {
   journalPath: string;
   reportDir: string;
   progress: (event: ProgressEvent) => void;
+  /**
+   * An interrupt (Ctrl-C): the method stops at once (an injection under way finishes first), the
+   * rollbacks heal every fault as after a failed step, and the run ends without awaiting recovery.
+   */
+  signal?: AbortSignal;
 }
 
 export interface ScenarioRun {
@@ -30,6 +35,8 @@ export interface ScenarioRun {
   verdict: ScenarioVerdict;
   /** Why the run could not complete (steady state not met, a step timed out, a heal failed). */
   aborted?: string;
+  /** The run was cut short by an interrupt (its faults healed): nothing after it should start. */
+  interrupted?: true;
 }
 
 /**
@@ -61,7 +68,10 @@ export async function runScenario(options: RunScenarioOptions): Promise<Scenario
   const named = new Map<string, string>();
   let aborted: string | undefined;
   try {
-    for (const step of scenario.method) await runStep(step, { ...options, injector, named, baseline, verification, say });
+    for (const step of scenario.method) {
+      options.signal?.throwIfAborted();
+      await runStep(step, { ...options, injector, named, baseline, verification, say });
+    }
   } catch (error) {
     aborted = `method stopped: ${(error as Error).message}`;
     say(aborted);
@@ -78,11 +88,14 @@ export async function runScenario(options: RunScenarioOptions): Promise<Scenario
   // Chaos Toolkit's second hypothesis check: after the heal the steady state must come back (within
   // the recovery time), together with any extra recovery condition the scenario names.
   const mustReturn = [...new Set([...scenario["steady-state"], ...scenario.recovery])];
-  try {
-    await waitForConditions(topology, hosts, mustReturn, baseline, scenario.recoveryTimeoutSeconds * 1000);
-    say(`recovered: ${mustReturn.join(", ")}`);
-  } catch (error) {
-    aborted = `${aborted ? `${aborted}; ` : ""}steady state not restored within ${scenario.recoveryTimeoutSeconds} s: ${(error as Error).message}`;
+  if (options.signal?.aborted) say("interrupted: faults healed, recovery not awaited");
+  else {
+    try {
+      await waitForConditions(topology, hosts, mustReturn, baseline, scenario.recoveryTimeoutSeconds * 1000);
+      say(`recovered: ${mustReturn.join(", ")}`);
+    } catch (error) {
+      aborted = `${aborted ? `${aborted}; ` : ""}steady state not restored within ${scenario.recoveryTimeoutSeconds} s: ${(error as Error).message}`;
+    }
   }
   const outcome = await verification.finish();
   const hypothesisAfter = await checkHypothesis(topology, hosts, mustReturn, baseline).catch((error: Error) => [{ condition: "single-primary" as const, ok: false, problem: error.message }]);
@@ -93,7 +106,18 @@ export async function runScenario(options: RunScenarioOptions): Promise<Scenario
   }
   await verification.writeReport(verdict);
   say(verdict.summary);
-  return { scenario: scenario.name, lab: topology.name, startedAt, seconds: (Date.now() - startedAt) / 1000, hypothesisBefore, hypothesisAfter, outcome, verdict, ...(aborted ? { aborted } : {}) };
+  return {
+    scenario: scenario.name,
+    lab: topology.name,
+    startedAt,
+    seconds: (Date.now() - startedAt) / 1000,
+    hypothesisBefore,
+    hypothesisAfter,
+    outcome,
+    verdict,
+    ...(aborted ? { aborted } : {}),
+    ...(options.signal?.aborted ? { interrupted: true as const } : {}),
+  };
 }
 
 interface StepContext extends RunScenarioOptions {
@@ -112,12 +136,13 @@ async function runStep(step: ScenarioStep, context: StepContext): Promise<void> 
   }
   if ("wait" in step) {
     context.say(`wait ${step.wait} s`);
-    await new Promise((resolve) => setTimeout(resolve, step.wait * 1000)); // a method's pause, as the scenario says: not a wait for a condition
+    await abortable(new Promise((resolve) => setTimeout(resolve, step.wait * 1000)), context.signal); // a method's pause, as the scenario says: not a wait for a condition
     return;
   }
   if ("until" in step) {
     const started = Date.now();
-    await waitForConditions(context.topology, context.hosts, [step.until], context.baseline, step.timeoutSeconds * 1000);
+    // Only reads the lab: safe to abandon on an interrupt.
+    await abortable(waitForConditions(context.topology, context.hosts, [step.until], context.baseline, step.timeoutSeconds * 1000), context.signal);
     context.say(`${step.until} after ${((Date.now() - started) / 1000).toFixed(1)} s`);
     return;
   }
@@ -136,6 +161,17 @@ async function runStep(step: ScenarioStep, context: StepContext): Promise<void> 
     context.verification.faultHealed(record.id, record.healedAt ?? Date.now());
     context.say(`healed: ${describeFault(record.spec)}`);
   }
+}
+
+/** Settles with `work`, or rejects as soon as `signal` aborts (the work itself is left to finish unobserved). */
+function abortable<T>(work: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return work;
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason instanceof Error ? signal.reason : new Error(String(signal.reason)));
+    if (signal.aborted) return onAbort();
+    signal.addEventListener("abort", onAbort, { once: true });
+    work.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
+  });
 }
 
 async function resolveFault(fault: ScenarioFault, context: StepContext): Promise<FaultSpec> {

@@ -45,6 +45,10 @@ export async function gateCommand(argv: string[]): Promise<number> {
       output: runs.map((run, index) => `run ${index + 1}: ${run.verdict.summary}\n${run.verdict.budgets.map((budget) => `  ${budget.detail}`).join("\n")}`).join("\n"),
     });
     rows.push([name, summary.passed ? "PASS" : "FAIL", summary.budgets.map((row) => `${row.label} → ${row.median?.toFixed(2) ?? "-"}`).join("; ")]);
+    if (runs.some((run) => run.interrupted)) {
+      passed = false;
+      break; // Ctrl-C: the faults are healed; the scenarios after it do not start
+    }
   }
   mkdirSync(dirname(junitPath), { recursive: true });
   writeFileSync(junitPath, renderJunit("odoo-ha-lab gate", cases));

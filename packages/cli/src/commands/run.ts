@@ -25,12 +25,37 @@ export async function runScenarioRepeatedly(name: string, repeat: number, option
   const topology = scenarioTopology(scenario, options);
   const progress = progressPrinter(quiet);
   const lab = await prepareScenarioLab(resolveTarget(options, topology), progress);
+  const interrupt = healOnInterrupt((message) => progress({ stage: scenario.name, message }));
   const runs: ScenarioRun[] = [];
-  for (let index = 1; index <= repeat; index++) {
-    progress({ stage: scenario.name, message: `run ${index}/${repeat} on lab ${topology.name}` });
-    runs.push(await runScenario({ scenario, topology, ...lab, reportDir: reportDirFor(scenario.name, index), progress }));
+  try {
+    for (let index = 1; index <= repeat && !interrupt.signal.aborted; index++) {
+      progress({ stage: scenario.name, message: `run ${index}/${repeat} on lab ${topology.name}` });
+      runs.push(await runScenario({ scenario, topology, ...lab, reportDir: reportDirFor(scenario.name, index), progress, signal: interrupt.signal }));
+    }
+  } finally {
+    interrupt.dispose();
   }
   return runs;
+}
+
+/**
+ * Ctrl-C in the middle of a run must not leave a node killed or a network cut: the first signal
+ * stops the method and lets the rollbacks heal; a second one quits at once (the fault journal
+ * remains, for `lab heal`).
+ */
+function healOnInterrupt(say: (message: string) => void): { signal: AbortSignal; dispose: () => void } {
+  const controller = new AbortController();
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (controller.signal.aborted) {
+      say(`${signal} again: quitting without healing; run \`pnpm lab heal\` to heal what is still injected`);
+      process.exit(signal === "SIGINT" ? 130 : 143);
+    }
+    say(`${signal}: stopping the method and healing every injected fault (${signal} again quits at once)`);
+    controller.abort(new Error(`interrupted by ${signal}`));
+  };
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
+  return { signal: controller.signal, dispose: () => (process.off("SIGINT", onSignal), process.off("SIGTERM", onSignal)) };
 }
 
 /** `lab run <scenario> [--repeat N]`: the verdict, every budget's measured value, medians over repeats. */

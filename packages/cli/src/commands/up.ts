@@ -77,13 +77,17 @@ export async function ensureLabUp(topology: Topology, progress: (event: Progress
   });
   const secrets = loadOrCreateSecrets(topology.name);
   const lab = new DockerLab(docker, topology);
-  removeOnInterrupt(lab, !(await lab.exists()), progress);
-  await lab.up({ images: { node: images.node, odoo: images.odoo }, secrets, progress, keepOnFailure });
+  const stopWatching = removeOnInterrupt(lab, !(await lab.exists()), progress);
+  try {
+    await lab.up({ images: { node: images.node, odoo: images.odoo }, secrets, progress, keepOnFailure });
+  } finally {
+    stopWatching(); // what follows (a scenario run) handles interrupts its own way
+  }
   return { docker, lab, secrets, images };
 }
 
-/** Ctrl-C during a first `up` must not leave half a lab behind: remove what it created, then exit. */
-function removeOnInterrupt(lab: DockerLab, firstUp: boolean, progress: (event: ProgressEvent) => void): void {
+/** Ctrl-C during a first `up` must not leave half a lab behind: remove what it created, then exit. Returns the un-watch. */
+function removeOnInterrupt(lab: DockerLab, firstUp: boolean, progress: (event: ProgressEvent) => void): () => void {
   const onSignal = (signal: NodeJS.Signals) => {
     const exit = () => process.exit(signal === "SIGINT" ? 130 : 143);
     if (!firstUp) exit();
@@ -92,6 +96,7 @@ function removeOnInterrupt(lab: DockerLab, firstUp: boolean, progress: (event: P
   };
   process.once("SIGINT", onSignal);
   process.once("SIGTERM", onSignal);
+  return () => (process.off("SIGINT", onSignal), process.off("SIGTERM", onSignal));
 }
 
 export function labEndpoints(topology: Topology): { name: string; url: string }[] {
