@@ -31,7 +31,7 @@ export function renderUnit(service: ServiceDefinition): string {
     "",
     "[Service]",
     "Type=simple",
-    `ExecStart=${service.command.map(journalSafeArgument).map(systemdQuote).join(" ")}`,
+    `ExecStart=${service.command.map(systemdQuote).join(" ")}`,
     ...(service.user ? [`User=${service.user}`] : []),
     ...environment,
     `WorkingDirectory=${service.directory ?? "/"}`,
@@ -48,15 +48,6 @@ export function renderUnit(service: ServiceDefinition): string {
     "WantedBy=multi-user.target",
     "",
   ].join("\n");
-}
-
-/**
- * Under systemd a service's stdout/stderr are journald sockets, which cannot be open()ed by path:
- * a log file of /dev/stderr fails with ENXIO (it works under supervisord, where they are pipes).
- * GlusterFS spells "log to stderr" as `--log-file=-`, which writes to the inherited descriptor.
- */
-export function journalSafeArgument(argument: string): string {
-  return argument.replace(/^(--log-file=)\/dev\/std(err|out)$/, "$1-");
 }
 
 /** systemd's command-line quoting: double quotes, backslash escapes; `%` and `$` are specifiers/variables there. */

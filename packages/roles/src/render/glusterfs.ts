@@ -40,7 +40,9 @@ export function filestoreClientCommand(topology: Topology): string[] {
     "--process-name=fuse",
     ...servers.map((address) => `--volfile-server=${address}`),
     `--volfile-id=${topology.storage.volume}`,
-    "--log-file=/dev/stderr",
+    // GlusterFS's "log to stderr". Not /dev/stderr: under systemd stderr is a journald socket,
+    // which cannot be open()ed by path (ENXIO); `-` writes to the inherited descriptor.
+    "--log-file=-",
     PATHS.odooDataDir,
   ];
 }
