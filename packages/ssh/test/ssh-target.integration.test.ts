@@ -169,24 +169,28 @@ describe("the SSH target on bare Debian 12 machines", () => {
 
   // The scenario suite against the SSH target: the chaos faults go through the same Host interface
   // over SSH, and a node kill is the inventory's powerOff (here `docker kill`: the hardware's switch).
-  // The safety budgets must hold; the timing budget is measured and reported (its verdict on this
-  // target is in docs/benchmarks.md, not gated here).
+  // Gated: the safety budgets, and that the service came back at all. The timing is measured and
+  // reported (its verdict on this target is in docs/benchmarks.md): on a machine that also runs the
+  // six "servers", how long a failover takes depends on that machine's load.
   const SCENARIOS = [
-    { scenario: "kill-master", safety: ["lost-writes.lost ≤ 0", "split-brain holds"], timing: "recovery:sql.write.failoverSeconds ≤ 10" },
-    { scenario: "lose-lb1", safety: ["lost-writes.lost ≤ 0", "single-vip-holder holds"], timing: "vip-failover.seconds ≤ 3" },
+    { scenario: "kill-master", safety: ["lost-writes.lost ≤ 0", "split-brain holds"], timing: "recovery:sql.write.failoverSeconds ≤ 10", came_back: "recovery:sql.write" },
+    { scenario: "lose-lb1", safety: ["lost-writes.lost ≤ 0", "single-vip-holder holds"], timing: "vip-failover.seconds ≤ 3", came_back: "vip-failover" },
   ];
-  for (const { scenario, safety, timing } of SCENARIOS) {
-    it(`runs the ${scenario} scenario against the machines: nothing lost, never two masters, recovery measured`, async () => {
+  for (const { scenario, safety, timing, came_back } of SCENARIOS) {
+    it(`runs the ${scenario} scenario against the machines: nothing lost, never two masters, service back, recovery measured`, async () => {
       const run = await lab(["run", scenario, "--json", "-q"]);
       expect(run.stdout, run.stderr.slice(-3000)).toMatch(/^\{/);
       const verdict = JSON.parse(run.stdout) as { budgets: { label: string; ok: boolean; values: (number | null)[] }[]; runs: { aborted?: string; report?: string }[] };
       expect(verdict.runs[0]?.aborted, run.stderr.slice(-3000)).toBeUndefined();
       const budget = (label: string) => verdict.budgets.find((row) => row.label === label);
       for (const label of safety) expect(budget(label), JSON.stringify(verdict.budgets)).toMatchObject({ ok: true });
+      const report = JSON.parse(readFileSync(verdict.runs[0]!.report!.replace(/\.html$/, ".json"), "utf8")) as { results: { name: string; summary: string; metrics: Record<string, number | undefined> }[] };
+      const back = report.results.find((result) => result.name === came_back)!;
+      // recovery: writes steady again at some point (during the fault or after the heal); vip-failover: the VIP moved
+      expect(back.metrics.recovered ?? back.metrics.moves, back.summary).toBeGreaterThanOrEqual(1);
       const measured = budget(timing)?.values[0];
-      expect(typeof measured, JSON.stringify(verdict.budgets)).toBe("number");
-      timings[scenario] = measured as number;
-      console.log(`${scenario} on the SSH target: ${timing.split(" ")[0]} = ${measured} (budget ${timing}); report ${verdict.runs[0]?.report}`);
+      if (typeof measured === "number") timings[scenario] = measured;
+      console.log(`${scenario} on the SSH target: ${timing.split(" ")[0]} = ${measured ?? "not within the fault"} (budget ${timing}); ${back.summary}; report ${verdict.runs[0]?.report}`);
     }, 900_000);
   }
 
