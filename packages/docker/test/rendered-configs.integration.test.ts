@@ -101,4 +101,19 @@ describe("DockerHost", () => {
     const result = await host.exec(["sh", "-c", "cat; exit 3"], { stdin: "hello" });
     expect(result).toMatchObject({ exitCode: 3, stdout: "hello" });
   });
+
+  it("keeps a spawned command running, streams its output, and stop() ends it inside the container", async () => {
+    let output = "";
+    const running = await host.spawn!(["sh", "-c", 'while :; do echo "tick $0"; sleep 0.1; done', "spawn-test-marker"], (text) => (output += text));
+    await waitFor("three ticks", async () => (output.split("\n").length > 3 ? { done: true, value: true } : { done: false, observation: JSON.stringify(output) }), { timeoutMs: 10_000, intervalMs: 100 });
+    expect(output).toMatch(/^tick spawn-test-marker\n/); // the wrapper's pid line is not part of the output
+    await running.stop();
+    await running.ended;
+    // The engine would keep the process running without a client: stop() must have killed it in there.
+    const left = await waitFor("the loop to end in the container", async () => {
+      const ps = await host.exec(["sh", "-c", "ps -eo args | grep -c '[s]pawn-test-marker' || true"]);
+      return ps.stdout.trim() === "0" ? { done: true, value: 0 } : { done: false, observation: `${ps.stdout.trim()} processes` };
+    }, { timeoutMs: 5_000, intervalMs: 100 });
+    expect(left).toBe(0);
+  });
 });

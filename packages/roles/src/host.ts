@@ -16,6 +16,14 @@ export interface ExecOptions {
   stdin?: string;
 }
 
+/** A command left running on a node: its output arrives as it is printed. */
+export interface RunningCommand {
+  /** Settles when the command ends, or the node goes away under it. */
+  readonly ended: Promise<void>;
+  /** Ends the command on the node itself, not only this end of its output. */
+  stop(): Promise<void>;
+}
+
 export interface FileSpec {
   path: string;
   content: string;
@@ -72,6 +80,11 @@ export interface Host {
    */
   readonly silentAfterMs: number;
   exec(command: string[], options?: ExecOptions): Promise<ExecResult>;
+  /**
+   * Optional: starts a long-lived command and hands over its stdout as it comes. For watches that
+   * sample a node several times a second: one process for a whole run instead of one exec per sample.
+   */
+  spawn?(command: string[], onStdout: (text: string) => void): Promise<RunningCommand>;
   /** Writes the file only if its content, mode or owner differ; returns true if it changed. */
   writeFile(file: FileSpec): Promise<boolean>;
   readFile(path: string): Promise<string | undefined>;

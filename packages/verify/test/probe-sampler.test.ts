@@ -25,7 +25,7 @@ describe("ProbeSampler", () => {
     }
     for (const app of ["odoo1", "odoo2"]) {
       hosts.set(app, new FakeHost(app, (command) => {
-        if (command[0] === "mountpoint") return ok();
+        if (command.includes("mountpoint")) return ok();
         if (app === "odoo2" && options.odoo2StatHangs) return new Promise(() => {}); // a hung brick
         return command.includes("stat") ? ok() : failed();
       }));

@@ -23,11 +23,19 @@ interface RawMember {
   lag?: number | string;
 }
 
+/** Asked on the node itself, as HAProxy's checks ask it (curl bounds the REST call to 2 s). */
+export const PATRONI_CLUSTER_COMMAND = ["curl", "-sf", "--max-time", "2", `http://127.0.0.1:${PORTS.patroniRest}/cluster`];
+
 export async function readPatroniCluster(host: Host): Promise<PatroniCluster> {
   // Bounded as curl is: over SSH a powered-off node stays silent instead of refusing.
-  const result = await host.exec(["curl", "-sf", "--max-time", "2", `http://127.0.0.1:${PORTS.patroniRest}/cluster`], { timeoutMs: 2_000 + host.silentAfterMs });
+  const result = await host.exec(PATRONI_CLUSTER_COMMAND, { timeoutMs: 2_000 + host.silentAfterMs });
   if (result.exitCode !== 0) throw new Error(`Patroni REST API on ${host.node} does not answer (curl exit ${result.exitCode})`);
-  const raw = JSON.parse(result.stdout) as { members?: RawMember[] };
+  return parsePatroniCluster(result.stdout);
+}
+
+/** GET /cluster's JSON, as PATRONI_CLUSTER_COMMAND prints it. */
+export function parsePatroniCluster(json: string): PatroniCluster {
+  const raw = JSON.parse(json) as { members?: RawMember[] };
   return {
     members: (raw.members ?? []).map((member) => ({
       name: member.name,

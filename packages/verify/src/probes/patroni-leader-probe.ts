@@ -1,4 +1,4 @@
-import { readPatroniCluster } from "@odoo-ha-lab/roles";
+import { parsePatroniCluster, type PatroniCluster } from "@odoo-ha-lab/roles";
 import type { ProbeContext } from "./probe-context.ts";
 
 /**
@@ -9,9 +9,7 @@ import type { ProbeContext } from "./probe-context.ts";
 export async function probePatroniLeader(context: ProbeContext): Promise<Record<string, unknown>> {
   const views = await Promise.all(
     context.endpoints.postgresNodes.map(async ({ name }): Promise<[string, { leader: string | null; members: { name: string; role: string; state: string }[] } | undefined]> => {
-      const host = context.hosts.get(name);
-      if (!host) return [name, undefined];
-      const cluster = await readPatroniCluster(host).catch(() => undefined);
+      const cluster = clusterOf((await context.watches.get(name)?.next())?.get("patroni"));
       if (!cluster) return [name, undefined];
       const members = cluster.members.map(({ name: member, role, state }) => ({ name: member, role, state }));
       return [name, { leader: members.find((member) => member.role === "leader")?.name ?? null, members }];
@@ -25,4 +23,13 @@ export async function probePatroniLeader(context: ProbeContext): Promise<Record<
     views: Object.fromEntries(views.map(([name, view]) => [name, view === undefined ? "unreachable" : (view.leader ?? "no leader")])),
     members: answered[0]?.[1].members ?? [],
   };
+}
+
+function clusterOf(answer: { exitCode: number; stdout: string } | undefined): PatroniCluster | undefined {
+  if (answer?.exitCode !== 0) return undefined;
+  try {
+    return parsePatroniCluster(answer.stdout);
+  } catch {
+    return undefined; // a reply cut short
+  }
 }

@@ -3,6 +3,8 @@ import type { Topology } from "@odoo-ha-lab/topology";
 import type { ProbeName, ProbeSample } from "../history.ts";
 import { labEndpoints } from "../lab-endpoints.ts";
 import { probeCronRuns } from "./cron-runs-probe.ts";
+import { checksByNode, createNodeWatches } from "./node-checks.ts";
+import type { NodeWatch } from "./node-watch.ts";
 import { probeOdooHealth } from "./odoo-health-probe.ts";
 import { probePatroniLeader } from "./patroni-leader-probe.ts";
 import type { Probe, ProbeContext } from "./probe-context.ts";
@@ -44,17 +46,20 @@ export class ProbeSampler {
   private readonly timers = new Set<ReturnType<typeof setTimeout>>();
   private readonly pending = new Set<Promise<void>>();
   private readonly context: ProbeContext;
+  private readonly watches: Map<string, NodeWatch>;
   private running = false;
   private skipped = 0;
 
   constructor(private readonly options: ProbeSamplerOptions) {
-    this.context = {
-      topology: options.topology,
-      hosts: options.hosts,
-      secrets: options.secrets,
-      endpoints: labEndpoints(options.topology),
-      timeoutMs: options.timeoutMs ?? 1500,
-    };
+    const endpoints = labEndpoints(options.topology);
+    const timeoutMs = options.timeoutMs ?? 1500;
+    const probes = options.probes ?? (Object.keys(PROBES) as ProbeName[]);
+    this.watches = createNodeWatches(options.hosts, checksByNode(options.topology, endpoints, probes), {
+      intervalMs: options.intervalMs ?? 250,
+      maxDurationMs: options.maxDurationMs ?? 600_000,
+      statSeconds: Math.max(1, Math.floor(timeoutMs / 1000)),
+    });
+    this.context = { topology: options.topology, hosts: options.hosts, secrets: options.secrets, endpoints, watches: this.watches, timeoutMs };
   }
 
   /** Instants skipped because the probe's previous sample was still running. */
@@ -67,6 +72,7 @@ export class ProbeSampler {
     this.running = true;
     const startedAt = Date.now();
     const endAt = startedAt + (this.options.maxDurationMs ?? 600_000);
+    for (const watch of this.watches.values()) watch.start();
     const names = this.options.probes ?? (Object.keys(PROBES) as ProbeName[]);
     for (const name of names) {
       const interval = this.options.intervals?.[name] ?? (name === "cron-runs" ? 1000 : (this.options.intervalMs ?? 250));
@@ -79,6 +85,7 @@ export class ProbeSampler {
     for (const timer of this.timers) clearTimeout(timer);
     this.timers.clear();
     while (this.pending.size > 0) await Promise.all([...this.pending]);
+    await Promise.all([...this.watches.values()].map((watch) => watch.stop()));
     return [...this.samples].sort((a, b) => a.at - b.at);
   }
 

@@ -1,0 +1,46 @@
+import { addressesCommand, PATHS, PATRONI_CLUSTER_COMMAND, type Host } from "@odoo-ha-lab/roles";
+import { nodesWithRole, type Topology } from "@odoo-ha-lab/topology";
+import type { ProbeName } from "../history.ts";
+import type { LabEndpoints } from "../lab-endpoints.ts";
+import { NodeWatch, type NodeCheck } from "./node-watch.ts";
+
+export type NodeCheckName = "vip" | "patroni" | "mounted" | "responsive";
+
+/** The command behind each check; a FUSE mount that hangs stalls even `mountpoint`, so both are bounded. */
+function nodeCheck(name: NodeCheckName, host: Host, statSeconds: number): NodeCheck {
+  switch (name) {
+    case "vip":
+      return { name, command: addressesCommand(host), boundMs: 0 };
+    case "patroni":
+      return { name, command: PATRONI_CLUSTER_COMMAND, boundMs: 2_000 };
+    case "mounted":
+      return { name, command: ["timeout", String(statSeconds), "mountpoint", "-q", PATHS.odooDataDir], boundMs: statSeconds * 1000 };
+    case "responsive":
+      return { name, command: ["timeout", String(statSeconds), "stat", "-t", `${PATHS.odooDataDir}/.`], boundMs: statSeconds * 1000 };
+  }
+}
+
+/** Which checks each node answers for the probes that run: the VIP on its holders, Patroni on the database nodes, the filestore on app nodes. */
+export function checksByNode(topology: Topology, endpoints: LabEndpoints, probes: ProbeName[]): Map<string, NodeCheckName[]> {
+  const wanted = new Map<string, NodeCheckName[]>();
+  const add = (node: string, ...checks: NodeCheckName[]) => wanted.set(node, [...(wanted.get(node) ?? []), ...checks]);
+  if (probes.includes("vip-holders")) for (const node of topology.vip.holders) add(node, "vip");
+  if (probes.includes("patroni-leader")) for (const node of nodesWithRole(topology, "postgresql")) add(node.name, "patroni");
+  if (probes.includes("storage")) for (const node of endpoints.appNodes) add(node.name, "mounted", "responsive");
+  return wanted;
+}
+
+/** One watch per node that has checks to answer (nodes without a host are left out: they answer nothing). */
+export function createNodeWatches(
+  hosts: ReadonlyMap<string, Host>,
+  checks: Map<string, NodeCheckName[]>,
+  options: { intervalMs: number; maxDurationMs: number; statSeconds: number },
+): Map<string, NodeWatch> {
+  const watches = new Map<string, NodeWatch>();
+  for (const [node, names] of checks) {
+    const host = hosts.get(node);
+    if (!host) continue;
+    watches.set(node, new NodeWatch(host, names.map((name) => nodeCheck(name, host, options.statSeconds)), options));
+  }
+  return watches;
+}

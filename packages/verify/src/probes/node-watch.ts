@@ -1,0 +1,155 @@
+import type { Host, RunningCommand } from "@odoo-ha-lab/roles";
+
+/** A quick question a node answers about itself: one command, judged by its exit code and output. */
+export interface NodeCheck {
+  name: string;
+  command: string[];
+  /** How long the command may take on the node itself (curl's --max-time, timeout(1)'s limit). */
+  boundMs: number;
+}
+
+/** One check's answer, its output folded onto one line. */
+export interface CheckAnswer {
+  exitCode: number;
+  stdout: string;
+}
+
+/** Every check of one sample, by name. */
+export type NodeSample = ReadonlyMap<string, CheckAnswer>;
+
+export interface NodeWatchOptions {
+  intervalMs: number;
+  /** The loop on the node ends by itself after this long, should nobody stop it. */
+  maxDurationMs: number;
+}
+
+/**
+ * A node's checks, asked by a loop that runs on the node and prints a sample every `intervalMs`.
+ * Sampling this way costs one long-lived process per node for a whole run. Asking with one exec per
+ * check and sample cost ~35 ms of dockerd and containerd CPU each (measured here). At 32 a second
+ * that took most of two cores from the lab under test, and HAProxy's checks timed out.
+ *
+ * Where the host cannot keep a command running (no `spawn`), while the loop is down (the node was
+ * killed; it is restarted every interval), or when the loop has gone silent (a paused node), each
+ * check is asked with an exec of its own, bounded by the host's `silentAfterMs`.
+ */
+export class NodeWatch {
+  private running: RunningCommand | undefined;
+  private stopped = false;
+  private partial = "";
+  private lines: string[] = [];
+  private readonly waiting = new Set<(sample: NodeSample) => void>();
+  private loop: Promise<void> | undefined;
+
+  constructor(
+    private readonly host: Host,
+    private readonly checks: NodeCheck[],
+    private readonly options: NodeWatchOptions,
+  ) {}
+
+  start(): void {
+    if (this.host.spawn && !this.loop) this.loop = this.keepRunning();
+  }
+
+  /** The first sample the node completes after this call; undefined when the node cannot answer. */
+  async next(): Promise<NodeSample | undefined> {
+    if (!this.running) return this.askOnce();
+    let resolveSample: (sample: NodeSample) => void = () => undefined;
+    const sample = new Promise<NodeSample>((resolve) => {
+      resolveSample = resolve;
+      this.waiting.add(resolve);
+    });
+    // Silence: a few intervals without a sample. A loaded node is slow, a paused one says nothing.
+    const silentAfter = Math.max(1_000, 4 * this.options.intervalMs);
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const silence = new Promise<"silent">((resolve) => (timer = setTimeout(() => resolve("silent"), silentAfter)));
+    const first = await Promise.race([sample, silence]);
+    clearTimeout(timer);
+    this.waiting.delete(resolveSample);
+    return first === "silent" ? this.askOnce() : first;
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    await this.running?.stop();
+    await this.loop;
+  }
+
+  private async keepRunning(): Promise<void> {
+    while (!this.stopped) {
+      try {
+        this.partial = "";
+        this.lines = [];
+        const running = await this.host.spawn!(["sh", "-c", loopScript(this.checks, this.options), "lab-watch"], (text) => this.receive(text));
+        this.running = running;
+        if (this.stopped) await running.stop(); // stop() came while it was starting
+        await running.ended;
+      } catch {
+        // The node is down (a killed container refuses at once): try again after an interval.
+      }
+      this.running = undefined;
+      if (!this.stopped) await new Promise((resolve) => setTimeout(resolve, this.options.intervalMs)); // pacing of restarts, not a wait for a condition
+    }
+  }
+
+  private receive(text: string): void {
+    const lines = (this.partial + text).split("\n");
+    this.partial = lines.pop() ?? "";
+    for (const line of lines) {
+      if (line !== ".") {
+        this.lines.push(line);
+        continue;
+      }
+      const sample = parseSampleLines(this.lines);
+      this.lines = [];
+      for (const resolve of this.waiting) resolve(sample);
+      this.waiting.clear();
+    }
+  }
+
+  private async askOnce(): Promise<NodeSample | undefined> {
+    const answers = await Promise.all(
+      this.checks.map(async ({ name, command, boundMs }) => {
+        // The command's own bound on the node, and the host's for the way there and back.
+        const result = await this.host.exec(command, { timeoutMs: boundMs + this.host.silentAfterMs }).catch(() => undefined);
+        return result ? ([name, { exitCode: result.exitCode, stdout: result.stdout.replace(/\n+$/, "").replace(/\n/g, " ") }] as const) : undefined;
+      }),
+    );
+    const answered = answers.filter((answer) => answer !== undefined);
+    return answered.length ? new Map(answered) : undefined;
+  }
+}
+
+/** `<check> <exit code> <output on one line>` per check. */
+function parseSampleLines(lines: string[]): NodeSample {
+  const sample = new Map<string, CheckAnswer>();
+  for (const line of lines) {
+    const match = /^(\S+) (\d+) ?(.*)$/.exec(line);
+    if (match) sample.set(match[1]!, { exitCode: Number(match[2]), stdout: match[3]! });
+  }
+  return sample;
+}
+
+/** One sample: each check's exit code and output, then a line with a single dot. */
+export function sampleScript(checks: NodeCheck[]): string {
+  const asked = checks.map(
+    ({ name, command }) => `out=$(${command.map(shellQuote).join(" ")} 2>/dev/null); rc=$?; printf '%s %s %s\\n' ${shellQuote(name)} "$rc" "$(printf %s "$out" | tr '\\n' ' ')"`,
+  );
+  return [...asked, "echo ."].join("\n");
+}
+
+/** The sample, every interval, until the deadline (a backstop: stop() ends it first). */
+export function loopScript(checks: NodeCheck[], options: NodeWatchOptions): string {
+  const seconds = (ms: number) => (ms / 1000).toFixed(3);
+  return [
+    `end=$(( $(date +%s) + ${Math.ceil(options.maxDurationMs / 1000)} ))`,
+    `while [ "$(date +%s)" -lt "$end" ]; do`,
+    sampleScript(checks),
+    `sleep ${seconds(options.intervalMs)}`,
+    "done",
+  ].join("\n");
+}
+
+function shellQuote(word: string): string {
+  return /^[A-Za-z0-9_./:=@%+-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
+}
