@@ -31,9 +31,15 @@ export async function authenticate(env: Env, login: unknown, password: unknown, 
  * Successful (uid, password) checks of this process, keyed by a hash of the uid, the password and
  * the user's stored hash (never the password itself): a password changed on any server makes the
  * entry stale at once, as Odoo's cache invalidation across workers does.
+ *
+ * A check not yet cached runs once per process however many requests ask for it meanwhile. An Odoo
+ * worker serves one request at a time, so it hashes once and the requests queued behind it hit the
+ * cache. This server takes requests concurrently: without sharing the check, a restarted node under
+ * load started one 600 000-round pbkdf2 per waiting request, and its CPUs never caught up.
  */
 export class CredentialCache {
   private readonly known = new Set<string>();
+  private readonly checking = new Map<string, Promise<boolean>>();
 
   constructor(private readonly capacity = 1024) {}
 
@@ -44,6 +50,20 @@ export class CredentialCache {
   add(uid: number, password: string, storedHash: string): void {
     if (this.known.size >= this.capacity) this.known.clear();
     this.known.add(this.key(uid, password, storedHash));
+  }
+
+  /** `verify`'s answer for these credentials, computed once for all concurrent askers; a success is cached. */
+  async verifyOnce(uid: number, password: string, storedHash: string, verify: () => Promise<boolean>): Promise<boolean> {
+    const key = this.key(uid, password, storedHash);
+    if (this.known.has(key)) return true;
+    let check = this.checking.get(key);
+    if (!check) {
+      check = verify().finally(() => this.checking.delete(key));
+      this.checking.set(key, check);
+    }
+    const valid = await check;
+    if (valid) this.add(uid, password, storedHash);
+    return valid;
   }
 
   private key(uid: number, password: string, storedHash: string): string {
@@ -78,9 +98,8 @@ export async function checkUidPassword(env: Env, cache: CredentialCache, uid: un
   if (typeof uid !== "number" || !Number.isSafeInteger(uid) || typeof password !== "string" || password === "") throw accessDenied();
   const user = await userRow(env, uid);
   if (!user?.active || !user.password) throw accessDenied();
-  if (cache.has(uid, password, user.password)) return;
-  if (!(await verifyPassword(password, user.password))) throw accessDenied();
-  cache.add(uid, password, user.password);
+  const storedHash = user.password;
+  if (!(await cache.verifyOnce(uid, password, storedHash, () => verifyPassword(password, storedHash)))) throw accessDenied();
 }
 
 const secrets = new Map<string, string>();
