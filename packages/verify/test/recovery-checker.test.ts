@@ -41,6 +41,37 @@ describe("checkRecovery", () => {
   });
 });
 
+describe("operations across two faults", () => {
+  it("charges an operation still running when the next fault is injected to that fault", () => {
+    const T0 = 1_000_000;
+    // Uploads every 250 ms taking 400 ms. Fault 1 (at 5 s) disturbs nothing; fault 2 (at 10 s) breaks
+    // uploads until 20 s, including the two invoked at 9.75 s and 9.5 s, still running at 10 s.
+    const operations = Array.from({ length: 120 }, (_, index) => {
+      const invokedAt = T0 + index * 250;
+      const broken = invokedAt + 400 > T0 + 10_000 && invokedAt < T0 + 20_000;
+      return { id: index, kind: "odoo.attachment.upload" as const, invokedAt, completedAt: invokedAt + 400, outcome: (broken ? "fail" : "ok") as "ok" | "fail" };
+    });
+    const history = {
+      lab: "t",
+      scenario: "s",
+      startedAt: T0,
+      endedAt: T0 + 30_000,
+      operations,
+      probes: [],
+      faults: [
+        { id: "f1", description: "stop service keepalived on lb1", injectedAt: T0 + 5_000, healedAt: T0 + 6_000 },
+        { id: "f2", description: "kill node lb2", injectedAt: T0 + 10_000, healedAt: T0 + 18_000 },
+      ],
+    };
+    const result = checkRecovery(history, "odoo.attachment.upload");
+    expect(result.ok).toBe(true);
+    expect(result.metrics.recovered).toBe(1);
+    expect(result.summary).toContain("fault f1: no odoo.attachment.upload failed");
+    expect(result.summary).toMatch(/fault f2: odoo\.attachment\.upload out for 10\.[0-9] s \(ops 39\.\.79/);
+    expect(result.metrics.failed).toBe(41);
+  });
+});
+
 describe("failover within the fault", () => {
   it("measures recovery while the fault is still in place, apart from what the heal disturbs", async () => {
     const { checkRecovery } = await import("../src/checkers/recovery-checker.ts");

@@ -22,6 +22,20 @@ describe("vip-failover checker", () => {
     expect(result.summary).toContain("VIP lb1 → lb2 in 2.75 s");
   });
 
+  it("charges a move to the fault injected last before it, not to an earlier one the VIP stayed through", () => {
+    // Fault 1 (keepalived stopped on lb1 while lb2 already held the VIP) moves nothing; fault 2 (lb2 killed) moves it.
+    const result = checkVipFailover({
+      ...history([[0, ["lb2"]], [2500, ["lb2"]], [5000, ["lb2"]], [6250, []], [6750, ["lb1"]]]),
+      faults: [
+        { id: "f1", description: "stop service keepalived on lb1", injectedAt: T0 + 2000, healedAt: T0 + 3000 },
+        { id: "f2", description: "kill node lb2", injectedAt: T0 + 6000 },
+      ],
+    });
+    expect(result.metrics).toEqual({ seconds: 0.75, moves: 1 });
+    expect(result.summary).toContain("fault f1 (stop service keepalived on lb1): VIP stayed on lb2");
+    expect(result.summary).toContain("fault f2 (kill node lb2): VIP lb2 → lb1 in 0.75 s");
+  });
+
   it("measures nothing when the VIP never moved, so a budget on seconds fails", () => {
     const result = checkVipFailover(history([[0, ["lb1"]], [3000, ["lb1"]], [6000, ["lb1"]]]));
     expect(result.metrics).toEqual({ moves: 0 });

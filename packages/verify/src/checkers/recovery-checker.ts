@@ -15,7 +15,8 @@ export interface RecoveryOptions {
  * operation after the injection that did not succeed, to the completion of the first success after
  * which every operation of the kind succeeds (at least `steadyOps` of them) until the next fault or
  * the end of the run. Also counts failed and indeterminate operations after each injection, and
- * while the fault was active.
+ * while the fault was active. An operation still running when the next fault was injected belongs
+ * to that fault: it may have failed because of it.
  */
 export function checkRecovery(history: History, kind: OperationKind, options: RecoveryOptions = {}): CheckerResult {
   const steadyOps = options.steadyOps ?? 3;
@@ -38,9 +39,15 @@ export function checkRecovery(history: History, kind: OperationKind, options: Re
   const firstFault = Math.min(...history.faults.map((fault) => fault.injectedAt), history.endedAt);
   const failedBeforeFault = history.faults.length === 0 ? 0 : ofKind.filter((op) => op.invokedAt < firstFault && op.outcome !== "ok").length;
 
-  for (const window of faultWindows(history)) {
+  const windows = faultWindows(history);
+  const windowOf = (op: Operation): number => {
+    const invokedIn = windows.findLastIndex((window) => window.start <= op.invokedAt);
+    if (invokedIn < 0) return invokedIn; // before the first fault: the steady state, in no window
+    return windows.findLastIndex((window) => window.start <= Math.max(op.invokedAt, op.completedAt));
+  };
+  for (const [index, window] of windows.entries()) {
     const label = window.fault ? `fault ${window.fault.id}` : "run (no fault)";
-    const ops = ofKind.filter((op) => op.invokedAt >= window.start && op.invokedAt < window.end);
+    const ops = ofKind.filter((op) => windowOf(op) === index);
     operations += ops.length;
     if (ops.length === 0) {
       recoveredAll = false;

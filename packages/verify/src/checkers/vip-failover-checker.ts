@@ -5,8 +5,9 @@ import { describeInstant } from "./instants.ts";
 /**
  * How long the VIP took to reach another load balancer after each fault: from the injection to the
  * first probe sample showing exactly one holder that is not the one before the fault. Probes sample
- * every 250 ms, so that is the resolution. A fault after which the VIP never moved measures nothing
- * (a budget on `seconds` then fails, as it should when the VIP was meant to move).
+ * every 250 ms, so that is the resolution. A move after the next fault was injected is that fault's,
+ * not this one's. A fault after which the VIP never moved measures nothing (a budget on `seconds`
+ * then fails, as it should when the VIP was meant to move).
  */
 export function checkVipFailover(history: History): CheckerResult {
   const name = "vip-failover";
@@ -17,9 +18,11 @@ export function checkVipFailover(history: History): CheckerResult {
   };
   const moves: number[] = [];
   const lines: string[] = [];
-  for (const fault of [...history.faults].sort((a, b) => a.injectedAt - b.injectedAt)) {
+  const faults = [...history.faults].sort((a, b) => a.injectedAt - b.injectedAt);
+  for (const [index, fault] of faults.entries()) {
+    const until = faults[index + 1]?.injectedAt ?? Number.POSITIVE_INFINITY;
     const before = samples.filter((sample) => sample.at <= fault.injectedAt).map(single).filter(Boolean).at(-1);
-    const moved = samples.find((sample) => sample.at > fault.injectedAt && single(sample) !== undefined && single(sample) !== before);
+    const moved = samples.find((sample) => sample.at > fault.injectedAt && sample.at <= until && single(sample) !== undefined && single(sample) !== before);
     if (!before) {
       lines.push(`fault ${fault.id}: no single VIP holder before it`);
     } else if (moved) {
