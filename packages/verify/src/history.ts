@@ -106,6 +106,11 @@ export interface CronBacklogRecord {
   releasedAt?: number;
   /** Why its jobs could not be removed after the run (the next run removes them before it starts). */
   removeError?: string;
+  /**
+   * Jobs of an earlier run that stayed locked and could not be removed before this one started. A
+   * locked job is run by nobody else, so it takes no worker from this run; it is recorded, not fatal.
+   */
+  leftoversStillHeld?: string;
 }
 
 /** The read-back after method and heal: every acknowledged write, through every path that must show it. */
