@@ -16,3 +16,4 @@ export * from "./render/patroni.ts";
 export * from "./secrets.ts";
 export * from "./services.ts";
 export * from "./wait.ts";
+export * from "./shell-quote.ts";

@@ -1,4 +1,4 @@
-import { shellCommand, shellQuote } from "../shell-quote.ts";
+import { shellCommand, shellQuote } from "@odoo-ha-lab/roles";
 
 /**
  * Shell scripts that install and remove one fault's chain in one round trip per node. Both are

@@ -1,4 +1,4 @@
-import { shellQuote } from "../shell-quote.ts";
+import { shellQuote } from "@odoo-ha-lab/roles";
 
 /**
  * Traffic-control scripts (pure). The chaos root qdisc carries a handle of its own, so a heal deletes

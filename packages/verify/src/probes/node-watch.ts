@@ -1,4 +1,4 @@
-import type { Host, RunningCommand } from "@odoo-ha-lab/roles";
+import { shellCommand, shellQuote, type Host, type RunningCommand } from "@odoo-ha-lab/roles";
 
 /** A quick question a node answers about itself: one command, judged by its exit code and output. */
 export interface NodeCheck {
@@ -133,7 +133,7 @@ function parseSampleLines(lines: string[]): NodeSample {
 /** One sample: each check's exit code and output, then a line with a single dot. */
 export function sampleScript(checks: NodeCheck[]): string {
   const asked = checks.map(
-    ({ name, command }) => `out=$(${command.map(shellQuote).join(" ")} 2>/dev/null); rc=$?; printf '%s %s %s\\n' ${shellQuote(name)} "$rc" "$(printf %s "$out" | tr '\\n' ' ')"`,
+    ({ name, command }) => `out=$(${shellCommand(command)} 2>/dev/null); rc=$?; printf '%s %s %s\\n' ${shellQuote(name)} "$rc" "$(printf %s "$out" | tr '\\n' ' ')"`,
   );
   return [...asked, "echo ."].join("\n");
 }
@@ -148,8 +148,4 @@ export function loopScript(checks: NodeCheck[], options: NodeWatchOptions): stri
     `sleep ${seconds(options.intervalMs)}`,
     "done",
   ].join("\n");
-}
-
-function shellQuote(word: string): string {
-  return /^[A-Za-z0-9_./:=@%+-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
 }
