@@ -2,7 +2,9 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { fileURLToPath } from "node:url";
 
 const MAIN = fileURLToPath(new URL("../src/main.ts", import.meta.url));
-const TSX = fileURLToPath(new URL("../../../node_modules/.bin/tsx", import.meta.url));
+// tsx as a loader in the same process, as `pnpm lab` runs it: the `tsx` command would wrap the CLI in a
+// second process that SIGKILLs it when it does not acknowledge a signal within 30 ms.
+const NODE_ARGS = ["--import", "tsx", MAIN];
 
 export interface CliRun {
   code: number;
@@ -16,7 +18,7 @@ export interface CliRun {
  */
 export function runLab(args: string[], env: Record<string, string>, onStderr?: (stderrSoFar: string, child: ChildProcess) => void): Promise<CliRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(TSX, [MAIN, ...args], { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, [...NODE_ARGS, ...args], { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));

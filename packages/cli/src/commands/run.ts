@@ -1,6 +1,7 @@
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { aggregateRuns, loadScenario, runScenario, type AggregatedVerdict, type ScenarioRun } from "@odoo-ha-lab/runner";
+import { onInterrupt, signalExitCode } from "../interrupts.ts";
 import { progressPrinter } from "../progress.ts";
 import { LAB_OPTIONS, type LabOptionValues } from "../options.ts";
 import { prepareScenarioLab, reportDirFor, scenarioTopology } from "../scenario-lab.ts";
@@ -39,23 +40,21 @@ export async function runScenarioRepeatedly(name: string, repeat: number, option
 }
 
 /**
- * Ctrl-C in the middle of a run must not leave a node killed or a network cut: the first signal
- * stops the method and lets the rollbacks heal; a second one quits at once (the fault journal
+ * Ctrl-C in the middle of a run must not leave a node killed or a network cut: the first press
+ * stops the method and lets the rollbacks heal; a second press quits at once (the fault journal
  * remains, for `lab heal`).
  */
 function healOnInterrupt(say: (message: string) => void): { signal: AbortSignal; dispose: () => void } {
   const controller = new AbortController();
-  const onSignal = (signal: NodeJS.Signals) => {
-    if (controller.signal.aborted) {
+  const dispose = onInterrupt((signal, again) => {
+    if (again) {
       say(`${signal} again: quitting without healing; run \`pnpm lab heal\` to heal what is still injected`);
-      process.exit(signal === "SIGINT" ? 130 : 143);
+      process.exit(signalExitCode(signal));
     }
     say(`${signal}: stopping the method and healing every injected fault (${signal} again quits at once)`);
     controller.abort(new Error(`interrupted by ${signal}`));
-  };
-  process.on("SIGINT", onSignal);
-  process.on("SIGTERM", onSignal);
-  return { signal: controller.signal, dispose: () => (process.off("SIGINT", onSignal), process.off("SIGTERM", onSignal)) };
+  });
+  return { signal: controller.signal, dispose };
 }
 
 /** `lab run <scenario> [--repeat N]`: the verdict, every budget's measured value, medians over repeats. */

@@ -4,6 +4,7 @@ import type { ProgressEvent } from "@odoo-ha-lab/roles";
 import { renderCheck, type NodeUpSummary } from "@odoo-ha-lab/ssh";
 import type { Topology } from "@odoo-ha-lab/topology";
 import { LAB_OPTIONS, resolveTopology } from "../options.ts";
+import { onInterrupt, signalExitCode } from "../interrupts.ts";
 import { progressPrinter } from "../progress.ts";
 import { loadOrCreateSecrets, secretsPath } from "../state.ts";
 import { renderTable } from "../table.ts";
@@ -88,15 +89,19 @@ export async function ensureLabUp(topology: Topology, progress: (event: Progress
 
 /** Ctrl-C during a first `up` must not leave half a lab behind: remove what it created, then exit. Returns the un-watch. */
 function removeOnInterrupt(lab: DockerLab, firstUp: boolean, progress: (event: ProgressEvent) => void): () => void {
-  const onSignal = (signal: NodeJS.Signals) => {
-    const exit = () => process.exit(signal === "SIGINT" ? 130 : 143);
+  let removing = false;
+  return onInterrupt((signal, again) => {
+    const exit = () => process.exit(signalExitCode(signal));
     if (!firstUp) exit();
+    if (removing) {
+      // Quitting now would leave exactly the orphans this handler exists to prevent.
+      if (again) progress({ stage: "interrupted", message: `${signal} again: still removing the lab (\`pnpm lab down\` also removes it)` });
+      return;
+    }
+    removing = true;
     progress({ stage: "interrupted", message: `${signal}: removing everything this first \`up\` created` });
     lab.down().then(exit, exit);
-  };
-  process.once("SIGINT", onSignal);
-  process.once("SIGTERM", onSignal);
-  return () => (process.off("SIGINT", onSignal), process.off("SIGTERM", onSignal));
+  });
 }
 
 export function labEndpoints(topology: Topology): { name: string; url: string }[] {
