@@ -8,6 +8,7 @@ import {
   renderHaproxyConfig,
   renderKeepalivedCheckScript,
   renderKeepalivedConfig,
+  renderKeepalivedLeaveScript,
   renderPatroniConfig,
   waitFor,
   type Host,
@@ -58,9 +59,38 @@ describe("rendered configs pass the real tools", () => {
 
   it("keepalived --config-test accepts keepalived.conf for both holders", async () => {
     await host.writeFile({ path: PATHS.keepalivedCheckScript, content: renderKeepalivedCheckScript(), mode: 0o755 });
+    await host.writeFile({ path: PATHS.keepalivedLeaveScript, content: renderKeepalivedLeaveScript(), mode: 0o755 });
     for (const holder of topology.vip.holders) {
       await host.writeFile({ path: PATHS.keepalivedConfig, content: renderKeepalivedConfig(topology, findNode(topology, holder), "eth0") });
       await check(["keepalived", "--config-test", "--use-file", PATHS.keepalivedConfig]);
+    }
+  });
+
+  it("the VIP-leave script closes the server side of every session through HAProxy", async () => {
+    // A database stand-in that reports each connection it accepts and each one that ends.
+    const server = "import socket\ns = socket.create_server(('127.0.0.1', 15432))\nwhile True:\n    c, _ = s.accept()\n    print('accepted', flush=True)\n    while c.recv(1024): pass\n    print('closed', flush=True)\n";
+    // A client that opens a session through HAProxy and keeps it, as a transaction between two statements does.
+    const client = "import socket, time\nc = socket.create_connection(('127.0.0.1', 15433))\nc.sendall(b'BEGIN')\ntime.sleep(600)\n";
+    const config = ["global", `    stats socket ${PATHS.haproxyAdminSocket} mode 600 level admin`, "defaults", "    mode tcp", "    timeout connect 2s", "    timeout client 30m", "    timeout server 30m", "listen postgres_rw", "    bind 127.0.0.1:15433", "    server db 127.0.0.1:15432", ""].join("\n");
+    await host.writeFile({ path: "/etc/haproxy/leave-test.cfg", content: config });
+    await host.writeFile({ path: PATHS.keepalivedLeaveScript, content: renderKeepalivedLeaveScript(), mode: 0o755 });
+    await host.services.apply({ name: "haproxy-leave-test", command: ["haproxy", "-db", "-f", "/etc/haproxy/leave-test.cfg"] });
+    let seen = "";
+    const running = [
+      await host.spawn!(["python3", "-c", server], (text) => (seen += text)),
+      await host.spawn!(["python3", "-c", client], () => undefined),
+    ];
+    try {
+      const saw = (what: string) => waitFor(`the database side to see '${what}'`, async () => (seen.includes(what) ? { done: true, value: true } : { done: false, observation: JSON.stringify(seen) }), { timeoutMs: 10_000, intervalMs: 100 });
+      await saw("accepted");
+      // keepalived's arguments on leaving MASTER: INSTANCE <name> BACKUP <priority>.
+      const leave = await check([PATHS.keepalivedLeaveScript, "INSTANCE", "lab_vip", "BACKUP", "150"]);
+      expect(leave).toMatch(/shut the sessions of 1 server/);
+      // Without the script the session would stay open for `timeout client`: 30 minutes.
+      expect(await saw("closed")).toBe(true);
+    } finally {
+      for (const command of running) await command.stop();
+      await host.services.stop("haproxy-leave-test");
     }
   });
 

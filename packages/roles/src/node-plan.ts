@@ -4,7 +4,7 @@ import type { LabSecrets } from "./secrets.ts";
 import { renderEtcdConfig } from "./render/etcd.ts";
 import { filestoreClientCommand } from "./render/glusterfs.ts";
 import { renderHaproxyConfig } from "./render/haproxy.ts";
-import { renderKeepalivedCheckScript, renderKeepalivedConfig } from "./render/keepalived.ts";
+import { renderKeepalivedCheckScript, renderKeepalivedConfig, renderKeepalivedLeaveScript } from "./render/keepalived.ts";
 import { renderOdooConfig } from "./render/odoo-conf.ts";
 import { PATHS } from "./render/paths.ts";
 import { renderPatroniConfig } from "./render/patroni.ts";
@@ -76,6 +76,7 @@ export function keepalivedPlan({ topology, node, interfaceName }: PlanContext): 
     prepare: [],
     files: [
       { path: PATHS.keepalivedCheckScript, content: renderKeepalivedCheckScript(), mode: 0o755 },
+      { path: PATHS.keepalivedLeaveScript, content: renderKeepalivedLeaveScript(), mode: 0o755 },
       { path: PATHS.keepalivedConfig, content: renderKeepalivedConfig(topology, node, interfaceName), mode: 0o644 },
     ],
     services: [

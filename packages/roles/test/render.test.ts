@@ -56,6 +56,11 @@ describe("keepalived.conf", () => {
     expect(lb1).toContain("virtual_router_id 55");
   });
 
+  it("runs the leave script on every way out of MASTER: backup, fault, stop", () => {
+    const lb1 = renderKeepalivedConfig(topology, findNode(topology, "lb1"), "eth0");
+    for (const event of ["notify_backup", "notify_fault", "notify_stop"]) expect(lb1).toContain(`${event} /etc/keepalived/vip-left.py`);
+  });
+
   it("refuses a node that does not hold the VIP", () => {
     expect(() => renderKeepalivedConfig(topology, findNode(topology, "odoo1"), "eth0")).toThrow(/does not hold the VIP/);
   });

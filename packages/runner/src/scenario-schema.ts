@@ -1,3 +1,4 @@
+import { OPERATION_KINDS } from "@odoo-ha-lab/verify";
 import { z } from "zod";
 
 /**
@@ -71,7 +72,14 @@ export const scenarioSchema = z
     workload: z
       .object({
         /** Operations per second by kind (open loop). */
-        rates: z.record(z.string(), z.number().min(0).max(200)),
+        rates: z.record(z.string(), z.number().min(0).max(200)).superRefine((rates, context) => {
+          // A misspelt kind would otherwise run nothing, and its budget would find nothing to measure.
+          for (const kind of Object.keys(rates)) {
+            if (!(OPERATION_KINDS as readonly string[]).includes(kind)) {
+              context.addIssue({ code: z.ZodIssueCode.custom, path: [kind], message: `unknown operation kind '${kind}': use one of ${OPERATION_KINDS.join(", ")}` });
+            }
+          }
+        }),
         timeoutMs: z.number().int().min(100).max(30_000).default(2000),
         /**
          * A stream of due cron jobs: `jobs` one-shot ir.cron records, each spending `workSeconds` in

@@ -44,6 +44,7 @@ describe("scenario files", () => {
     expect(() => parseScenario(KILL_MASTER, "scenarios/other.yaml")).toThrow(/must match the file name 'other'/);
     expect(() => parseScenario(KILL_MASTER.replace("kill-node", "melt-node"), "kill-master.yaml")).toThrow(/method\.1/);
     expect(() => parseScenario(KILL_MASTER.replace("until: new-primary", "until: happiness"), "kill-master.yaml")).toThrow(/method\.2/);
+    expect(() => parseScenario(KILL_MASTER.replace("sql.write: 20", "sql.wrte: 20"), "kill-master.yaml")).toThrow(/workload\.rates\.sql\.wrte: unknown operation kind 'sql\.wrte'/);
   });
 });
 

@@ -216,6 +216,7 @@ export class SshLab {
       PATHS.haproxyConfig,
       PATHS.keepalivedConfig,
       PATHS.keepalivedCheckScript,
+      PATHS.keepalivedLeaveScript,
       PATHS.odooConfig,
       TMPFILES_PATH,
       LAB_WAIT_MOUNT_PATH,

@@ -11,7 +11,8 @@ export type OperationKind =
   | "odoo.attachment.download"
   | "odoo.session.call"
   | "sql.write"
-  | "sql.read";
+  | "sql.read"
+  | "sql.transaction";
 
 export const OPERATION_KINDS: readonly OperationKind[] = [
   "odoo.login",
@@ -22,6 +23,7 @@ export const OPERATION_KINDS: readonly OperationKind[] = [
   "odoo.session.call",
   "sql.write",
   "sql.read",
+  "sql.transaction",
 ];
 
 /** The kinds whose acknowledgement promises that something was stored: final verification reads them back. */

@@ -1,5 +1,5 @@
 import { nodesWithRole, type Topology } from "@odoo-ha-lab/topology";
-import { PORTS } from "./paths.ts";
+import { PATHS, PORTS } from "./paths.ts";
 
 /**
  * haproxy.cfg for a load balancer: PostgreSQL read-write and read-only listeners routed by Patroni's
@@ -17,7 +17,7 @@ export function renderHaproxyConfig(topology: Topology): string {
     "global",
     "    maxconn 4000",
     "    log stdout format raw local0 info",
-    "    stats socket /run/haproxy-admin.sock mode 600 level admin",
+    `    stats socket ${PATHS.haproxyAdminSocket} mode 600 level admin`,
     "",
     "defaults",
     "    log global",

@@ -5,6 +5,7 @@ import { PATHS } from "./paths.ts";
  * keepalived.conf for one VIP holder. VRRPv3 so the advert interval can go below a second (0.1 s moved
  * the VIP in ~0.4 s here). Unicast peers, so a partition between the load balancers is a real
  * partition. nopreempt: a returning node does not take the VIP back and cause a second outage.
+ * Leaving MASTER (backup, fault, stop) runs the leave script: see renderKeepalivedLeaveScript.
  */
 export function renderKeepalivedConfig(topology: Topology, node: TopologyNode, interfaceName: string): string {
   const holders = topology.vip.holders;
@@ -46,6 +47,9 @@ export function renderKeepalivedConfig(topology: Topology, node: TopologyNode, i
     "    track_script {",
     "        check_haproxy",
     "    }",
+    `    notify_backup ${PATHS.keepalivedLeaveScript}`,
+    `    notify_fault ${PATHS.keepalivedLeaveScript}`,
+    `    notify_stop ${PATHS.keepalivedLeaveScript}`,
     "}",
     "",
   ].join("\n");
@@ -54,4 +58,43 @@ export function renderKeepalivedConfig(topology: Topology, node: TopologyNode, i
 /** Healthy when HAProxy runs and answers on its stats port: a hung HAProxy must give the VIP away. */
 export function renderKeepalivedCheckScript(): string {
   return ["#!/bin/sh", "pidof haproxy >/dev/null || exit 1", "exec curl -sf -o /dev/null --max-time 1 http://127.0.0.1:8404/", ""].join("\n");
+}
+
+/**
+ * Run by keepalived when this balancer stops holding the VIP. Its clients' packets now reach the new
+ * holder, which resets them, but this HAProxy still holds the server side of their sessions until
+ * `timeout client` (30 min): PostgreSQL would keep their open transactions and row locks that long,
+ * and every later transaction on those rows would wait. Shutting every session through the admin
+ * socket closes the server side now, and PostgreSQL rolls those transactions back.
+ */
+export function renderKeepalivedLeaveScript(): string {
+  return [
+    "#!/usr/bin/python3",
+    '"""keepalived notify: this balancer no longer holds the VIP; end every session through HAProxy."""',
+    "import socket",
+    "import sys",
+    "",
+    "",
+    "def ask(command):",
+    "    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as admin:",
+    "        admin.settimeout(2)",
+    `        admin.connect(${JSON.stringify(PATHS.haproxyAdminSocket)})`,
+    '        admin.sendall(command.encode() + b"\\n")',
+    "        answer = b\"\"",
+    "        while chunk := admin.recv(65536):",
+    "            answer += chunk",
+    "        return answer.decode()",
+    "",
+    "",
+    "try:",
+    "    # Lines of `show servers state`: a format version, a '#' header, then 'be_id be_name srv_id srv_name ...'.",
+    '    rows = [line.split() for line in ask("show servers state").splitlines() if line and not line.startswith("#")]',
+    '    servers = [f"{row[1]}/{row[3]}" for row in rows if len(row) > 3]',
+    "    if servers:",
+    '        ask("; ".join(f"shutdown sessions server {server}" for server in servers))',
+    '    print(f"{sys.argv[1:]}: shut the sessions of {len(servers)} server(s)")',
+    "except OSError as error:  # HAProxy is down: it holds no sessions",
+    '    print(f"{sys.argv[1:]}: HAProxy admin socket: {error}", file=sys.stderr)',
+    "",
+  ].join("\n");
 }

@@ -8,6 +8,8 @@ export const PATHS = {
   haproxyConfig: "/etc/haproxy/haproxy.cfg",
   keepalivedConfig: "/etc/keepalived/keepalived.conf",
   keepalivedCheckScript: "/etc/keepalived/check-haproxy.sh",
+  keepalivedLeaveScript: "/etc/keepalived/vip-left.py",
+  haproxyAdminSocket: "/run/haproxy-admin.sock",
   glusterBrickRoot: "/bricks",
   odooConfig: "/etc/odoo/odoo.conf",
   odooDataDir: "/var/lib/odoo",

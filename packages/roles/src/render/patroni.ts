@@ -73,7 +73,9 @@ export function renderPatroniConfig(topology: Topology, node: TopologyNode, secr
         replication: { username: "replicator", password: secrets.replicationPassword },
         rewind: { username: "rewinder", password: secrets.rewindPassword },
       },
-      parameters: { unix_socket_directories: "/var/run/postgresql" },
+      // Keepalives reap a session whose balancer vanished (powered off, cut off) within ~20 s instead
+      // of the kernel's 2 h: until then its open transaction would keep its locks.
+      parameters: { unix_socket_directories: "/var/run/postgresql", tcp_keepalives_idle: 10, tcp_keepalives_interval: 3, tcp_keepalives_count: 3 },
       pg_hba: hba,
     },
     tags: { nofailover: false, noloadbalance: false, clonefrom: false, nosync: false },

@@ -67,7 +67,7 @@ export class OpenLoopWorkload {
     this.started = true;
     const rates = this.options.rates;
     const wants = (kinds: OperationKind[]) => kinds.some((kind) => (rates[kind] ?? 0) > 0);
-    if (wants(["sql.write", "sql.read"])) await this.sql.prepare();
+    if (wants(["sql.write", "sql.read", "sql.transaction"])) await this.sql.prepare();
     if (wants(["odoo.partner.write", "odoo.partner.read", "odoo.attachment.upload", "odoo.attachment.download", "odoo.session.call"])) {
       await this.odoo.prepare(wants(["odoo.session.call"]));
     }
@@ -107,6 +107,8 @@ export class OpenLoopWorkload {
         return this.sql.write(context);
       case "sql.read":
         return this.sql.read(context);
+      case "sql.transaction":
+        return this.sql.transaction(context);
     }
   };
 }

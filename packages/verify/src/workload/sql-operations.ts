@@ -9,6 +9,12 @@ export const SQL_WRITES_TABLE = "lab_verify_writes";
 
 export const CREATE_SQL_WRITES_TABLE = `CREATE TABLE IF NOT EXISTS ${SQL_WRITES_TABLE} (id bigint PRIMARY KEY, at timestamptz NOT NULL DEFAULT now(), server inet)`;
 
+/** The rows sql.transaction locks: few, so that a lock a dead session keeps is soon in someone's way. */
+export const SQL_HOT_ROWS_TABLE = "lab_verify_hot_rows";
+export const SQL_HOT_ROWS = 16;
+/** How long a transaction keeps its row locked between two statements: the app's work in between. */
+export const SQL_TRANSACTION_HOLD_MS = 300;
+
 export interface SqlOperationsOptions {
   endpoints: LabEndpoints;
   credentials: { user: string; password: string };
@@ -28,7 +34,18 @@ export class SqlOperations {
   }
 
   async prepare(): Promise<void> {
-    await withSqlConnection(this.endpoint("readWrite"), this.options.timeoutMs * 5, (client) => client.query(CREATE_SQL_WRITES_TABLE));
+    await withSqlConnection(this.endpoint("readWrite"), this.options.timeoutMs * 5, async (client) => {
+      await client.query(CREATE_SQL_WRITES_TABLE);
+      await client.query(`CREATE TABLE IF NOT EXISTS ${SQL_HOT_ROWS_TABLE} (slot int PRIMARY KEY, n bigint NOT NULL DEFAULT 0)`);
+      // Only the missing rows: an insert that conflicts with a row some open transaction updated would wait for it.
+      await client.query(
+        `INSERT INTO ${SQL_HOT_ROWS_TABLE} (slot) SELECT wanted.slot FROM generate_series(0, ${SQL_HOT_ROWS - 1}) AS wanted(slot)
+         WHERE NOT EXISTS (SELECT 1 FROM ${SQL_HOT_ROWS_TABLE} AS hot WHERE hot.slot = wanted.slot) ON CONFLICT DO NOTHING`,
+      );
+    }).catch((error: Error) => {
+      const { host, port } = this.options.endpoints.readWrite;
+      throw new Error(`preparing the SQL workload's tables through ${host}:${port}: ${error.message}`);
+    });
   }
 
   async write(context: OperationContext): Promise<OperationResult> {
@@ -65,8 +82,46 @@ export class SqlOperations {
     }
   }
 
+  /**
+   * A transaction as Odoo's ORM makes them: several round trips, with a row lock held while the app
+   * works in between. One left open by a dead client keeps its lock: the next transactions on that row
+   * then wait, and give up (lock_timeout), so they fail instead of piling up.
+   */
+  async transaction(context: OperationContext): Promise<OperationResult> {
+    const slot = context.id % SQL_HOT_ROWS;
+    try {
+      const server = await withSqlConnection(this.endpoint("readWrite"), this.options.timeoutMs, async (client) => {
+        // Half the operation's time: the report then says "lock timeout", not just "client timeout".
+        await client.query(`BEGIN; SET LOCAL lock_timeout = ${Math.max(50, Math.round(this.options.timeoutMs / 2))}`);
+        const result = await client.query<{ server: string }>(
+          `UPDATE ${SQL_HOT_ROWS_TABLE} SET n = n + 1 WHERE slot = $1 RETURNING host(inet_server_addr()) AS server`,
+          [slot],
+        );
+        await holdFor(SQL_TRANSACTION_HOLD_MS, context.signal);
+        await client.query("COMMIT");
+        return result.rows[0]?.server;
+      }, context.signal);
+      return { outcome: "ok", value: `slot ${slot}`, ...this.servedBy(server) };
+    } catch (error) {
+      return { ...sqlErrorOutcome(error), value: `slot ${slot}` };
+    }
+  }
+
   private servedBy(address: string | undefined): { servedBy?: string } {
     if (!address) return {};
     return { servedBy: this.options.endpoints.nodeByAddress.get(address) ?? address };
   }
+}
+
+/** Waits `ms`, or less if the operation is abandoned (then the connection is dropped under it). */
+function holdFor(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener("abort", done, { once: true });
+    function done() {
+      clearTimeout(timer);
+      signal?.removeEventListener("abort", done);
+      resolve();
+    }
+  });
 }
