@@ -1,5 +1,5 @@
 import type { ServiceDefinition, ServiceManager, ServiceState } from "@odoo-ha-lab/roles";
-import { HostCommandError, waitFor, type Host } from "@odoo-ha-lab/roles";
+import { HostCommandError, shellCommand, waitFor, type Host } from "@odoo-ha-lab/roles";
 
 /**
  * Services in a container are supervisord programs (there is no systemd in a container). One
@@ -114,7 +114,7 @@ export function renderProgram(service: ServiceDefinition): string {
   return [
     `[program:${service.name}]`,
     // supervisord expands %(...)s in these values: a literal % is written %%.
-    `command=${service.command.map(quoteArgument).join(" ").replace(/%/g, "%%")}`,
+    `command=${shellCommand(service.command).replace(/%/g, "%%")}`,
     ...(service.user ? [`user=${service.user}`] : []),
     ...(environment ? [`environment=${environment.replace(/%/g, "%%")}`] : []),
     `directory=${service.directory ?? "/"}`,
@@ -133,10 +133,6 @@ export function renderProgram(service: ServiceDefinition): string {
     "stdout_logfile_backups=2",
     "",
   ].join("\n");
-}
-
-function quoteArgument(argument: string): string {
-  return /^[A-Za-z0-9_@%+=:,./-]+$/.test(argument) ? argument : `'${argument.replace(/'/g, "'\\''")}'`;
 }
 
 export function parseSupervisorState(statusLine: string): ServiceState {

@@ -3,7 +3,7 @@ import { createHash } from "node:crypto";
 import { mkdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { ExecOptions, ExecResult } from "@odoo-ha-lab/roles";
+import { shellCommand, shellQuote, type ExecOptions, type ExecResult } from "@odoo-ha-lab/roles";
 import type { InventoryNode } from "./inventory.ts";
 
 /**
@@ -150,7 +150,7 @@ exec "$@"`;
 
 export function remoteCommand(command: string[], options: { sudo: boolean; user?: string | undefined; withEnv: boolean }): string {
   const argv = [...(options.sudo ? ["sudo", "-n", "--"] : []), "sh", "-c", WRAPPER, "sh", options.user ?? "", options.withEnv ? "1" : "0", ...command];
-  return argv.map(shellQuote).join(" ");
+  return shellCommand(argv);
 }
 
 /** `export K='v'` lines, base64 on one line: no value ever reaches a command line. */
@@ -162,10 +162,6 @@ export function envLine(env: Record<string, string>): string {
     })
     .join("\n");
   return Buffer.from(script).toString("base64");
-}
-
-export function shellQuote(argument: string): string {
-  return /^[A-Za-z0-9_@%+=:,./-]+$/.test(argument) ? argument : `'${argument.replace(/'/g, "'\\''")}'`;
 }
 
 export interface ProcessOptions {

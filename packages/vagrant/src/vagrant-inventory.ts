@@ -1,4 +1,5 @@
 import { existsSync } from "node:fs";
+import { shellQuote } from "@odoo-ha-lab/roles";
 import type { Topology } from "@odoo-ha-lab/topology";
 import { Document } from "yaml";
 import type { SshConfigHost } from "./ssh-config.ts";
@@ -74,10 +75,6 @@ export function inventoryFromSshConfig(topology: Topology, hosts: SshConfigHost[
 function powerCommands(node: string, vagrantDir: string, vagrantBin: string): { powerOff: string; powerOn: string } {
   const prefix = `cd ${shellQuote(vagrantDir)} && ${shellQuote(vagrantBin)}`;
   return { powerOff: `${prefix} halt --force ${node}`, powerOn: `${prefix} up ${node}` };
-}
-
-export function shellQuote(text: string): string {
-  return /^[A-Za-z0-9_@%+=:,./-]+$/.test(text) ? text : `'${text.replace(/'/g, `'\\''`)}'`;
 }
 
 /** The inventory as the YAML file the SSH target reads, with a header that says where it came from. */
