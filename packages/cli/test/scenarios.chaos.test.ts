@@ -16,6 +16,7 @@ const CI_SCENARIOS = [
   "lose-odoo1",
   "rolling-restart-odoo",
   "partition-primary",
+  "partition-primary-from-etcd",
   "old-master-returns",
   "lose-lb2-storage",
   "lose-lb2-storage-replicated",

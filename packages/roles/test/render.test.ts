@@ -67,6 +67,7 @@ describe("keepalived.conf", () => {
 });
 
 describe("patroni.yml", () => {
+
   const config = parse(renderPatroniConfig(topology, findNode(topology, "postgresql2"), secrets));
 
   it("joins the lab's etcd and advertises the node's own address", () => {
@@ -77,7 +78,7 @@ describe("patroni.yml", () => {
   });
 
   it("uses the topology's failover timings, synchronous mode, pg_rewind and slots", () => {
-    expect(config.bootstrap.dcs).toMatchObject({ ttl: 5, loop_wait: 1, retry_timeout: 2, synchronous_mode: true, synchronous_mode_strict: false });
+    expect(config.bootstrap.dcs).toMatchObject({ ttl: 5, loop_wait: 1, retry_timeout: 2, synchronous_mode: true, synchronous_mode_strict: false, failsafe_mode: false });
     expect(config.bootstrap.dcs.postgresql).toMatchObject({ use_pg_rewind: true, use_slots: true });
     expect(config.bootstrap.dcs.postgresql.parameters.wal_log_hints).toBe("on");
   });

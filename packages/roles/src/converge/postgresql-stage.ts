@@ -1,5 +1,7 @@
 import { run, type Host } from "../host.ts";
 import { postgresqlPlan } from "../node-plan.ts";
+import { PATHS } from "../render/paths.ts";
+import { patroniDynamicSettings } from "../render/patroni.ts";
 import { readPatroniCluster, type PatroniCluster } from "../probes/patroni.ts";
 import { waitFor } from "../wait.ts";
 import { applyRoleEverywhere } from "./apply-plan.ts";
@@ -19,7 +21,23 @@ export async function convergePostgresql(context: ConvergeContext): Promise<void
   );
   const leader = cluster.members.find((member) => member.role === "leader")!;
   context.progress({ stage: "postgresql", node: leader.name, message: "leader; replicas streaming" });
+  await ensureDynamicSettings(hostFor(context, leader.name), context);
   await ensureOdooRole(hostFor(context, leader.name), context);
+}
+
+/**
+ * bootstrap.dcs applies only when a cluster is first created: a lab made before a setting changed
+ * would silently keep the old one. Compare the cluster's /config with what the topology asks for and
+ * set the differences (patronictl reads the REST credentials from patroni.yml).
+ */
+async function ensureDynamicSettings(leader: Host, context: ConvergeContext): Promise<void> {
+  const current = JSON.parse(await run(leader, ["curl", "-sf", "--max-time", "5", "http://127.0.0.1:8008/config"])) as Record<string, unknown>;
+  const differing = Object.entries(patroniDynamicSettings(context.topology)).filter(([key, value]) => current[key] !== value);
+  if (differing.length === 0) return;
+  const assignments = differing.flatMap(([key, value]) => ["-s", `${key}=${value}`]);
+  await run(leader, ["patronictl", "-c", PATHS.patroniConfig, "edit-config", "--force", "--quiet", ...assignments], { user: "postgres" });
+  const changes = differing.map(([key, value]) => `${key} ${JSON.stringify(current[key] ?? null)} → ${value}`);
+  context.progress({ stage: "postgresql", node: leader.node, message: `cluster settings: ${changes.join(", ")}` });
 }
 
 function clusterProblem(cluster: PatroniCluster, expectedMembers: number, synchronous: boolean): string | undefined {

@@ -10,7 +10,6 @@ import { PATHS, PORTS } from "./paths.ts";
  * slots, and synchronous mode (not strict) for zero acknowledged-write loss.
  */
 export function renderPatroniConfig(topology: Topology, node: TopologyNode, secrets: LabSecrets): string {
-  const { patroni, synchronous } = topology.postgres;
   const subnet = topology.network.subnet;
   // Only the lab network gets in, and only with SCRAM.
   const hba = [
@@ -36,12 +35,7 @@ export function renderPatroniConfig(topology: Topology, node: TopologyNode, secr
     etcd3: { hosts: etcdEndpoints(topology) },
     bootstrap: {
       dcs: {
-        ttl: patroni.ttl,
-        loop_wait: patroni.loopWait,
-        retry_timeout: patroni.retryTimeout,
-        maximum_lag_on_failover: patroni.maximumLagOnFailoverBytes,
-        synchronous_mode: synchronous,
-        synchronous_mode_strict: false,
+        ...patroniDynamicSettings(topology),
         postgresql: {
           use_pg_rewind: true,
           use_slots: true,
@@ -80,4 +74,27 @@ export function renderPatroniConfig(topology: Topology, node: TopologyNode, secr
     },
     tags: { nofailover: false, noloadbalance: false, clonefrom: false, nosync: false },
   });
+}
+
+/**
+ * Patroni's cluster-wide settings that live in the DCS (`/config`), not in patroni.yml: bootstrap
+ * writes them once, and converge brings a running cluster back to them (see convergePostgresql).
+ */
+export function patroniDynamicSettings(topology: Topology): Record<string, number | boolean> {
+  const { patroni, synchronous } = topology.postgres;
+  return {
+    ttl: patroni.ttl,
+    loop_wait: patroni.loopWait,
+    retry_timeout: patroni.retryTimeout,
+    maximum_lag_on_failover: patroni.maximumLagOnFailoverBytes,
+    synchronous_mode: synchronous,
+    synchronous_mode_strict: false,
+    // Off, on purpose (measured). With a 5 s ttl the primary has 2 s (retry_timeout) to renew its lock,
+    // and an etcd election after losing a node can take that long on a loaded machine: the primary is
+    // then demoted for ~2 s (seen once in CI). Failsafe mode would keep it primary while it reaches the
+    // replica's REST API, but etcd runs on the load balancers here: cut off from lb1, lb2 and odoo2
+    // while still reaching postgresql2, it stayed primary behind HAProxies that could not reach it, and
+    // writes were out for the whole partition (21 s) instead of failing over in ~8 s.
+    failsafe_mode: false,
+  };
 }
