@@ -1,6 +1,6 @@
 import { run, type Host } from "../host.ts";
 import { postgresqlPlan } from "../node-plan.ts";
-import { PATHS } from "../render/paths.ts";
+import { PATHS, PORTS } from "../render/paths.ts";
 import { patroniDynamicSettings } from "../render/patroni.ts";
 import { readPatroniCluster, type PatroniCluster } from "../probes/patroni.ts";
 import { waitFor } from "../wait.ts";
@@ -31,7 +31,7 @@ export async function convergePostgresql(context: ConvergeContext): Promise<void
  * set the differences (patronictl reads the REST credentials from patroni.yml).
  */
 async function ensureDynamicSettings(leader: Host, context: ConvergeContext): Promise<void> {
-  const current = JSON.parse(await run(leader, ["curl", "-sf", "--max-time", "5", "http://127.0.0.1:8008/config"])) as Record<string, unknown>;
+  const current = JSON.parse(await run(leader, ["curl", "-sf", "--max-time", "5", `http://127.0.0.1:${PORTS.patroniRest}/config`])) as Record<string, unknown>;
   const differing = Object.entries(patroniDynamicSettings(context.topology)).filter(([key, value]) => current[key] !== value);
   if (differing.length === 0) return;
   const assignments = differing.flatMap(([key, value]) => ["-s", `${key}=${value}`]);

@@ -52,8 +52,9 @@ export class CronBacklog {
   /** Removes a crashed run's leftovers, then creates the jobs, held. */
   async create(): Promise<void> {
     await this.deleteJobs(CRON_BACKLOG_PREFIX).catch((error: Error) => {
-      // Still locked after the wait: a transaction left open (seen after a VIP move, behind the old
-      // holder's HAProxy). Workers skip locked jobs, so it competes with nothing this run measures.
+      // Still locked after the wait: a transaction left open by a client that vanished (once seen after
+      // a VIP move; keepalived's leave script now closes those). Workers skip locked jobs, so it
+      // competes with nothing this run measures.
       if (error instanceof WaitTimeoutError) this.record.leftoversStillHeld = error.message;
       else throw new Error(`cron backlog: removing the jobs an earlier run left (${CRON_BACKLOG_PREFIX}*) failed: ${error.message}`);
     });

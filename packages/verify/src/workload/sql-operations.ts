@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from "node:timers/promises";
 import type { LabEndpoints } from "../lab-endpoints.ts";
 import type { AcknowledgedWrites } from "./acknowledged-writes.ts";
 import type { OperationContext, OperationResult } from "./open-loop-scheduler.ts";
@@ -97,7 +98,8 @@ export class SqlOperations {
           `UPDATE ${SQL_HOT_ROWS_TABLE} SET n = n + 1 WHERE slot = $1 RETURNING host(inet_server_addr()) AS server`,
           [slot],
         );
-        await holdFor(SQL_TRANSACTION_HOLD_MS, context.signal);
+        // Abandoned (client timeout): stop holding; the connection is being dropped under us anyway.
+        await sleep(SQL_TRANSACTION_HOLD_MS, undefined, { signal: context.signal }).catch(() => undefined);
         await client.query("COMMIT");
         return result.rows[0]?.server;
       }, context.signal);
@@ -113,15 +115,3 @@ export class SqlOperations {
   }
 }
 
-/** Waits `ms`, or less if the operation is abandoned (then the connection is dropped under it). */
-function holdFor(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(done, ms);
-    signal?.addEventListener("abort", done, { once: true });
-    function done() {
-      clearTimeout(timer);
-      signal?.removeEventListener("abort", done);
-      resolve();
-    }
-  });
-}
