@@ -81,7 +81,7 @@ export async function runScenario(options: RunScenarioOptions): Promise<Scenario
       aborted = `${aborted ? `${aborted}; ` : ""}heal failed: ${error.message}`;
       return [];
     });
-    for (const record of healed) verification.faultHealed(record.id, record.healedAt ?? Date.now());
+    for (const record of healed) verification.faultHealed(record.id, record.healedAt ?? Date.now(), record.healStartedAt);
     if (healed.length) say(`rollbacks healed ${healed.length} fault(s)`);
   }
 
@@ -158,7 +158,7 @@ async function runStep(step: ScenarioStep, context: StepContext): Promise<void> 
   if (ids && ids[0] === undefined) throw new Error(`heal '${step.heal}': no fault was injected 'as: ${step.heal}'`);
   const healed = ids ? [await context.injector.heal(ids[0]!)] : await context.injector.healAll();
   for (const record of healed) {
-    context.verification.faultHealed(record.id, record.healedAt ?? Date.now());
+    context.verification.faultHealed(record.id, record.healedAt ?? Date.now(), record.healStartedAt);
     context.say(`healed: ${describeFault(record.spec)}`);
   }
 }

@@ -31,7 +31,8 @@ export interface VerificationOutcome {
 /** The verifier's side of a run: load and probes from the start, faults noted as they happen. */
 export interface Verification {
   faultInjected(id: string, description: string, at: number): void;
-  faultHealed(id: string, at: number): void;
+  /** `startedAt`: when the heal began; what fails from then on is charged to the heal, not the fault. */
+  faultHealed(id: string, at: number, startedAt?: number): void;
   /** A `mark` step: records the instant (the first one releases the cron backlog first). */
   mark(label: string): Promise<void>;
   finish(): Promise<VerificationOutcome>;
@@ -75,9 +76,9 @@ export async function startVerification(options: VerificationOptions): Promise<V
     faultInjected(id, description, at) {
       faults.push({ id, description, injectedAt: at });
     },
-    faultHealed(id, at) {
+    faultHealed(id, at, startedAt) {
       const fault = faults.find((candidate) => candidate.id === id);
-      if (fault && fault.healedAt === undefined) fault.healedAt = at;
+      if (fault && fault.healedAt === undefined) Object.assign(fault, { healedAt: at }, startedAt !== undefined ? { healStartedAt: startedAt } : {});
     },
     async mark(label) {
       await backlog?.release();

@@ -64,6 +64,11 @@ export interface FaultEvent {
   id: string;
   description: string;
   injectedAt: number;
+  /**
+   * When the heal began. A heal can take seconds (a powered-off host boots) and what fails during it
+   * is the heal's doing (an old primary returning), so "while faulted" ends here, not at `healedAt`.
+   */
+  healStartedAt?: number;
   healedAt?: number;
 }
 

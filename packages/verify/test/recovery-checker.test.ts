@@ -88,4 +88,25 @@ describe("failover within the fault", () => {
     const down = { ...history, operations: operations.map((op) => ({ ...op, outcome: (op.invokedAt >= T0 + 10_000 && op.invokedAt < T0 + 26_000 ? "fail" : "ok") as "ok" | "fail" })) };
     expect(checkRecovery(down, "sql.write").metrics.failoverSeconds).toBeUndefined();
   });
+
+  it("charges what fails while a slow heal runs (a host powering on) to the heal, not to the fault", async () => {
+    const { checkRecovery } = await import("../src/checkers/recovery-checker.ts");
+    const T0 = 1_000_000;
+    // Killed at t=10, failed over by t=17; the heal (power on) runs from t=25 to t=33 and the
+    // returning node disturbs writes at t=28..31.
+    const outcomeAt = (t: number) => ((t >= 10 && t < 17) || (t >= 28 && t < 32) ? "fail" : "ok");
+    const operations = Array.from({ length: 45 }, (_, t) => ({ id: t, kind: "sql.write" as const, invokedAt: T0 + t * 1000, completedAt: T0 + t * 1000 + 50, outcome: outcomeAt(t) as "ok" | "fail" }));
+    const fault = { id: "f", description: "kill", injectedAt: T0 + 10_000, healStartedAt: T0 + 25_000, healedAt: T0 + 33_000 };
+    const history = { lab: "t", scenario: "s", startedAt: T0, endedAt: T0 + 45_000, operations, probes: [], faults: [fault] };
+    const result = checkRecovery(history, "sql.write");
+    expect(result.metrics.failoverSeconds).toBeCloseTo(7.05);
+    expect(result.metrics.failedWhileFaulted).toBe(7);
+    expect(result.metrics.failedAfterHeal).toBe(4);
+    // Without the heal's start, the same history has no failover: the returning node's failures look
+    // like the fault's.
+    const { healStartedAt: _dropped, ...healedOnly } = fault;
+    const unknownStart = checkRecovery({ ...history, faults: [healedOnly] }, "sql.write");
+    expect(unknownStart.metrics.failoverSeconds).toBeUndefined();
+    expect(unknownStart.metrics.failedWhileFaulted).toBe(11);
+  });
 });

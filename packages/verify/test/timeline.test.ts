@@ -50,4 +50,12 @@ describe("buildTimeline", () => {
       { name: "cron workers at work", points: [[0, 1], [5, 2]] },
     ]);
   });
+
+  it("marks where a slow heal began (a host powering on), and not a quick one", () => {
+    const h = new SyntheticHistory().fault("power-off-postgresql1", 10_000, 18_000).fault("isolate-lb1", 19_000, 19_800);
+    h.history.faults[0]!.healStartedAt = h.history.startedAt + 15_000;
+    h.history.faults[1]!.healStartedAt = h.history.startedAt + 19_500;
+    const data = buildTimeline(h.history, []);
+    expect(data.markers).toEqual([{ at: 15, kind: "mark", label: "heal of power-off-postgresql1 begins" }]);
+  });
 });

@@ -15,7 +15,7 @@ export interface RecoveryOptions {
  * operation after the injection that did not succeed, to the completion of the first success after
  * which every operation of the kind succeeds (at least `steadyOps` of them) until the next fault or
  * the end of the run. Also counts failed and indeterminate operations after each injection, and
- * while the fault was active. An operation still running when the next fault was injected belongs
+ * while the fault was active (up to the start of its heal). An operation still running when the next fault was injected belongs
  * to that fault: it may have failed because of it.
  */
 export function checkRecovery(history: History, kind: OperationKind, options: RecoveryOptions = {}): CheckerResult {
@@ -58,12 +58,12 @@ export function checkRecovery(history: History, kind: OperationKind, options: Re
     failed += bad.filter((op) => op.outcome === "fail").length;
     indeterminate += bad.filter((op) => op.outcome === "indeterminate").length;
     saturated += bad.filter((op) => op.error === CLIENT_SATURATED).length;
-    const whileFaulted = bad.filter((op) => op.invokedAt < window.healedAt);
+    const whileFaulted = bad.filter((op) => op.invokedAt < window.faultedUntil);
     failedWhileFaulted += whileFaulted.filter((op) => op.outcome === "fail").length;
     indeterminateWhileFaulted += whileFaulted.filter((op) => op.outcome === "indeterminate").length;
     const failoverMs = failoverWithinFault(ops, window, steadyOps);
     if (failoverMs !== undefined) failover = Math.max(failover ?? 0, failoverMs);
-    failedAfterHeal += bad.filter((op) => op.invokedAt >= window.healedAt).length;
+    failedAfterHeal += bad.filter((op) => op.invokedAt >= window.faultedUntil).length;
     const firstFailure = bad[0];
     if (!firstFailure) {
       lines.push(`${label}: no ${kind} failed`);
@@ -116,12 +116,12 @@ export function checkRecovery(history: History, kind: OperationKind, options: Re
 
 /**
  * Time from the injection to the first success after which every operation succeeds (at least
- * `steadyOps`) until the heal: the service recovered while the fault was still in place (a
+ * `steadyOps`) until the heal begins: the service recovered while the fault was still in place (a
  * failover). Undefined when it did not, or when nothing failed. What the heal itself disturbs (an old
- * primary rejoining) is counted separately, as failures after the heal.
+ * primary powering on and rejoining) is counted separately, as failures after the heal.
  */
-function failoverWithinFault(ops: Operation[], window: { start: number; healedAt: number }, steadyOps: number): number | undefined {
-  const whileFaulted = ops.filter((op) => op.invokedAt < window.healedAt);
+function failoverWithinFault(ops: Operation[], window: { start: number; faultedUntil: number }, steadyOps: number): number | undefined {
+  const whileFaulted = ops.filter((op) => op.invokedAt < window.faultedUntil);
   const lastBad = whileFaulted.filter((op) => op.outcome !== "ok").at(-1);
   if (!lastBad) return undefined;
   const steady = whileFaulted.filter((op) => op.invokedAt > lastBad.invokedAt || (op.invokedAt === lastBad.invokedAt && op.id > lastBad.id));

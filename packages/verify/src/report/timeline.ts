@@ -59,6 +59,10 @@ export function buildTimeline(history: History, results: CheckerResult[], bucket
       ...changes(history, "patroni-leader", "leader"),
       ...changes(history, "vip-holders", "vip"),
       ...(history.marks ?? []).map((mark) => ({ at: seconds(mark.at), kind: "mark" as const, label: `mark ${mark.label}` })),
+      // A heal that took a while (a host powering on): where "while faulted" ends for the checkers.
+      ...history.faults
+        .filter((fault) => fault.healStartedAt !== undefined && (fault.healedAt ?? history.endedAt) - fault.healStartedAt >= 1_000)
+        .map((fault) => ({ at: seconds(fault.healStartedAt!), kind: "mark" as const, label: `heal of ${fault.id} begins` })),
     ].sort((a, b) => a.at - b.at),
     probeSeries: probeSeries(history),
     counts: kinds.map((kind) => {
