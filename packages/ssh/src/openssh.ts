@@ -3,7 +3,7 @@ import { createHash } from "node:crypto";
 import { mkdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { shellCommand, shellQuote, type ExecOptions, type ExecResult } from "@odoo-ha-lab/roles";
+import { shellCommand, shellQuote, type ExecOptions, type ExecResult, type RunningCommand } from "@odoo-ha-lab/roles";
 import type { InventoryNode } from "./inventory.ts";
 
 /**
@@ -116,6 +116,38 @@ export class SshEndpoint {
     if (withEnv || options.stdin !== undefined) input = `${withEnv ? `${envLine(options.env!)}\n` : ""}${options.stdin ?? ""}`;
     const result = await runProcess("ssh", args, { timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS, ...(input !== undefined ? { input } : {}) });
     return result;
+  }
+
+  /**
+   * Starts a long-lived command and hands over its stdout as it comes (one ssh process, riding on the
+   * control master). `ssh` ending does not end the remote command until it next writes (SIGPIPE), so
+   * `stop()` kills it on the node first: the wrapper's first line is its pid there (kept by `exec`).
+   */
+  async spawn(command: string[], onStdout: (text: string) => void, stopTimeoutMs: number): Promise<RunningCommand> {
+    await this.ensureMaster();
+    const child = spawn("ssh", this.commandArgs(["sh", "-c", 'echo "$$"; exec "$@"', "spawn", ...command], { withEnv: false }), { stdio: ["ignore", "pipe", "ignore"] });
+    let pid: string | undefined;
+    let pending = "";
+    child.stdout.on("data", (chunk: Buffer) => {
+      if (pid !== undefined) return onStdout(chunk.toString());
+      pending += chunk.toString();
+      const newline = pending.indexOf("\n");
+      if (newline < 0) return;
+      pid = pending.slice(0, newline).trim();
+      if (newline + 1 < pending.length) onStdout(pending.slice(newline + 1));
+    });
+    const ended = new Promise<void>((resolve) => {
+      child.on("close", () => resolve());
+      child.on("error", () => resolve());
+    });
+    return {
+      ended,
+      stop: async () => {
+        if (pid && /^\d+$/.test(pid)) await this.exec(["kill", "-TERM", pid], { timeoutMs: stopTimeoutMs }).catch(() => undefined);
+        child.kill("SIGKILL");
+        await ended;
+      },
+    };
   }
 
   /** Closes the control master (e.g. after `down`). */

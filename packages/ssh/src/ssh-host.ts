@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import type { ExecOptions, ExecResult, FileSpec, Host } from "@odoo-ha-lab/roles";
+import type { ExecOptions, ExecResult, FileSpec, Host, RunningCommand } from "@odoo-ha-lab/roles";
 import type { SshEndpoint } from "./openssh.ts";
 import { SystemdServices } from "./systemd-services.ts";
 
@@ -23,6 +23,11 @@ export class SshHost implements Host {
 
   exec(command: string[], options: ExecOptions = {}): Promise<ExecResult> {
     return this.endpoint.exec(command, options);
+  }
+
+  /** A watch's loop: one ssh session for a whole run instead of one per sample. */
+  spawn(command: string[], onStdout: (text: string) => void): Promise<RunningCommand> {
+    return this.endpoint.spawn(command, onStdout, this.silentAfterMs);
   }
 
   async readFile(path: string): Promise<string | undefined> {

@@ -5,7 +5,9 @@ import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { LabSecrets, LabStatus } from "@odoo-ha-lab/roles";
 import { loadTopologyFile } from "@odoo-ha-lab/topology";
-import { runProcess } from "../src/openssh.ts";
+import { loadInventoryFile, inventoryNode } from "../src/inventory.ts";
+import { runProcess, SshEndpoint } from "../src/openssh.ts";
+import { SshHost } from "../src/ssh-host.ts";
 import type { NodeCheck } from "../src/check.ts";
 import type { NodeUpSummary } from "../src/ssh-lab.ts";
 import { runLab, type CliRun as LabRun } from "../../cli/test/lab-cli.ts";
@@ -115,6 +117,22 @@ describe("the SSH target on bare Debian 12 machines", () => {
     });
     const body = (await response.json()) as { result?: unknown };
     expect(typeof body.result).toBe("number");
+  });
+
+  it("keeps a watch's loop running over one ssh session, and ends it on the machine when stopped", async () => {
+    const endpoint = new SshEndpoint(inventoryNode(loadInventoryFile(inventory, topology), "lb1"), {
+      labKnownHosts: join(stateDir, topology.name, "known_hosts"),
+      socketDir: mkdtempSync(join(tmpdir(), "lab-ssh-watch-")),
+    });
+    const host = new SshHost(endpoint, "eth0");
+    let output = "";
+    const running = await host.spawn(["sh", "-c", "while :; do echo lab-watch-tick; sleep 0.2; done"], (text) => (output += text));
+    await expect.poll(() => output.split("\n").filter((line) => line === "lab-watch-tick").length, { timeout: 15_000 }).toBeGreaterThanOrEqual(3);
+    expect(await onMachine(address("lb1"), "pgrep -fc 'lab-watch-tic[k]' || true")).not.toBe("0\n");
+    await running.stop();
+    await running.ended;
+    expect(await onMachine(address("lb1"), "pgrep -fc 'lab-watch-tic[k]' || true")).toBe("0\n");
+    await endpoint.closeMaster();
   });
 
   it("changes nothing on a second run, and says so for every node", async () => {

@@ -1,5 +1,5 @@
 import { execFile, spawn, type ChildProcess } from "node:child_process";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import type { ExecOptions, ExecResult, Host, RunningCommand, ServiceManager } from "@odoo-ha-lab/roles";
 import { NodeWatch, type NodeCheck } from "../src/probes/node-watch.ts";
 
@@ -107,6 +107,25 @@ describe("NodeWatch", () => {
     const sample = await watch.next();
     expect(sample?.get("vip")?.stdout).toBe("2: lo    inet 127.0.0.1/8 2: lo    inet 10.9.0.100/32");
     expect(host.execs.map((command) => command[0])).toEqual(["printf", "sh"]);
+  });
+
+  it("asks at once while the loop stays silent, not after another wait (a powered-off machine keeps its ssh session open)", async () => {
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "Date"] });
+    try {
+      const host = new LocalHost();
+      host.spawnInstead = ["sleep", "30"];
+      watch = new NodeWatch(host, CHECKS, { intervalMs: 50, maxDurationMs: 60_000 });
+      watch.start();
+      await expect.poll(() => host.spawned.length).toBe(1);
+      const first = watch.next();
+      await vi.advanceTimersByTimeAsync(1_500); // through the silence (1 s here)
+      expect((await first)?.get("vip")).toBeDefined();
+      // No timer moves from here on: a watch that waited through the silence again would never answer.
+      expect((await watch.next())?.get("patroni")?.exitCode).toBe(7);
+      expect(host.execs.map((command) => command[0])).toEqual(["printf", "sh", "printf", "sh"]);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it("answers nothing for a node that cannot be asked at all", async () => {

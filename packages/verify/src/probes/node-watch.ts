@@ -40,6 +40,8 @@ export class NodeWatch {
   private lines: string[] = [];
   private readonly waiting = new Set<(sample: NodeSample) => void>();
   private loop: Promise<void> | undefined;
+  /** When the loop last started or completed a sample. */
+  private lastHeardAt = 0;
 
   constructor(
     private readonly host: Host,
@@ -54,13 +56,16 @@ export class NodeWatch {
   /** The first sample the node completes after this call; undefined when the node cannot answer. */
   async next(): Promise<NodeSample | undefined> {
     if (!this.running) return this.askOnce();
+    // Silence: a few intervals without a sample. A loaded node is slow, a paused one says nothing.
+    const silentAfter = Math.max(1_000, 4 * this.options.intervalMs);
+    // Still silent since the last time (a powered-off machine holds its ssh session open for a
+    // while): ask at once rather than wait through the silence again on every sample.
+    if (Date.now() - this.lastHeardAt > silentAfter) return this.askOnce();
     let resolveSample: (sample: NodeSample) => void = () => undefined;
     const sample = new Promise<NodeSample>((resolve) => {
       resolveSample = resolve;
       this.waiting.add(resolve);
     });
-    // Silence: a few intervals without a sample. A loaded node is slow, a paused one says nothing.
-    const silentAfter = Math.max(1_000, 4 * this.options.intervalMs);
     let timer: ReturnType<typeof setTimeout> | undefined;
     const silence = new Promise<"silent">((resolve) => (timer = setTimeout(() => resolve("silent"), silentAfter)));
     const first = await Promise.race([sample, silence]);
@@ -82,6 +87,7 @@ export class NodeWatch {
         this.lines = [];
         const running = await this.host.spawn!(["sh", "-c", loopScript(this.checks, this.options), "lab-watch"], (text) => this.receive(text));
         this.running = running;
+        this.lastHeardAt = Date.now();
         if (this.stopped) await running.stop(); // stop() came while it was starting
         await running.ended;
       } catch {
@@ -102,6 +108,7 @@ export class NodeWatch {
       }
       const sample = parseSampleLines(this.lines);
       this.lines = [];
+      this.lastHeardAt = Date.now();
       for (const resolve of this.waiting) resolve(sample);
       this.waiting.clear();
     }
