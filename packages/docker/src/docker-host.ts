@@ -1,7 +1,7 @@
 import { posix } from "node:path";
 import type Dockerode from "dockerode";
 import { pack } from "tar-stream";
-import type { ExecOptions, ExecResult, FileSpec, Host, RunningCommand, ServiceManager } from "@odoo-ha-lab/roles";
+import { PidThenOutput, pidReportingCommand, type ExecOptions, type ExecResult, type FileSpec, type Host, type RunningCommand, type ServiceManager } from "@odoo-ha-lab/roles";
 import { SupervisorServices } from "./supervisor.ts";
 
 /** A lab node as a Docker container: exec through the engine API, files through archives. */
@@ -59,26 +59,11 @@ export class DockerHost implements Host {
   }
 
   async spawn(command: string[], onStdout: (text: string) => void): Promise<RunningCommand> {
-    // The engine keeps an exec's process running when its client goes away, so stop() must kill it
-    // inside the container: the first line the wrapper prints is its pid there (kept across `exec`).
-    const exec = await this.docker.getContainer(this.containerName).exec({
-      Cmd: ["sh", "-c", 'echo "$$"; exec "$@"', "spawn", ...command],
-      AttachStdout: true,
-      AttachStderr: false,
-    });
+    // The engine keeps an exec's process running when its client goes away, so stop() kills it inside the container.
+    const exec = await this.docker.getContainer(this.containerName).exec({ Cmd: pidReportingCommand(command), AttachStdout: true, AttachStderr: false });
     const stream = await exec.start({ hijack: true, stdin: false });
-    let pid: string | undefined;
-    let pending = "";
-    const stdout = {
-      write: (chunk: Buffer) => {
-        if (pid !== undefined) return onStdout(chunk.toString());
-        pending += chunk.toString();
-        const newline = pending.indexOf("\n");
-        if (newline < 0) return;
-        pid = pending.slice(0, newline).trim();
-        if (newline + 1 < pending.length) onStdout(pending.slice(newline + 1));
-      },
-    } as unknown as NodeJS.WritableStream;
+    const output = new PidThenOutput(onStdout);
+    const stdout = { write: (chunk: Buffer) => output.write(chunk.toString()) } as unknown as NodeJS.WritableStream;
     this.docker.modem.demuxStream(stream, stdout, { write: () => true } as unknown as NodeJS.WritableStream);
     const ended = new Promise<void>((resolve) => {
       stream.on("end", () => resolve());
@@ -88,7 +73,7 @@ export class DockerHost implements Host {
     return {
       ended,
       stop: async () => {
-        if (pid && /^\d+$/.test(pid)) await this.exec(["kill", "-TERM", pid], { timeoutMs: this.silentAfterMs }).catch(() => undefined);
+        if (output.pid) await this.exec(["kill", "-TERM", output.pid], { timeoutMs: this.silentAfterMs }).catch(() => undefined);
         stream.destroy();
       },
     };

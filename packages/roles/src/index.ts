@@ -17,3 +17,4 @@ export * from "./secrets.ts";
 export * from "./services.ts";
 export * from "./wait.ts";
 export * from "./shell-quote.ts";
+export * from "./spawned-command.ts";

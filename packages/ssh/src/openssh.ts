@@ -3,7 +3,7 @@ import { createHash } from "node:crypto";
 import { mkdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { shellCommand, shellQuote, type ExecOptions, type ExecResult, type RunningCommand } from "@odoo-ha-lab/roles";
+import { PidThenOutput, pidReportingCommand, shellCommand, shellQuote, type ExecOptions, type ExecResult, type RunningCommand } from "@odoo-ha-lab/roles";
 import type { InventoryNode } from "./inventory.ts";
 
 /**
@@ -121,21 +121,13 @@ export class SshEndpoint {
   /**
    * Starts a long-lived command and hands over its stdout as it comes (one ssh process, riding on the
    * control master). `ssh` ending does not end the remote command until it next writes (SIGPIPE), so
-   * `stop()` kills it on the node first: the wrapper's first line is its pid there (kept by `exec`).
+   * `stop()` kills it on the node first (see pidReportingCommand).
    */
   async spawn(command: string[], onStdout: (text: string) => void, stopTimeoutMs: number): Promise<RunningCommand> {
     await this.ensureMaster();
-    const child = spawn("ssh", this.commandArgs(["sh", "-c", 'echo "$$"; exec "$@"', "spawn", ...command], { withEnv: false }), { stdio: ["ignore", "pipe", "ignore"] });
-    let pid: string | undefined;
-    let pending = "";
-    child.stdout.on("data", (chunk: Buffer) => {
-      if (pid !== undefined) return onStdout(chunk.toString());
-      pending += chunk.toString();
-      const newline = pending.indexOf("\n");
-      if (newline < 0) return;
-      pid = pending.slice(0, newline).trim();
-      if (newline + 1 < pending.length) onStdout(pending.slice(newline + 1));
-    });
+    const child = spawn("ssh", this.commandArgs(pidReportingCommand(command), { withEnv: false }), { stdio: ["ignore", "pipe", "ignore"] });
+    const output = new PidThenOutput(onStdout);
+    child.stdout.on("data", (chunk: Buffer) => output.write(chunk.toString()));
     const ended = new Promise<void>((resolve) => {
       child.on("close", () => resolve());
       child.on("error", () => resolve());
@@ -143,7 +135,7 @@ export class SshEndpoint {
     return {
       ended,
       stop: async () => {
-        if (pid && /^\d+$/.test(pid)) await this.exec(["kill", "-TERM", pid], { timeoutMs: stopTimeoutMs }).catch(() => undefined);
+        if (output.pid) await this.exec(["kill", "-TERM", output.pid], { timeoutMs: stopTimeoutMs }).catch(() => undefined);
         child.kill("SIGKILL");
         await ended;
       },
