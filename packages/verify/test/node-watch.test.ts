@@ -128,6 +128,26 @@ describe("NodeWatch", () => {
     }
   });
 
+  it("gives up on a node that does not answer within the caller's bound, and asks a hung node once for all callers", async () => {
+    const host = new LocalHost();
+    host.refuseSpawn = true;
+    let release: () => void = () => undefined;
+    const hung = new Promise<void>((resolve) => (release = resolve));
+    host.exec = async (command) => {
+      host.execs.push(command);
+      await hung; // a powered-off machine: the exec hangs until its own timeout
+      return { exitCode: 0, stdout: "late", stderr: "" };
+    };
+    watch = new NodeWatch(host, CHECKS, { intervalMs: 50, maxDurationMs: 60_000 });
+    expect(await Promise.all([watch.next(20), watch.next(20), watch.next(20)])).toEqual([undefined, undefined, undefined]);
+    expect(host.execs).toHaveLength(CHECKS.length);
+    release();
+    expect((await watch.next())?.get("vip")?.stdout).toBe("late");
+    // Once that exec has ended, the next call asks anew.
+    await watch.next();
+    expect(host.execs).toHaveLength(2 * CHECKS.length);
+  });
+
   it("answers nothing for a node that cannot be asked at all", async () => {
     const host = new LocalHost();
     const gone: NodeCheck[] = [{ name: "vip", command: ["/nonexistent/ip"], boundMs: 0 }];

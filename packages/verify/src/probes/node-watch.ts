@@ -40,6 +40,7 @@ export class NodeWatch {
   private lines: string[] = [];
   private readonly waiting = new Set<(sample: NodeSample) => void>();
   private loop: Promise<void> | undefined;
+  private asking: Promise<NodeSample | undefined> | undefined;
   /** When the loop last started or completed a sample. */
   private lastHeardAt = 0;
 
@@ -53,8 +54,20 @@ export class NodeWatch {
     if (this.host.spawn && !this.loop) this.loop = this.keepRunning();
   }
 
-  /** The first sample the node completes after this call; undefined when the node cannot answer. */
-  async next(): Promise<NodeSample | undefined> {
+  /**
+   * The first sample the node completes after this call; undefined when the node cannot answer, or
+   * not within `withinMs` (a powered-off machine leaves an exec hanging until its timeout).
+   */
+  async next(withinMs?: number): Promise<NodeSample | undefined> {
+    if (withinMs === undefined) return this.nextSample();
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const late = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), withinMs)));
+    const sample = await Promise.race([this.nextSample(), late]);
+    clearTimeout(timer);
+    return sample;
+  }
+
+  private async nextSample(): Promise<NodeSample | undefined> {
     if (!this.running) return this.askOnce();
     // Silence: a few intervals without a sample. A loaded node is slow, a paused one says nothing.
     const silentAfter = Math.max(1_000, 4 * this.options.intervalMs);
@@ -114,7 +127,13 @@ export class NodeWatch {
     }
   }
 
-  private async askOnce(): Promise<NodeSample | undefined> {
+  /** One exec per check; callers that come while one is under way share it (a hung node gets one, not one per sample). */
+  private askOnce(): Promise<NodeSample | undefined> {
+    this.asking ??= this.askEachCheck().finally(() => (this.asking = undefined));
+    return this.asking;
+  }
+
+  private async askEachCheck(): Promise<NodeSample | undefined> {
     const answers = await Promise.all(
       this.checks.map(async ({ name, command, boundMs }) => {
         // The command's own bound on the node, and the host's for the way there and back.

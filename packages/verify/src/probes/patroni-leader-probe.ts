@@ -9,7 +9,7 @@ import type { ProbeContext } from "./probe-context.ts";
 export async function probePatroniLeader(context: ProbeContext): Promise<Record<string, unknown>> {
   const views = await Promise.all(
     context.endpoints.postgresNodes.map(async ({ name }): Promise<[string, { leader: string | null; members: { name: string; role: string; state: string }[] } | undefined]> => {
-      const cluster = clusterOf((await context.watches.get(name)?.next())?.get("patroni"));
+      const cluster = clusterOf((await context.watches.get(name)?.next(context.timeoutMs))?.get("patroni"));
       if (!cluster) return [name, undefined];
       const members = cluster.members.map(({ name: member, role, state }) => ({ name: member, role, state }));
       return [name, { leader: members.find((member) => member.role === "leader")?.name ?? null, members }];

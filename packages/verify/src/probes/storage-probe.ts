@@ -7,6 +7,8 @@ import type { ProbeContext } from "./probe-context.ts";
 export async function probeStorage(context: ProbeContext): Promise<Record<string, unknown>> {
   const entries = await Promise.all(
     context.endpoints.appNodes.map(async ({ name }) => {
+      // No per-node bound here: a hung brick stalls the checks for their own bound, and what they
+      // answer then ("unresponsive") is the finding; cutting them short would say "unreachable".
       const sample = await context.watches.get(name)?.next();
       const mounted = sample?.get("mounted");
       const responsive = sample?.get("responsive");

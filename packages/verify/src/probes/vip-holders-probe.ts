@@ -6,7 +6,7 @@ export async function probeVipHolders(context: ProbeContext): Promise<Record<str
   const { vip } = context.topology;
   const answers = await Promise.all(
     vip.holders.map(async (name) => {
-      const addresses = (await context.watches.get(name)?.next())?.get("vip");
+      const addresses = (await context.watches.get(name)?.next(context.timeoutMs))?.get("vip");
       return addresses?.exitCode === 0 && listsAddress(addresses.stdout, vip.address) ? name : undefined;
     }),
   );
