@@ -29,6 +29,8 @@ export function describeFault(spec: FaultSpec): string {
       return `throttle ${spec.node} to ${spec.rateKbit} kbit/s (${spec.direction ?? "both"})`;
     case "fill-disk":
       return `fill the disk of ${spec.path} on ${spec.node} leaving ${spec.leaveFreeMiB ?? DEFAULT_LEAVE_FREE_MIB} MiB free`;
+    case "drain-app-node":
+      return `drain ${spec.node} in the load balancers`;
     case "cpu-hog":
       return `hog the CPU of ${spec.node} with ${spec.workers ?? "one worker per CPU"}${spec.workers ? " workers" : ""} for at most ${spec.seconds ?? DEFAULT_CPU_HOG_SECONDS} s`;
   }

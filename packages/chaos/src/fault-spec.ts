@@ -11,6 +11,8 @@ export type FaultSpec =
    * also those it detached: killing `patroni` kills its PostgreSQL too, as a crash of the unit would.
    */
   | { kind: "stop-service" | "kill-service"; node: string; service: string }
+  /** Take an app node out of every load balancer, once its requests in flight are done (before a planned stop). */
+  | { kind: "drain-app-node"; node: string }
   /** Drop traffic between two groups of nodes (iptables in each node's network namespace). */
   | { kind: "partition"; groups: [string[], string[]]; direction?: "both" | "first-to-second" }
   /** Cut one node off from every other lab node (and the host). */

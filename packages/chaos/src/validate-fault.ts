@@ -71,6 +71,13 @@ export function validateFaultSpec(spec: FaultSpec, topology: Topology): void {
       if (typeof spec.path !== "string" || !spec.path.startsWith("/")) problems.push(`path: '${String(spec.path)}' must be an absolute directory path on the node`);
       if (spec.leaveFreeMiB !== undefined && (typeof spec.leaveFreeMiB !== "number" || spec.leaveFreeMiB < 0)) problems.push(`leaveFreeMiB: ${String(spec.leaveFreeMiB)} must be a number >= 0`);
       break;
+    case "drain-app-node": {
+      checkNode("node", spec.node);
+      // The balancers' servers: the nodes that serve Odoo's HTTP (not cron-only ones).
+      const webNodes = topology.nodes.filter((node) => node.roles.includes("odoo") && node.odoo?.http).map((node) => node.name);
+      if (known.has(spec.node) && !webNodes.includes(spec.node)) problems.push(`node: ${spec.node} is not behind the load balancers; drain one of ${webNodes.join(", ")}`);
+      break;
+    }
     case "cpu-hog":
       checkNode("node", spec.node);
       if (spec.workers !== undefined && (!Number.isInteger(spec.workers) || spec.workers < 1 || spec.workers > 64)) problems.push(`workers: ${String(spec.workers)} must be an integer from 1 to 64`);

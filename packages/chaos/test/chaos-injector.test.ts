@@ -151,6 +151,30 @@ describe("ChaosInjector", () => {
     expect(calls).toEqual([]);
   });
 
+  it("drains an app node on every balancer and waits for its requests in flight; heal puts it back", async () => {
+    const STAT_HEADER = "# pxname,svname,qcur,qmax,scur,smax";
+    const inFlight = new Map([["lb1", [2, 0]], ["lb2", [0]]]);
+    handler = (node, command) => {
+      const asked = command.at(-1)!;
+      if (asked !== "show stat") return undefined;
+      const scur = inFlight.get(node)!.shift() ?? 0;
+      return { exitCode: 0, stdout: `${STAT_HEADER}\nodoo_http,FRONTEND,,,9,9\nodoo_http,odoo1,0,0,${scur},4\nodoo_http,odoo2,0,0,5,7\n`, stderr: "" };
+    };
+    const chaos = injector();
+    const record = await chaos.inject({ kind: "drain-app-node", node: "odoo1" });
+    const asked = (node: string) => calls.filter((call) => call.node === node && call.what === "exec").map((call) => call.detail!.at(-1));
+    expect(asked("lb1")).toEqual(["set server odoo_http/odoo1 state drain", "show stat", "show stat"]);
+    expect(asked("lb2")).toEqual(["set server odoo_http/odoo1 state drain", "show stat"]);
+    calls.length = 0;
+    await chaos.heal(record.id);
+    expect(asked("lb1")).toEqual(["set server odoo_http/odoo1 state ready"]);
+    expect(asked("lb2")).toEqual(["set server odoo_http/odoo1 state ready"]);
+    // HAProxy answers a refused command with a sentence: that is an error, not a silent success.
+    handler = (_node, command) => (command.at(-1)!.startsWith("set ") ? { exitCode: 0, stdout: "No such server.\n", stderr: "" } : undefined);
+    await expect(chaos.inject({ kind: "drain-app-node", node: "odoo2" })).rejects.toThrow(/HAProxy refused 'set server odoo_http\/odoo2 state drain': No such server/);
+    await expect(chaos.inject({ kind: "drain-app-node", node: "lb1" })).rejects.toThrow(/node: lb1 is not behind the load balancers; drain one of odoo1, odoo2/);
+  });
+
   it("refuses a journal of another lab", async () => {
     writeFileSync(journalPath, JSON.stringify({ version: 1, lab: "other", faults: [] }));
     await expect(injector().records()).rejects.toThrow(/belongs to lab 'other', not 'odoo-ha'/);

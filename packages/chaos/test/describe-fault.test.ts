@@ -11,6 +11,7 @@ describe("describeFault", () => {
     [{ kind: "bandwidth", node: "postgresql2", rateKbit: 16 }, "throttle postgresql2 to 16 kbit/s (both)"],
     [{ kind: "fill-disk", node: "odoo1", path: "/run" }, "fill the disk of /run on odoo1 leaving 8 MiB free"],
     [{ kind: "cpu-hog", node: "odoo1", workers: 2, seconds: 30 }, "hog the CPU of odoo1 with 2 workers for at most 30 s"],
+    [{ kind: "drain-app-node", node: "odoo1" }, "drain odoo1 in the load balancers"],
   ] as const)("%j → %s", (spec, text) => {
     expect(describeFault(spec as Parameters<typeof describeFault>[0])).toBe(text);
   });

@@ -13,7 +13,7 @@ export const NODE_REFERENCES = ["$primary", "$replica", "$vip-holder", "$vip-sta
 const nodeRef = z.string().min(1);
 
 const faultSchema = z.discriminatedUnion("kind", [
-  z.object({ kind: z.enum(["kill-node", "stop-node", "pause-node", "isolate"]), node: nodeRef }).strict(),
+  z.object({ kind: z.enum(["kill-node", "stop-node", "pause-node", "isolate", "drain-app-node"]), node: nodeRef }).strict(),
   z.object({ kind: z.enum(["stop-service", "kill-service"]), node: nodeRef, service: z.string() }).strict(),
   z.object({ kind: z.literal("partition"), groups: z.tuple([z.array(nodeRef).min(1), z.array(nodeRef).min(1)]), direction: z.enum(["both", "first-to-second"]).optional() }).strict(),
   z.object({ kind: z.literal("packet-loss"), node: nodeRef, probability: z.number().min(0).max(1) }).strict(),

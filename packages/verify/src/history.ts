@@ -73,7 +73,8 @@ export interface FaultEvent {
 }
 
 /** What the final verification found for one acknowledged (or indeterminate) write, through one path. */
-export type FinalReadStatus = "present" | "missing" | "different" | "unreadable";
+/** `duplicated`: the write took effect more than once (e.g. a request replayed on another server). */
+export type FinalReadStatus = "present" | "missing" | "different" | "duplicated" | "unreadable";
 
 export interface FinalRead {
   /** The write operation this read checks. */

@@ -32,6 +32,24 @@ describe("checkLostWrites", () => {
     ]);
   });
 
+  it("reports a write that took effect twice (a request replayed on another server), acknowledged or not", async () => {
+    const { h, sql, partner } = run();
+    const maybePartner = h.op("odoo.partner.write", 10_600, "indeterminate", { key: "lab-verify-partner-9" });
+    const { partnerRead } = await import("../src/final/database-read-back.ts");
+    const twice = partnerRead({ op: partner, key: partner.key!, recordId: 17 }, [16, 17], "postgresql2");
+    expect(twice).toMatchObject({ status: "duplicated", detail: "the create took effect 2 times: partners 16, 17, acknowledged as 17" });
+    h.final([...sql.map((op) => read(op, "postgresql2", "present")), twice, read(partner, "odoo1", "present", "app"), partnerRead({ op: maybePartner, key: maybePartner.key!, recordId: undefined }, [20, 21], "postgresql2")]);
+    const result = checkLostWrites(h.history);
+    expect(result.ok).toBe(false);
+    expect(result.metrics).toMatchObject({ lost: 0, unverified: 0, duplicated: 2, indeterminateFound: 1 });
+    expect(result.counterexamples).toEqual([
+      `op ${partner.id} odoo.partner.write (ok) key lab-verify-partner-4: duplicated via postgresql2 (database): the create took effect 2 times: partners 16, 17, acknowledged as 17`,
+      `op ${maybePartner.id} odoo.partner.write (indeterminate) key lab-verify-partner-9: duplicated via postgresql2 (database): the create took effect 2 times: partners 20, 21`,
+    ]);
+    // An acknowledged id that is not among the rows is a different record, not a duplicate.
+    expect(partnerRead({ op: partner, key: partner.key!, recordId: 17 }, [16], "postgresql2")).toMatchObject({ status: "different", detail: "name found on partner 16, acknowledged as 17" });
+  });
+
   it("does not pass writes it could not read back, nor a history without final verification", () => {
     const { h, sql, partner } = run();
     expect(checkLostWrites(h.history).ok).toBe(false);

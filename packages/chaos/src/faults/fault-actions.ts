@@ -1,5 +1,6 @@
 import type { FaultSpec } from "../fault-spec.ts";
 import { cpuHogAction } from "./cpu-hog.ts";
+import { drainAppNodeAction } from "./drain-app-node.ts";
 import type { FaultAction } from "./fault-action.ts";
 import { fillDiskAction } from "./fill-disk.ts";
 import { networkDropAction } from "./network-drop.ts";
@@ -30,5 +31,7 @@ export function faultAction(spec: FaultSpec): FaultAction {
       return fillDiskAction(spec);
     case "cpu-hog":
       return cpuHogAction(spec);
+    case "drain-app-node":
+      return drainAppNodeAction(spec);
   }
 }

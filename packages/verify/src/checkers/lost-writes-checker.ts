@@ -6,6 +6,8 @@ import { capped } from "./instants.ts";
  * Lost acknowledged writes: every write the system acknowledged (SQL insert, partner create,
  * attachment upload) must be found by the final verification. Lost = some path read it back as
  * missing or different. Unverified = no path could read it (that is not a pass: nothing was proven).
+ * Duplicated = it took effect more than once (a request replayed after the server that got it died):
+ * judged for acknowledged and indeterminate writes alike, since neither may happen twice.
  * Indeterminate writes may or may not have happened; how many did is reported, not judged.
  */
 export function checkLostWrites(history: History): CheckerResult {
@@ -18,6 +20,11 @@ export function checkLostWrites(history: History): CheckerResult {
 
   const lost: string[] = [];
   const unverified: string[] = [];
+  const duplicated: string[] = [];
+  for (const op of history.operations.filter((candidate) => WRITE_KINDS.includes(candidate.kind))) {
+    const twice = (readsByOp.get(op.id) ?? []).filter((read) => read.status === "duplicated");
+    if (twice.length > 0) duplicated.push(`op ${op.id} ${op.kind} (${op.outcome}) key ${op.key}: duplicated via ${twice[0]!.via} (${twice[0]!.path}): ${twice[0]!.detail}`);
+  }
   for (const op of acknowledged) {
     const reads = readsByOp.get(op.id) ?? [];
     const bad = reads.filter((read) => read.status === "missing" || read.status === "different");
@@ -28,18 +35,19 @@ export function checkLostWrites(history: History): CheckerResult {
     }
   }
   const indeterminate = history.operations.filter((op) => WRITE_KINDS.includes(op.kind) && op.outcome === "indeterminate");
-  const indeterminateFound = indeterminate.filter((op) => (readsByOp.get(op.id) ?? []).some((read) => read.path === "database" && read.status === "present")).length;
+  const tookEffect = (read: { path: string; status: string }) => read.path === "database" && (read.status === "present" || read.status === "duplicated");
+  const indeterminateFound = indeterminate.filter((op) => (readsByOp.get(op.id) ?? []).some(tookEffect)).length;
   const perKind = Object.fromEntries(WRITE_KINDS.map((kind) => [`acknowledged:${kind}`, acknowledged.filter((op) => op.kind === kind).length]));
   const nothing = acknowledged.length === 0;
-  const ok = !nothing && lost.length === 0 && unverified.length === 0;
+  const ok = !nothing && lost.length === 0 && unverified.length === 0 && duplicated.length === 0;
   const summary = nothing
     ? "no write was acknowledged: the workload wrote nothing, so nothing was proven"
-    : `${acknowledged.length} acknowledged writes: ${lost.length} lost, ${unverified.length} unverified; ${indeterminateFound} of ${indeterminate.length} indeterminate writes took effect`;
+    : `${acknowledged.length} acknowledged writes: ${lost.length} lost, ${unverified.length} unverified, ${duplicated.length} duplicated; ${indeterminateFound} of ${indeterminate.length} indeterminate writes took effect`;
   return {
     name,
     ok,
-    metrics: { acknowledged: acknowledged.length, lost: lost.length, unverified: unverified.length, indeterminate: indeterminate.length, indeterminateFound, ...perKind },
+    metrics: { acknowledged: acknowledged.length, lost: lost.length, unverified: unverified.length, duplicated: duplicated.length, indeterminate: indeterminate.length, indeterminateFound, ...perKind },
     summary,
-    counterexamples: capped([...lost, ...unverified, ...final.errors.map((error) => `final verification: ${error}`)]),
+    counterexamples: capped([...lost, ...duplicated, ...unverified, ...final.errors.map((error) => `final verification: ${error}`)]),
   };
 }

@@ -13,20 +13,26 @@ export async function readBackSqlWrites(client: pg.Client, targets: WriteTarget[
   return targets.map((t) => ({ opId: t.op.id, kind: t.op.kind, key: t.key, path: "database", via, status: found.has(t.key) ? "present" : "missing" }));
 }
 
-/** Each partner by its unique name (which also finds indeterminate creates), and by id when acknowledged with one. */
+/**
+ * Each partner by its unique name (which also finds indeterminate creates), and by id when
+ * acknowledged with one. One create, one row: two rows with the name mean the create ran twice.
+ */
 export async function readBackPartners(client: pg.Client, targets: WriteTarget[], via: string): Promise<FinalRead[]> {
-  const byName = new Map<string, number>();
+  const idsByName = new Map<string, number[]>();
   for (const part of chunks(targets, 1000)) {
-    const { rows } = await client.query<{ id: number; name: string }>("SELECT id, name FROM res_partner WHERE name = ANY($1::text[])", [part.map((t) => t.key)]);
-    for (const row of rows) byName.set(row.name, row.id);
+    const { rows } = await client.query<{ id: number; name: string }>("SELECT id, name FROM res_partner WHERE name = ANY($1::text[]) ORDER BY id", [part.map((t) => t.key)]);
+    for (const row of rows) idsByName.set(row.name, [...(idsByName.get(row.name) ?? []), row.id]);
   }
-  return targets.map((t): FinalRead => {
-    const id = byName.get(t.key);
-    const base = { opId: t.op.id, kind: t.op.kind, key: t.key, path: "database" as const, via };
-    if (id === undefined) return { ...base, status: "missing" };
-    if (t.recordId !== undefined && id !== t.recordId) return { ...base, status: "different", detail: `name found on partner ${id}, acknowledged as ${t.recordId}` };
-    return { ...base, status: "present" };
-  });
+  return targets.map((t) => partnerRead(t, idsByName.get(t.key) ?? [], via));
+}
+
+export function partnerRead(t: WriteTarget, ids: number[], via: string): FinalRead {
+  const base = { opId: t.op.id, kind: t.op.kind, key: t.key, path: "database" as const, via };
+  const acknowledgedAs = t.recordId !== undefined ? `, acknowledged as ${t.recordId}` : "";
+  if (ids.length === 0) return { ...base, status: "missing" };
+  if (t.recordId !== undefined && !ids.includes(t.recordId)) return { ...base, status: "different", detail: `name found on partner ${ids.join(", ")}${acknowledgedAs}` };
+  if (ids.length > 1) return { ...base, status: "duplicated", detail: `the create took effect ${ids.length} times: partners ${ids.join(", ")}${acknowledgedAs}` };
+  return { ...base, status: "present" };
 }
 
 /** Each attachment's row by id, with the content hash the database holds for it (Odoo's `checksum` is the sha1). */

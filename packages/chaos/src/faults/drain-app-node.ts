@@ -1,0 +1,79 @@
+import { PATHS, run, waitFor, type Host } from "@odoo-ha-lab/roles";
+import { nodesWithRole } from "@odoo-ha-lab/topology";
+import type { FaultSpec } from "../fault-spec.ts";
+import type { FaultAction, FaultContext } from "./fault-action.ts";
+import { onRunningNode } from "./on-running-node.ts";
+
+type DrainSpec = Extract<FaultSpec, { kind: "drain-app-node" }>;
+
+/** The HAProxy backend whose servers are the app nodes' HTTP ports (see render/haproxy.ts). */
+const APP_BACKEND = "odoo_http";
+
+/**
+ * drain-app-node: what an operator does before a planned restart. Every load balancer stops giving
+ * the node new requests (HAProxy `set server ... state drain`), and the inject returns once no
+ * request is in flight there, so stopping the node afterwards fails nobody. Heal puts it back
+ * (`state ready`). Journaled like a fault, so a run that stops half-way never leaves a node out of
+ * the balancers. Without it, a request that reaches a stopping node is reset, and HAProxy cannot
+ * safely re-send a POST that may have run (see the odoo_http backend).
+ */
+export function drainAppNodeAction(spec: DrainSpec): FaultAction {
+  const server = `${APP_BACKEND}/${spec.node}`;
+  return {
+    async inject(context) {
+      await onEachBalancer(context, `drain ${server}`, async (host, balancer) => {
+        await haproxyCommand(host, `set server ${server} state drain`);
+        await waitFor(`the requests in flight on ${spec.node} through ${balancer} to finish`, async () => {
+          const inFlight = currentSessions(await haproxyCommand(host, "show stat"), APP_BACKEND, spec.node);
+          return inFlight === 0 ? { done: true, value: undefined } : { done: false, observation: `${inFlight} in flight` };
+        }, { timeoutMs: 30_000, intervalMs: 100 });
+      });
+    },
+    async heal(context) {
+      await onEachBalancer(context, `put ${server} back`, async (host) => {
+        await haproxyCommand(host, `set server ${server} state ready`);
+      });
+    },
+  };
+}
+
+/** A balancer that is down holds no state to change (HAProxy starts with every server ready). */
+async function onEachBalancer(context: FaultContext, purpose: string, act: (host: Host, balancer: string) => Promise<void>): Promise<void> {
+  for (const balancer of nodesWithRole(context.topology, "haproxy")) {
+    await onRunningNode(context, balancer.name, purpose, (host) => act(host, balancer.name), {
+      stopped: "its HAProxy starts with every server ready",
+      absent: "its HAProxy starts with every server ready",
+    });
+  }
+}
+
+/** One command on HAProxy's admin socket; its answer. */
+async function haproxyCommand(host: Host, command: string): Promise<string> {
+  const script = [
+    "import socket, sys",
+    "with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as admin:",
+    "    admin.settimeout(5)",
+    "    admin.connect(sys.argv[1])",
+    '    admin.sendall(sys.argv[2].encode() + b"\\n")',
+    '    answer = b""',
+    "    while chunk := admin.recv(65536):",
+    "        answer += chunk",
+    "print(answer.decode(), end='')",
+  ].join("\n");
+  const answer = await run(host, ["python3", "-c", script, PATHS.haproxyAdminSocket, command], { timeoutMs: 10_000 });
+  // `set server` answers nothing when it worked, and a sentence when it did not.
+  if (command.startsWith("set ") && answer.trim() !== "") throw new Error(`on ${host.node}: HAProxy refused '${command}': ${answer.trim()}`);
+  return answer;
+}
+
+/** `scur` (sessions in flight) of one server in `show stat` CSV; undefined if the server is not listed. */
+export function currentSessions(showStat: string, backend: string, server: string): number | undefined {
+  const [header, ...rows] = showStat.split("\n").filter((line) => line.trim() !== "");
+  const columns = (header ?? "").replace(/^# /, "").split(",");
+  const scur = columns.indexOf("scur");
+  for (const row of rows) {
+    const fields = row.split(",");
+    if (fields[0] === backend && fields[1] === server) return Number(fields[scur]);
+  }
+  return undefined;
+}
