@@ -67,7 +67,7 @@ async function haproxyCommand(host: Host, command: string): Promise<string> {
 }
 
 /** `scur` (sessions in flight) of one server in `show stat` CSV; undefined if the server is not listed. */
-export function currentSessions(showStat: string, backend: string, server: string): number | undefined {
+function currentSessions(showStat: string, backend: string, server: string): number | undefined {
   const [header, ...rows] = showStat.split("\n").filter((line) => line.trim() !== "");
   const columns = (header ?? "").replace(/^# /, "").split(",");
   const scur = columns.indexOf("scur");
