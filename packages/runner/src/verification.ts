@@ -78,7 +78,9 @@ export async function startVerification(options: VerificationOptions): Promise<V
     },
     faultHealed(id, at, startedAt) {
       const fault = faults.find((candidate) => candidate.id === id);
-      if (fault && fault.healedAt === undefined) Object.assign(fault, { healedAt: at }, startedAt !== undefined ? { healStartedAt: startedAt } : {});
+      if (!fault || fault.healedAt !== undefined) return;
+      fault.healedAt = at;
+      if (startedAt !== undefined) fault.healStartedAt = startedAt;
     },
     async mark(label) {
       await backlog?.release();

@@ -11,20 +11,17 @@ export interface FaultWindow {
   start: number;
   /** ... to the next injection or the end of the run: recovery after the heal belongs to this fault. */
   end: number;
-  /** The heal, or `end` if the fault was never healed. */
-  healedAt: number;
-  /** Where "while faulted" ends: when the heal began (or `healedAt` if that is not known). */
+  /** Where "while faulted" ends: when the heal began (or, if that is not known, when it ended; `end` if never healed). */
   faultedUntil: number;
 }
 
 /** One window per fault, in injection order; a history without faults is one window over the whole run. */
 export function faultWindows(history: History): FaultWindow[] {
   const faults = [...history.faults].sort((a, b) => a.injectedAt - b.injectedAt);
-  if (faults.length === 0) return [{ fault: undefined, start: history.startedAt, end: history.endedAt, healedAt: history.endedAt, faultedUntil: history.endedAt }];
+  if (faults.length === 0) return [{ fault: undefined, start: history.startedAt, end: history.endedAt, faultedUntil: history.endedAt }];
   return faults.map((fault, index) => {
     const end = faults[index + 1]?.injectedAt ?? history.endedAt;
-    const healedAt = fault.healedAt ?? end;
-    return { fault, start: fault.injectedAt, end, healedAt, faultedUntil: Math.min(fault.healStartedAt ?? healedAt, healedAt) };
+    return { fault, start: fault.injectedAt, end, faultedUntil: fault.healStartedAt ?? fault.healedAt ?? end };
   });
 }
 

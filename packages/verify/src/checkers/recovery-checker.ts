@@ -15,8 +15,8 @@ export interface RecoveryOptions {
  * operation after the injection that did not succeed, to the completion of the first success after
  * which every operation of the kind succeeds (at least `steadyOps` of them) until the next fault or
  * the end of the run. Also counts failed and indeterminate operations after each injection, and
- * while the fault was active (up to the start of its heal). An operation still running when the next fault was injected belongs
- * to that fault: it may have failed because of it.
+ * while the fault was active (up to the start of its heal). An operation still running when the
+ * next fault was injected belongs to that fault: it may have failed because of it.
  */
 export function checkRecovery(history: History, kind: OperationKind, options: RecoveryOptions = {}): CheckerResult {
   const steadyOps = options.steadyOps ?? 3;
