@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import type { Host } from "@odoo-ha-lab/roles";
+import type { Host, LabSecrets } from "@odoo-ha-lab/roles";
 import type { Topology } from "@odoo-ha-lab/topology";
 import { describeFault } from "./describe-fault.ts";
 import { FaultJournal } from "./fault-journal.ts";
@@ -14,6 +14,8 @@ export interface ChaosInjectorOptions {
   /** One Host per topology node: the same faults run on containers, SSH hosts or VMs. */
   hosts: ReadonlyMap<string, Host>;
   nodes: NodeControl;
+  /** The lab's credentials: a drained app node's heal logs in to warm its workers (without them it warms the login page only). */
+  secrets?: LabSecrets;
   /** The lab's fault journal, e.g. `.lab/<lab>/faults.json`. */
   journalPath: string;
   /** Receives one timestamped line per step. */
@@ -131,11 +133,12 @@ export class ChaosInjector {
   }
 
   private context(id: string, notes: string[]): FaultContext {
-    const { topology, hosts, nodes } = this.options;
+    const { topology, hosts, nodes, secrets } = this.options;
     return {
       id,
       topology,
       nodes,
+      secrets,
       host: (node) => {
         const host = hosts.get(node);
         if (!host) throw new Error(`no host for node ${node}: the injector was given hosts for ${[...hosts.keys()].join(", ") || "no node"}`);

@@ -151,14 +151,19 @@ describe("ChaosInjector", () => {
     expect(calls).toEqual([]);
   });
 
-  it("drains an app node on every balancer and waits for its requests in flight; heal puts it back", async () => {
-    const STAT_HEADER = "# pxname,svname,qcur,qmax,scur,smax";
+  it("drains an app node on every balancer and waits for its requests in flight; heal puts it back and waits until it is UP", async () => {
+    const STAT_HEADER = "# pxname,svname,qcur,qmax,scur,smax,status";
     const inFlight = new Map([["lb1", [2, 0]], ["lb2", [0]]]);
+    // After `state ready`, lb1's health check still has the restarted node rising.
+    const statusAfterReady = new Map([["lb1", ["DOWN 1/2", "UP"]], ["lb2", ["UP"]]]);
+    let ready = false;
     handler = (node, command) => {
       const asked = command.at(-1)!;
+      if (asked.endsWith("state ready")) ready = true;
       if (asked !== "show stat") return undefined;
-      const scur = inFlight.get(node)!.shift() ?? 0;
-      return { exitCode: 0, stdout: `${STAT_HEADER}\nodoo_http,FRONTEND,,,9,9\nodoo_http,odoo1,0,0,${scur},4\nodoo_http,odoo2,0,0,5,7\n`, stderr: "" };
+      const scur = ready ? 0 : (inFlight.get(node)!.shift() ?? 0);
+      const status = ready ? (statusAfterReady.get(node)!.shift() ?? "UP") : "DRAIN";
+      return { exitCode: 0, stdout: `${STAT_HEADER}\nodoo_http,FRONTEND,,,9,9,OPEN\nodoo_http,odoo1,0,0,${scur},4,${status}\nodoo_http,odoo2,0,0,5,7,UP\n`, stderr: "" };
     };
     const chaos = injector();
     const record = await chaos.inject({ kind: "drain-app-node", node: "odoo1" });
@@ -167,8 +172,8 @@ describe("ChaosInjector", () => {
     expect(asked("lb2")).toEqual(["set server odoo_http/odoo1 state drain", "show stat"]);
     calls.length = 0;
     await chaos.heal(record.id);
-    expect(asked("lb1")).toEqual(["set server odoo_http/odoo1 state ready"]);
-    expect(asked("lb2")).toEqual(["set server odoo_http/odoo1 state ready"]);
+    expect(asked("lb1")).toEqual(["set server odoo_http/odoo1 state ready", "show stat", "show stat"]);
+    expect(asked("lb2")).toEqual(["set server odoo_http/odoo1 state ready", "show stat"]);
     // HAProxy answers a refused command with a sentence: that is an error, not a silent success.
     handler = (_node, command) => (command.at(-1)!.startsWith("set ") ? { exitCode: 0, stdout: "No such server.\n", stderr: "" } : undefined);
     await expect(chaos.inject({ kind: "drain-app-node", node: "odoo2" })).rejects.toThrow(/HAProxy refused 'set server odoo_http\/odoo2 state drain': No such server/);

@@ -118,6 +118,7 @@ describe("network faults", () => {
   });
 
   it("partition one way [odoo1] -> [odoo2]: datagrams from odoo1 are lost, odoo2's arrive", async () => {
+    expect(await connects("odoo1", address("odoo2"), 8069)).toBe(true);
     const record = await inject({ kind: "partition", groups: [["odoo1"], ["odoo2"]], direction: "first-to-second" });
     const chain = `LAB-CHAOS-${record.id}`;
     expect((await sh("odoo2", `iptables -S ${chain}`)).stdout).toContain(`-A ${chain} -s ${address("odoo1")}/32 -j DROP`);
@@ -135,7 +136,14 @@ describe("network faults", () => {
     await expect(fetch(web, { signal: AbortSignal.timeout(1500) })).rejects.toThrow();
     await heal(record);
     expect(await connects("lb1", address("odoo1"), 8069)).toBe(true);
-    expect((await fetch(web, { signal: AbortSignal.timeout(5000) })).status).toBe(200);
+    // The network is back at once (above); Odoo answering again is its own recovery, which once took
+    // over 5 s in CI (not reproduced since): waited for and reported, so a stall shows in the log.
+    const healedAt = Date.now();
+    await eventually("odoo1 to answer /web/health after the heal", async () => {
+      const answer = await fetch(web, { signal: AbortSignal.timeout(2000) }).catch((error: Error) => error);
+      return answer instanceof Error ? answer.message : answer.status === 200 || `HTTP ${answer.status}`;
+    });
+    timings.push(`  isolate odoo1: /web/health answered ${Date.now() - healedAt} ms after the heal`);
   });
 
   it("bandwidth 400 kbit/s on odoo2: transfers out of it and into it are slower; heal restores the speed", async () => {

@@ -63,7 +63,7 @@ const rows = [
 const body = [
   "## `lab up` / `lab down` and the lab's memory",
   "",
-  `Measured ${new Date().toISOString().slice(0, 10)} by \`pnpm bench:lab\` on ${cpu[0]} cores (${cpu[1]?.trim()}), default topology (stand-in Odoo, 2 workers + 1 cron each).`,
+  `Measured ${new Date().toISOString().slice(0, 10)} by \`pnpm bench:lab\` on ${cpu[0]} cores (${cpu[1]?.trim()}), default topology (real Odoo 17 built from LAB_ODOO_SOURCE, 2 workers + 1 cron each).`,
   "",
   "| what | measured | target |",
   "|---|---|---|",

@@ -1,5 +1,5 @@
 import { join } from "node:path";
-import { loadTopologyFile, type Topology } from "@odoo-ha-lab/topology";
+import { loadTopologyFile, type Topology, type TopologyOverrides } from "@odoo-ha-lab/topology";
 import { REPO_ROOT } from "./state.ts";
 
 export const DEFAULT_TOPOLOGY = join(REPO_ROOT, "labs", "odoo-ha", "topology.yaml");
@@ -10,6 +10,7 @@ export const LAB_OPTIONS = {
   name: { type: "string" },
   subnet: { type: "string" },
   "odoo-image": { type: "string" },
+  "odoo-source": { type: "string" },
   json: { type: "boolean" },
   target: { type: "string" },
   inventory: { type: "string" },
@@ -24,6 +25,8 @@ export interface LabOptionValues {
   name?: string;
   subnet?: string;
   "odoo-image"?: string;
+  /** A local Odoo source (tarball or checkout) to build the app image from; also LAB_ODOO_SOURCE. */
+  "odoo-source"?: string;
   json?: boolean;
   /** docker (default) or ssh; also LAB_TARGET. */
   target?: string;
@@ -34,11 +37,17 @@ export interface LabOptionValues {
   box?: string;
 }
 
-/** LAB_NAME / LAB_SUBNET let tests and CI run a lab beside a developer's default one. */
+/** LAB_TOPOLOGY, LAB_NAME, LAB_SUBNET, LAB_ODOO_IMAGE and LAB_ODOO_SOURCE stand in for their flags, e.g. in tests and CI. */
 export function resolveTopology(values: LabOptionValues): Topology {
-  return loadTopologyFile(values.topology ?? process.env.LAB_TOPOLOGY ?? DEFAULT_TOPOLOGY, {
+  return loadTopologyFile(values.topology ?? process.env.LAB_TOPOLOGY ?? DEFAULT_TOPOLOGY, topologyOverrides(values));
+}
+
+/** The one place where flags and environment become overrides of a topology file: every command, runs and gates too. */
+export function topologyOverrides(values: LabOptionValues): TopologyOverrides {
+  return {
     name: values.name ?? process.env.LAB_NAME,
     subnet: values.subnet ?? process.env.LAB_SUBNET,
     odooImage: values["odoo-image"] ?? process.env.LAB_ODOO_IMAGE,
-  });
+    odooSource: values["odoo-source"] ?? process.env.LAB_ODOO_SOURCE,
+  };
 }

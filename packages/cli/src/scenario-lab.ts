@@ -2,18 +2,18 @@ import { isAbsolute, join, resolve } from "node:path";
 import type { ProgressEvent } from "@odoo-ha-lab/roles";
 import type { Scenario } from "@odoo-ha-lab/runner";
 import { loadTopologyFile, type Topology } from "@odoo-ha-lab/topology";
-import type { LabOptionValues } from "./options.ts";
+import { topologyOverrides, type LabOptionValues } from "./options.ts";
 import { labStateDir, REPO_ROOT } from "./state.ts";
 import type { LabTarget } from "./targets/index.ts";
 
 /**
  * The lab a scenario runs on: its own topology file (each distinct topology is its own lab, named by
- * the file), moved aside with --name/--subnet, or the user's own topology (`-t`, e.g. the one that
- * describes their servers for `--target ssh`).
+ * the file), moved aside with --name/--subnet and running the Odoo of --odoo-image/--odoo-source, or
+ * the user's own topology (`-t`, e.g. the one that describes their servers for `--target ssh`).
  */
 export function scenarioTopology(scenario: Scenario, overrides: LabOptionValues): Topology {
   const file = overrides.topology ? (isAbsolute(overrides.topology) ? overrides.topology : resolve(overrides.topology)) : join(REPO_ROOT, scenario.topology);
-  return loadTopologyFile(file, { name: overrides.name, subnet: overrides.subnet });
+  return loadTopologyFile(file, topologyOverrides(overrides));
 }
 
 /** Brings the lab up on its target if it is not (idempotent) and hands the runner what it acts on. */

@@ -1,4 +1,4 @@
-/** Odoo's external JSON-RPC API, exactly as a real Odoo server speaks it (no stand-in shortcut). */
+/** Odoo's external JSON-RPC API, as a user's script speaks it. */
 export async function odooCall<T>(baseUrl: string, service: string, method: string, args: unknown[]): Promise<T> {
   const response = await fetch(`${baseUrl}/jsonrpc`, {
     method: "POST",

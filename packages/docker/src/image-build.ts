@@ -32,6 +32,8 @@ export interface ImageRecipe {
   /** The build arg that names the parent image (FROM ${...}), and the parent's tag. */
   parentArg: string;
   parent: string;
+  /** Other build args (they shape the image, so they are part of its hash). */
+  buildArgs?: Record<string, string>;
 }
 
 export interface EnsuredImage {
@@ -47,7 +49,7 @@ export async function ensureBuiltImage(
   const started = Date.now();
   const parentId = await imageId(docker, recipe.parent);
   if (!parentId) throw new Error(`Cannot build ${recipe.name}: its parent image ${recipe.parent} does not exist.`);
-  const buildargs = { [recipe.parentArg]: recipe.parent };
+  const buildargs = { ...recipe.buildArgs, [recipe.parentArg]: recipe.parent };
   // The parent's id, not its tag: rebuilding the parent gives every child a new tag.
   const hash = contextHash(recipe.files, { parentId, buildargs: JSON.stringify(buildargs), label: recipe.name });
   const tag = `${IMAGE_REPOSITORY}/${recipe.name}:${hash}`;

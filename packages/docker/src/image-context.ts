@@ -3,23 +3,20 @@ import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { Readable } from "node:stream";
 import { fileURLToPath } from "node:url";
+import type { SourceFile } from "@odoo-ha-lab/roles";
 import tar from "tar-stream";
 
 /**
  * A docker build context held in memory: the image's own folder plus files shared between
- * contexts (images/common) and generated ones (the stand-in bundle). Hashing exactly the bytes we
+ * contexts (images/common) and the user's Odoo source. Hashing exactly the bytes we
  * send is what makes the content-hashed tags trustworthy.
  */
 
 export const IMAGES_DIR = fileURLToPath(new URL("../images/", import.meta.url));
 export const REPO_ROOT = fileURLToPath(new URL("../../../", import.meta.url));
 
-export interface ContextFile {
-  /** Path inside the build context. */
-  path: string;
-  content: Buffer;
-  executable: boolean;
-}
+/** A file of a build context (path inside it, bytes, executable bit): the shape an Odoo source's files have too. */
+export type ContextFile = SourceFile;
 
 /** The files of images/<name>/ plus the named files of images/common/. */
 export function readContextFiles(name: string, shared: readonly string[] = []): ContextFile[] {

@@ -63,7 +63,7 @@ export async function ensureNodeContainer(
   const found = existing[0];
   let recreated = false;
   if (found && found.Image !== image) {
-    // A new image (the stand-in or an Odoo image changed): replace the container as `docker compose up`
+    // A new image (a new Odoo source, or another Odoo image): replace the container as `docker compose up`
     // does. State lives in the node's volumes, which are kept.
     await docker.getContainer(found.Id).remove({ force: true });
     recreated = true;

@@ -125,7 +125,7 @@ export function renderProgram(service: ServiceDefinition): string {
     "startretries=100000",
     `stopsignal=${service.stopSignal ?? "TERM"}`,
     `stopwaitsecs=${service.stopTimeoutSeconds ?? 10}`,
-    "stopasgroup=true",
+    `stopasgroup=${service.stopsItsChildren ? "false" : "true"}`,
     "killasgroup=true",
     "redirect_stderr=true",
     `stdout_logfile=/var/log/lab/${service.name}.log`,

@@ -10,6 +10,8 @@ process.env.TESTCONTAINERS_RYUK_DISABLED = "true";
 process.env.TESTCONTAINERS_HOST_OVERRIDE = "localhost";
 
 const TEST_LABELS = { "odoo-ha-lab.test": "images" };
+/** The tests' Odoo: the source `pnpm test` names (the shared Odoo 17 tarball), else an odoo:17 image on this engine. */
+const ODOO = { image: "odoo:17", source: process.env.LAB_ODOO_SOURCE };
 
 let docker: Dockerode;
 let images: LabImages;
@@ -17,7 +19,7 @@ let images: LabImages;
 beforeAll(async () => {
   docker = await ensureDockerEngine({ install: false });
   await removeTestContainers(); // left over by a runner that died
-  images = await ensureLabImages(docker, { onProgress: (step) => console.log(step) });
+  images = await ensureLabImages(docker, { onProgress: (step) => console.log(step), odoo: ODOO });
 }, 900_000);
 
 afterAll(async () => {
@@ -27,7 +29,7 @@ afterAll(async () => {
 describe("lab images", () => {
   it("are content-addressed: a second call builds nothing, quickly", async () => {
     const started = Date.now();
-    const again = await ensureLabImages(docker);
+    const again = await ensureLabImages(docker, { odoo: ODOO });
     const elapsedMs = Date.now() - started;
     console.log(`warm ensureLabImages: ${elapsedMs} ms`);
     expect(again.built).toEqual([]);
@@ -85,17 +87,22 @@ describe("lab images", () => {
     expect(leftovers.trim()).toBe("run-lab");
   });
 
-  it("odoo image is a lab node with Odoo's layout", async () => {
+  it("odoo image is a lab node on a real Odoo with the official image's layout", async () => {
     const config = (await docker.getImage(images.odoo).inspect()).Config;
     expect(config.Entrypoint).toEqual(["/usr/local/bin/lab-init"]);
     expect(config.User || "root").toBe("root");
+    const app = (await docker.getImage(images.odooApp).inspect()).Config;
+    expect(app.User).toBe("odoo");
+    expect(app.ExposedPorts).toMatchObject({ "8069/tcp": {}, "8072/tcp": {} });
     const layout = await runScript(
       images.odoo,
-      "for c in odoo node glusterfs supervisord lab-init lab-wait-mount; do command -v $c; done; stat -c '%n %U' /etc/odoo /var/lib/odoo; node --version",
+      "for c in odoo psql curl glusterfs supervisord lab-init lab-wait-mount iptables tc nc killall; do command -v $c; done; stat -c '%n %U' /etc/odoo /var/lib/odoo; " +
+        "su odoo -s /bin/sh -c 'odoo --version'",
     );
-    expect(layout).toMatch(/^\/usr\/bin\/odoo\n.*node\n.*glusterfs\n.*supervisord\n.*lab-init\n.*lab-wait-mount\n/);
+    // The node tools the probes and the chaos faults use on every node are there too, whatever the Odoo image brought.
+    expect(layout).toMatch(/^\/usr\/bin\/odoo\n.*psql\n.*curl\n.*glusterfs\n.*supervisord\n.*lab-init\n.*lab-wait-mount\n.*iptables\n.*tc\n.*nc\n.*killall\n/);
     expect(layout).toMatch(/\/etc\/odoo odoo\n\/var\/lib\/odoo odoo/);
-    expect(layout).toMatch(/^v18\./m);
+    expect(layout).toMatch(/^Odoo Server 17\.0/m);
   });
 
   it("postgres image starts under @testcontainers/postgresql", async () => {

@@ -29,7 +29,7 @@ let host: Host;
 
 beforeAll(async () => {
   docker = await ensureDockerEngine({ install: false });
-  const images = await ensureLabImages(docker);
+  const images = await ensureLabImages(docker, { odoo: { image: topology.odoo.image, source: process.env.LAB_ODOO_SOURCE } });
   await docker.getContainer(CONTAINER).remove({ force: true }).catch(() => undefined);
   const container = await docker.createContainer({
     name: CONTAINER,

@@ -13,7 +13,8 @@ export interface ExecOptions {
   user?: string;
   env?: Record<string, string>;
   timeoutMs?: number;
-  stdin?: string;
+  /** Bytes for the command's stdin: text, or a file's contents (an archive to unpack). */
+  stdin?: string | Buffer;
 }
 
 /** A command left running on a node: its output arrives as it is printed. */
@@ -41,6 +42,12 @@ export interface ServiceDefinition {
   /** Seconds a stop waits for a clean exit before SIGKILL. */
   stopTimeoutSeconds?: number;
   stopSignal?: "TERM" | "INT" | "QUIT" | "KILL";
+  /**
+   * The service stops its own children on the stop signal, so the signal goes to its main process
+   * alone (SIGKILL after the timeout still reaches them all). Odoo's prefork server lets its workers
+   * finish the requests in flight, but a worker that gets SIGTERM itself dies at once.
+   */
+  stopsItsChildren?: boolean;
   /** The signal that makes the service re-read its config without a restart (absent: restart on change). */
   reloadSignal?: "HUP" | "USR2";
   /** False for a service that reads none of its role's files (a mount): a config change leaves it alone. */

@@ -8,6 +8,7 @@ import { renderKeepalivedCheckScript, renderKeepalivedConfig, renderKeepalivedLe
 import { renderOdooConfig } from "./render/odoo-conf.ts";
 import { PATHS } from "./render/paths.ts";
 import { renderPatroniConfig } from "./render/patroni.ts";
+import { ODOO_PG_SERVICE, renderOdooPgService } from "./render/tcp-keepalives.ts";
 
 /**
  * What one node runs, per role: the files it needs and the services that use them. Pure: the same
@@ -90,11 +91,17 @@ export function keepalivedPlan({ topology, node, interfaceName }: PlanContext): 
   };
 }
 
+/** libpq's connect_timeout for Odoo's database connections (2 s is the least libpq honours). */
+export const ODOO_DB_CONNECT_TIMEOUT_SECONDS = 2;
+
 /** The FUSE mount of the shared filestore, then the Odoo server that waits for it. */
 export function odooPlan({ topology, node, secrets }: PlanContext): RolePlan {
   return {
     prepare: [["install", "-d", "-m", "0755", PATHS.odooDataDir]],
-    files: [{ path: PATHS.odooConfig, content: renderOdooConfig(topology, node, secrets), mode: 0o640, owner: "odoo" }],
+    files: [
+      { path: PATHS.odooConfig, content: renderOdooConfig(topology, node, secrets), mode: 0o640, owner: "odoo" },
+      { path: PATHS.odooPgService, content: renderOdooPgService(), mode: 0o644 },
+    ],
     services: [
       // The FUSE mount reads none of odoo.conf: an Odoo config change must not remount the filestore.
       { name: "filestore-client", command: filestoreClientCommand(topology), stopTimeoutSeconds: 5, readsRoleFiles: false },
@@ -102,8 +109,19 @@ export function odooPlan({ topology, node, secrets }: PlanContext): RolePlan {
         name: "odoo",
         command: ["/usr/local/bin/lab-wait-mount", PATHS.odooDataDir, "--", "odoo", "-c", PATHS.odooConfig],
         user: "odoo",
-        environment: { HOME: PATHS.odooDataDir },
+        // libpq waits for a connection without end by default; a worker waiting on a database that is
+        // failing over serves nobody else, not even the balancers' health checks.
+        // ODOO_PGAPPNAME: each connection says which node and process it comes from (pg_stat_activity,
+        // and the lab's cron run markers). PGSERVICE: TCP keepalives (see renderOdooPgService).
+        environment: {
+          HOME: PATHS.odooDataDir,
+          PGCONNECT_TIMEOUT: String(ODOO_DB_CONNECT_TIMEOUT_SECONDS),
+          ODOO_PGAPPNAME: `odoo-${node.name}-{pid}`,
+          PGSERVICEFILE: PATHS.odooPgService,
+          PGSERVICE: ODOO_PG_SERVICE,
+        },
         stopTimeoutSeconds: 15,
+        stopsItsChildren: true,
       },
     ],
   };

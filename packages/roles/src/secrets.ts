@@ -28,3 +28,10 @@ export function generateSecrets(): LabSecrets {
     patroniRestPassword: token(),
   };
 }
+
+/** The Odoo user the lab logs in as everywhere (the lab replaces the factory password with its secret). */
+export const ODOO_ADMIN_LOGIN = "admin";
+
+export function odooAdminCredentials(secrets: LabSecrets): { login: string; password: string } {
+  return { login: ODOO_ADMIN_LOGIN, password: secrets.odooAdminPassword };
+}

@@ -34,8 +34,14 @@ describe("haproxy.cfg", () => {
   });
 
   it("balances Odoo over both app nodes with /websocket on the real-time port", () => {
-    expect(section("backend odoo_http")).toContain("server odoo1 192.168.55.111:8069 check");
-    expect(section("backend odoo_http")).toContain("option httpchk GET /web/health");
+    // One request per prefork worker (workers: 2); the rest wait in HAProxy's queue, not in Odoo's backlog.
+    expect(section("backend odoo_http")).toContain("server odoo1 192.168.55.111:8069 check maxconn 4"); // one request per worker (labs/odoo-ha: workers 4)
+    expect(section("backend odoo_http")).toContain("option abortonclose");
+    // Real Odoo answers a check without a Host header with 500: both backends ask as HTTP/1.1 with one.
+    for (const backend of [section("backend odoo_http"), section("backend odoo_realtime")]) {
+      expect(backend).toContain("http-check send meth GET uri /web/health ver HTTP/1.1 hdr Host 192.168.55.100");
+      expect(backend).not.toMatch(/option httpchk GET/);
+    }
     expect(section("backend odoo_http")).toContain("http-response set-header X-Lab-Backend %s");
     // A restarted app node is ramped up, not flooded while its database pools are cold.
     expect(section("backend odoo_http")).toMatch(/default-server .*\bslowstart 10s\b/);
@@ -106,7 +112,19 @@ describe("odoo.conf and the filestore", () => {
     expect(config).toContain("data_dir = /var/lib/odoo");
     expect(config).toContain("list_db = False");
     expect(config).toContain("proxy_mode = True");
-    expect(config).toContain("workers = 2");
+    expect(config).toContain("workers = 4");
+  });
+
+  it("gives Odoo's database connections the same TCP keepalives as PostgreSQL's end, through a libpq service", async () => {
+    const { odooPlan, PATHS } = await import("../src/index.ts");
+    const plan = odooPlan({ topology, node: findNode(topology, "odoo1"), secrets, interfaceName: "eth0" });
+    const odoo = plan.services.find((service) => service.name === "odoo")!;
+    const service = plan.files.find((file) => file.path === odoo.environment?.PGSERVICEFILE);
+    expect(service?.path).toBe(PATHS.odooPgService);
+    // libpq reads the section PGSERVICE names; every key there is a libpq connection parameter.
+    expect(service?.content).toBe(`[${odoo.environment?.PGSERVICE}]\nkeepalives=1\nkeepalives_idle=10\nkeepalives_interval=3\nkeepalives_count=3\n`);
+    const server = parse(renderPatroniConfig(topology, findNode(topology, "postgresql1"), secrets)).postgresql.parameters;
+    expect(server).toMatchObject({ tcp_keepalives_idle: 10, tcp_keepalives_interval: 3, tcp_keepalives_count: 3 });
   });
 
   it("creates the seed's single brick on lb2, and replica 3 arbiter 1 when replicated", () => {

@@ -30,7 +30,8 @@ export function evaluateBudget(budget: Budget, results: CheckerResult[]): Budget
   if (!budget.metric) return { budget, label, ok: result.ok, detail: `${describeBudget(budget)}: ${result.summary}` };
   const measured = result.metrics[budget.metric];
   if (measured === undefined || Number.isNaN(measured)) {
-    return { budget, label, ok: false, detail: `${describeBudget(budget)}: '${budget.checker}' has no metric '${budget.metric}' (has: ${Object.keys(result.metrics).join(", ")})` };
+    // The checker's summary says why (e.g. a service that was not steady again before the heal).
+    return { budget, label, ok: false, detail: `${describeBudget(budget)}: '${budget.checker}' has no metric '${budget.metric}' (has: ${Object.keys(result.metrics).join(", ")}): ${result.summary}` };
   }
   const ok = (budget.max === undefined || measured <= budget.max) && (budget.min === undefined || measured >= budget.min);
   return { budget, label, ok, measured, detail: `${describeBudget(budget)}: measured ${round(measured)}${ok ? "" : " — BUDGET MISSED"}` };

@@ -1,7 +1,8 @@
 import { readFileSync, readdirSync } from "node:fs";
 import { basename, join } from "node:path";
 import { parse } from "yaml";
-import { scenarioSchema, type Scenario } from "./scenario-schema.ts";
+import type { ZodIssue } from "zod";
+import { scenarioSchema, WORKLOAD_STEADY, type Scenario } from "./scenario-schema.ts";
 
 export class ScenarioError extends Error {
   constructor(file: string, problems: string[]) {
@@ -19,11 +20,35 @@ export function parseScenario(text: string, file: string): Scenario {
   }
   const parsed = scenarioSchema.safeParse(raw);
   if (!parsed.success) {
-    throw new ScenarioError(file, parsed.error.issues.map((issue) => `${issue.path.join(".") || "(top level)"}: ${issue.message}`));
+    throw new ScenarioError(file, parsed.error.issues.flatMap(closestIssues).map((issue) => `${issue.path.join(".") || "(top level)"}: ${issue.message}`));
   }
   const expectedName = basename(file).replace(/\.ya?ml$/, "");
   if (parsed.data.name !== expectedName) throw new ScenarioError(file, [`name: '${parsed.data.name}' must match the file name '${expectedName}'`]);
+  const unloaded = unloadedSteadyKinds(parsed.data);
+  if (unloaded.length > 0) throw new ScenarioError(file, unloaded);
   return parsed.data;
+}
+
+/** A workload-steady step waits for operations of its kinds: a kind the workload does not run would never come. */
+function unloadedSteadyKinds(scenario: Scenario): string[] {
+  const running = Object.entries(scenario.workload.rates).filter(([, rate]) => rate > 0).map(([kind]) => kind);
+  return scenario.method.flatMap((step, index) =>
+    "until" in step && step.until === WORKLOAD_STEADY
+      ? step.kinds.filter((kind) => !running.includes(kind)).map((kind) => `method.${index}.kinds: '${kind}' is not in workload.rates (it runs ${running.join(", ") || "nothing"}): add a rate for it or drop it here`)
+      : [],
+  );
+}
+
+/**
+ * A method step matches none of the step shapes: zod says only "Invalid input". The shape with the
+ * fewest complaints is the one the author meant (an `until` with a misspelt kind fails the
+ * workload-steady shape on that kind alone, and every other shape on several keys), so its
+ * complaints are the ones worth reading.
+ */
+function closestIssues(issue: ZodIssue): ZodIssue[] {
+  if (issue.code !== "invalid_union" || issue.unionErrors.length === 0) return [issue];
+  const closest = issue.unionErrors.reduce((best, candidate) => (candidate.issues.length < best.issues.length ? candidate : best));
+  return closest.issues.flatMap(closestIssues);
 }
 
 export function loadScenario(file: string): Scenario {

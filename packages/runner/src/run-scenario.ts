@@ -2,7 +2,7 @@ import { ChaosInjector, describeFault, type FaultSpec, type NodeControl } from "
 import type { Host, LabSecrets, ProgressEvent } from "@odoo-ha-lab/roles";
 import type { Topology } from "@odoo-ha-lab/topology";
 import { resolveNodeReference, type MethodBaseline } from "./conditions.ts";
-import type { Scenario, ScenarioFault, ScenarioStep } from "./scenario-schema.ts";
+import { WORKLOAD_STEADY, type Scenario, type ScenarioFault, type ScenarioStep } from "./scenario-schema.ts";
 import { baselineOf, checkHypothesis, waitForConditions, type HypothesisCheck } from "./steady-state.ts";
 import { startVerification, type Verification, type VerificationOutcome } from "./verification.ts";
 import { evaluateScenario, type ScenarioVerdict } from "./budgets.ts";
@@ -47,7 +47,7 @@ export async function runScenario(options: RunScenarioOptions): Promise<Scenario
   const { scenario, topology, hosts, progress } = options;
   const startedAt = Date.now();
   const say = (message: string, node?: string) => progress({ stage: scenario.name, message, ...(node ? { node } : {}) });
-  const injector = new ChaosInjector({ topology, hosts, nodes: options.nodes, journalPath: options.journalPath, log: (line) => say(line) });
+  const injector = new ChaosInjector({ topology, hosts, nodes: options.nodes, secrets: options.secrets, journalPath: options.journalPath, log: (line) => say(line) });
   const leftovers = await injector.healAll();
   if (leftovers.length) say(`healed ${leftovers.length} fault(s) left by an earlier run`);
 
@@ -141,8 +141,12 @@ async function runStep(step: ScenarioStep, context: StepContext): Promise<void> 
   }
   if ("until" in step) {
     const started = Date.now();
-    // Only reads the lab: safe to abandon on an interrupt.
-    await abortable(waitForConditions(context.topology, context.hosts, [step.until], context.baseline, step.timeoutSeconds * 1000), context.signal);
+    // Only reads the lab or the run's journal: safe to abandon on an interrupt.
+    const waiting =
+      step.until === WORKLOAD_STEADY
+        ? context.verification.untilWorkloadSteady(step.kinds, started, step.timeoutSeconds * 1000)
+        : waitForConditions(context.topology, context.hosts, [step.until], context.baseline, step.timeoutSeconds * 1000);
+    await abortable(waiting, context.signal);
     context.say(`${step.until} after ${((Date.now() - started) / 1000).toFixed(1)} s`);
     return;
   }

@@ -1,4 +1,4 @@
-import { OPERATION_KINDS } from "@odoo-ha-lab/verify";
+import { OPERATION_KINDS, type OperationKind } from "@odoo-ha-lab/verify";
 import { z } from "zod";
 
 /**
@@ -34,11 +34,41 @@ export const CONDITIONS = [
 ] as const;
 export type Condition = (typeof CONDITIONS)[number];
 
+/**
+ * What a method step may also wait for: what users see, read from the run's own operations rather
+ * than from the lab. Only a method can wait for it (before the run there are no operations).
+ */
+export const WORKLOAD_STEADY = "workload-steady"; // the last STEADY_OPERATIONS (3) of each named kind, invoked since the step began, succeeded
+
+const unknownKind = (kind: unknown) => `unknown operation kind '${String(kind)}': use one of ${OPERATION_KINDS.join(", ")}`;
+const isOperationKind = (value: unknown): value is OperationKind => typeof value === "string" && (OPERATION_KINDS as readonly string[]).includes(value);
+const operationKind = z.custom<OperationKind>(isOperationKind, (value) => ({ message: unknownKind(value) }));
+
+/** A condition of the lab itself: what a steady-state hypothesis or a recovery may ask. */
+const labCondition = z.enum(CONDITIONS, {
+  errorMap: (_issue, context) => {
+    const hint = context.data === WORKLOAD_STEADY ? ` ('${WORKLOAD_STEADY}' reads the run's operations: only a method's until step can wait for it)` : "";
+    return { message: `unknown condition '${String(context.data)}': use one of ${CONDITIONS.join(", ")}${hint}` };
+  },
+});
+
 const stepSchema = z.union([
   z.object({ wait: z.number().min(0).max(600) }).strict(),
   z.object({ inject: faultSchema, as: z.string().optional() }).strict(),
   z.object({ heal: z.union([z.literal("all"), z.string()]) }).strict(),
   z.object({ until: z.enum(CONDITIONS), timeoutSeconds: z.number().min(1).max(600).default(60) }).strict(),
+  /**
+   * Users served again: `kinds` names the operations that must be steady (a kind the fault still
+   * stops by design, such as reads from replicas while the only replica is the new primary, would
+   * never be).
+   */
+  z
+    .object({
+      until: z.literal(WORKLOAD_STEADY),
+      kinds: z.array(operationKind).min(1),
+      timeoutSeconds: z.number().min(1).max(600).default(60),
+    })
+    .strict(),
   /**
    * A named instant: consecutive marks split the run into phases, which checkers measure apart (a
    * phase runs from its mark to the next; the last mark only ends the last phase). The first mark
@@ -75,9 +105,7 @@ export const scenarioSchema = z
         rates: z.record(z.string(), z.number().min(0).max(200)).superRefine((rates, context) => {
           // A misspelt kind would otherwise run nothing, and its budget would find nothing to measure.
           for (const kind of Object.keys(rates)) {
-            if (!(OPERATION_KINDS as readonly string[]).includes(kind)) {
-              context.addIssue({ code: z.ZodIssueCode.custom, path: [kind], message: `unknown operation kind '${kind}': use one of ${OPERATION_KINDS.join(", ")}` });
-            }
+            if (!isOperationKind(kind)) context.addIssue({ code: z.ZodIssueCode.custom, path: [kind], message: unknownKind(kind) });
           }
         }),
         timeoutMs: z.number().int().min(100).max(30_000).default(2000),
@@ -97,10 +125,10 @@ export const scenarioSchema = z
           .optional(),
       })
       .strict(),
-    "steady-state": z.array(z.enum(CONDITIONS)).default(["single-primary", "replicas-streaming", "vip-held", "odoo-healthy", "storage-mounted"]),
+    "steady-state": z.array(labCondition).default(["single-primary", "replicas-streaming", "vip-held", "odoo-healthy", "storage-mounted"]),
     method: z.array(stepSchema).min(1),
     /** After the rollbacks healed everything: wait for these before the final verification. */
-    recovery: z.array(z.enum(CONDITIONS)).default([]),
+    recovery: z.array(labCondition).default([]),
     recoveryTimeoutSeconds: z.number().min(1).max(600).default(120),
     budgets: z.array(budgetSchema).default([]),
     /**

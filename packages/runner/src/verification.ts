@@ -35,6 +35,8 @@ export interface Verification {
   faultHealed(id: string, at: number, startedAt?: number): void;
   /** A `mark` step: records the instant (the first one releases the cron backlog first). */
   mark(label: string): Promise<void>;
+  /** Until what users see is steady: the workload's last operations of each kind since `since` succeeded. */
+  untilWorkloadSteady(kinds: readonly OperationKind[], since: number, timeoutMs: number): Promise<void>;
   finish(): Promise<VerificationOutcome>;
   writeReport(verdict: ScenarioVerdict): Promise<WrittenReport | undefined>;
 }
@@ -85,6 +87,9 @@ export async function startVerification(options: VerificationOptions): Promise<V
     async mark(label) {
       await backlog?.release();
       marks.push({ label, at: Date.now() });
+    },
+    untilWorkloadSteady(kinds, since, timeoutMs) {
+      return workload.untilSteady(kinds, since, timeoutMs);
     },
     async finish() {
       const [operations, samples] = await Promise.all([workload.stop(), probes.stop()]);

@@ -43,7 +43,7 @@ describe("scenario files", () => {
   it("reject a file whose name differs from the scenario's, an unknown fault and an unknown condition", () => {
     expect(() => parseScenario(KILL_MASTER, "scenarios/other.yaml")).toThrow(/must match the file name 'other'/);
     expect(() => parseScenario(KILL_MASTER.replace("kill-node", "melt-node"), "kill-master.yaml")).toThrow(/method\.1/);
-    expect(() => parseScenario(KILL_MASTER.replace("until: new-primary", "until: happiness"), "kill-master.yaml")).toThrow(/method\.2/);
+    expect(() => parseScenario(KILL_MASTER.replace("until: new-primary", "until: happiness"), "kill-master.yaml")).toThrow(/method\.2\.until: Invalid enum value/);
     expect(() => parseScenario(KILL_MASTER.replace("sql.write: 20", "sql.wrte: 20"), "kill-master.yaml")).toThrow(/workload\.rates\.sql\.wrte: unknown operation kind 'sql\.wrte'/);
   });
 });
@@ -126,6 +126,16 @@ describe("conditions and node references", () => {
     expect(conditionProblem("replicas-streaming", rejoined, { ...baseline, synchronous: true })).toMatch(/no synchronous standby/);
     expect(conditionProblem("replicas-streaming", rejoined, { ...baseline, synchronous: false })).toBeUndefined();
     expect(conditionProblem("replicas-streaming", status("postgresql1", ["lb1"]), { ...baseline, synchronous: true })).toBeUndefined();
+  });
+
+  it("accept workload-steady only in a method, and only for kinds the workload runs", () => {
+    const waits = (kinds: string) => KILL_MASTER.replace("  - until: new-primary", `  - until: new-primary\n  - { until: workload-steady, kinds: ${kinds} }`);
+    expect(parseScenario(waits("[sql.write]"), "kill-master.yaml").method[3]).toEqual({ until: "workload-steady", kinds: ["sql.write"], timeoutSeconds: 60 });
+    expect(() => parseScenario(waits("[sql.write, odoo.partner.write]"), "kill-master.yaml")).toThrow(/method\.3\.kinds: 'odoo\.partner\.write' is not in workload\.rates \(it runs sql\.write\)/);
+    expect(() => parseScenario(waits("[]"), "kill-master.yaml")).toThrow(/method\.3\.kinds: Array must contain at least 1/);
+    expect(() => parseScenario(waits("[sql.wrte]"), "kill-master.yaml")).toThrow(/method\.3\.kinds\.0: unknown operation kind 'sql\.wrte'/);
+    // Before a run there is no operation to read.
+    expect(() => parseScenario(`${KILL_MASTER}recovery: [workload-steady]\n`, "kill-master.yaml")).toThrow(/recovery\.0: unknown condition 'workload-steady'.*only a method's until step/);
   });
 });
 

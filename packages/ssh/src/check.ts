@@ -12,6 +12,7 @@ import {
   type ServiceDefinition,
 } from "@odoo-ha-lab/roles";
 import type { RoleName, Topology, TopologyNode } from "@odoo-ha-lab/topology";
+import { installedOdooSource, type OdooSourceForMachines } from "./odoo-install.ts";
 import { missingPackages, packagesForNode } from "./packages.ts";
 import { provisionFiles } from "./provision.ts";
 import type { SshHost } from "./ssh-host.ts";
@@ -49,12 +50,14 @@ export interface ServiceCheck {
 export interface NodeCheck {
   node: string;
   packages: string[];
+  /** What would happen to the machine's Odoo ("install Odoo from …"), if anything. */
+  odoo?: string;
   files: FileCheck[];
   services: ServiceCheck[];
   changed: boolean;
 }
 
-/** The largest file shown as a diff; bigger ones (the stand-in bundle) are reported by size. */
+/** The largest file shown as a diff; bigger ones are reported by size. */
 const MAX_DIFF_BYTES = 256 * 1024;
 
 export function nodePlans(topology: Topology, node: TopologyNode, secrets: LabSecrets, interfaceName: string): RolePlan[] {
@@ -67,7 +70,7 @@ export async function checkNode(
   topology: Topology,
   node: TopologyNode,
   secrets: LabSecrets,
-  assets: { labWaitMount: string; standinBundle?: string | undefined },
+  assets: { labWaitMount: string; odooSource?: OdooSourceForMachines | undefined },
 ): Promise<NodeCheck> {
   const secretValues = Object.entries(secrets)
     .filter(([key]) => key !== "odooDbUser")
@@ -80,7 +83,8 @@ export async function checkNode(
     if (outcome) files.push(outcome);
     return outcome !== undefined;
   };
-  for (const file of provisionFiles(topology, node, assets)) await check(file);
+  for (const file of provisionFiles(node, assets)) await check(file);
+  const odoo = node.roles.includes("odoo") && assets.odooSource ? await checkOdoo(host, assets.odooSource) : undefined;
 
   const services: ServiceCheck[] = [];
   for (const plan of plans) {
@@ -91,7 +95,15 @@ export async function checkNode(
       if (action) services.push(action);
     }
   }
-  return { node: node.name, packages, files, services, changed: packages.length > 0 || files.length > 0 || services.length > 0 };
+  const changed = packages.length > 0 || files.length > 0 || services.length > 0 || odoo !== undefined;
+  return { node: node.name, packages, ...(odoo ? { odoo } : {}), files, services, changed };
+}
+
+async function checkOdoo(host: SshHost, source: OdooSourceForMachines): Promise<string | undefined> {
+  const wanted = source.get().sha256;
+  const installed = await installedOdooSource(host);
+  if (installed === wanted) return undefined;
+  return `${installed ? "replace" : "install"} Odoo from ${source.source} (sha256 ${wanted.slice(0, 12)}${installed ? `; it runs ${installed.slice(0, 12)}` : ""})`;
 }
 
 async function checkFile(host: SshHost, file: FileSpec, secretValues: readonly string[]): Promise<FileCheck | undefined> {
@@ -127,8 +139,9 @@ export function renderCheck(checks: readonly NodeCheck[]): string {
       out.push(`${check.node}: no changes`);
       continue;
     }
-    out.push(`${check.node}: ${[check.packages.length && `${check.packages.length} package(s) to install`, check.files.length && `${check.files.length} file(s) to write`, check.services.length && `${check.services.length} service action(s)`].filter(Boolean).join(", ")}`);
+    out.push(`${check.node}: ${[check.packages.length && `${check.packages.length} package(s) to install`, check.odoo && "Odoo to install", check.files.length && `${check.files.length} file(s) to write`, check.services.length && `${check.services.length} service action(s)`].filter(Boolean).join(", ")}`);
     if (check.packages.length) out.push(`  packages: ${check.packages.join(" ")}`);
+    if (check.odoo) out.push(`  would ${check.odoo}`);
     for (const file of check.files) {
       out.push(`  ${file.action} ${file.path}`);
       out.push(...file.diff.trimEnd().split("\n").map((line) => `    ${line}`));

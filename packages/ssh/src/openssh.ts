@@ -112,8 +112,8 @@ export class SshEndpoint {
     if (multiplex === "use") await this.ensureMaster();
     const withEnv = options.env !== undefined && Object.keys(options.env).length > 0;
     const args = this.commandArgs(command, { ...(options.user ? { user: options.user } : {}), withEnv, multiplex });
-    let input: string | undefined;
-    if (withEnv || options.stdin !== undefined) input = `${withEnv ? `${envLine(options.env!)}\n` : ""}${options.stdin ?? ""}`;
+    let input: Buffer | undefined;
+    if (withEnv || options.stdin !== undefined) input = Buffer.concat([Buffer.from(withEnv ? `${envLine(options.env!)}\n` : ""), Buffer.from(options.stdin ?? "")]);
     const result = await runProcess("ssh", args, { timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS, ...(input !== undefined ? { input } : {}) });
     return result;
   }
@@ -190,7 +190,7 @@ export function envLine(env: Record<string, string>): string {
 
 export interface ProcessOptions {
   timeoutMs: number;
-  input?: string;
+  input?: string | Buffer;
   stdio?: "pipe" | "ignore";
 }
 

@@ -1,4 +1,4 @@
-import type { Host } from "@odoo-ha-lab/roles";
+import { ODOO_ARCHIVE_TOOLS, ODOO_DEBIAN_PACKAGES, type Host } from "@odoo-ha-lab/roles";
 import type { RoleName, Topology, TopologyNode } from "@odoo-ha-lab/topology";
 
 /**
@@ -21,13 +21,12 @@ export const ROLE_PACKAGES: Record<RoleName, readonly string[]> = {
   odoo: ["glusterfs-client", "postgresql-client-15"],
 };
 
-/** The stand-in is a Node.js program (Debian 12's nodejs 18 runs its bundle). */
-export const STANDIN_PACKAGES = ["nodejs"] as const;
-
 export function packagesForNode(topology: Topology, node: TopologyNode): string[] {
   const wanted = new Set<string>(BASE_PACKAGES);
   for (const role of node.roles) for (const name of ROLE_PACKAGES[role]) wanted.add(name);
-  if (node.roles.includes("odoo") && topology.odoo.image === "stand-in") for (const name of STANDIN_PACKAGES) wanted.add(name);
+  // Odoo from a source runs on Debian's Python packages, as in the odoo image; an Odoo installed by
+  // the user (its Debian package) brought its own.
+  if (node.roles.includes("odoo") && topology.odoo.source) for (const name of [...ODOO_DEBIAN_PACKAGES, ...ODOO_ARCHIVE_TOOLS]) wanted.add(name);
   return [...wanted].sort();
 }
 

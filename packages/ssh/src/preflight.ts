@@ -104,10 +104,10 @@ export function factProblems(topology: Topology, node: TopologyNode, facts: Fact
       `give the machine ${node.address} on the lab network, or change nodes.${node.name}.address in the topology (keepalived binds the VIP to that interface)`,
     );
   }
-  if (node.roles.includes("odoo") && topology.odoo.image !== "stand-in" && !facts.odoo) {
+  if (node.roles.includes("odoo") && !topology.odoo.source && !facts.odoo) {
     add(
-      `the topology asks for a real Odoo (odoo.image: ${topology.odoo.image}), and there is no \`odoo\` on its PATH`,
-      `the SSH target does not install Odoo: install it on ${node.name} first (e.g. Odoo's Debian package) so that \`odoo\` is on PATH, or use odoo.image: stand-in`,
+      "has no `odoo` on its PATH, and the topology names no Odoo source to install it from",
+      `give the lab an Odoo source to install (--odoo-source <odoo-17.0-src.tar.xz or a checkout>, LAB_ODOO_SOURCE, or odoo.source in the topology), or install Odoo on ${node.name} yourself (e.g. Odoo's Debian package) so that \`odoo\` is on PATH`,
     );
   }
   if (node.roles.includes("postgresql") && facts.debianCluster) {

@@ -1,28 +1,22 @@
 import { run, type FileSpec, type Host } from "@odoo-ha-lab/roles";
 import type { Topology, TopologyNode } from "@odoo-ha-lab/topology";
+import { installOdoo, type OdooSourceForMachines } from "./odoo-install.ts";
 import { DEBIAN_UNITS, installCommand, missingPackages, packagesForNode } from "./packages.ts";
 
 /**
  * What the Docker images bake in, done on a real host over SSH: Debian packages per role, the
- * system users, the directories, the lab's helper scripts, the stand-in, and Debian's own units
- * for the same daemons disabled. Idempotent: a second run changes nothing and says so.
+ * system users, the directories, the lab's helper scripts, real Odoo from the topology's source, and
+ * Debian's own units for the same daemons disabled. Idempotent: a second run changes nothing and says so.
  */
 
 /** Local files the provisioner copies to the nodes (they live in other packages of the repo). */
 export interface ProvisionAssets {
   /** packages/docker/images/common/lab-wait-mount */
   labWaitMount: string;
-  /** The stand-in's bundle (packages/odoo-standin/dist/odoo.cjs); needed only with odoo.image: stand-in. */
-  standinBundle?: string;
 }
 
-export const STANDIN_BUNDLE_PATH = "/opt/odoo-standin/odoo.cjs";
-export const STANDIN_COMMAND_PATH = "/usr/local/bin/odoo";
 export const LAB_WAIT_MOUNT_PATH = "/usr/local/bin/lab-wait-mount";
 export const TMPFILES_PATH = "/etc/tmpfiles.d/odoo-ha-lab.conf";
-
-/** The stand-in as `odoo` on PATH, as in the official image. */
-export const STANDIN_WRAPPER = "#!/bin/sh\n# `odoo` on PATH, as in the official image: runs the lab's stand-in bundle.\nexec node /opt/odoo-standin/odoo.cjs \"$@\"\n";
 
 export interface ProvisionResult {
   installed: string[];
@@ -31,16 +25,9 @@ export interface ProvisionResult {
 }
 
 /** The files a node needs besides its role configs (also what `--check` compares). */
-export function provisionFiles(topology: Topology, node: TopologyNode, assets: { labWaitMount: string; standinBundle?: string | undefined }): FileSpec[] {
+export function provisionFiles(node: TopologyNode, assets: { labWaitMount: string }): FileSpec[] {
   const files: FileSpec[] = [{ path: TMPFILES_PATH, content: renderTmpfiles(node), mode: 0o644 }];
-  if (node.roles.includes("odoo")) {
-    files.push({ path: LAB_WAIT_MOUNT_PATH, content: assets.labWaitMount, mode: 0o755 });
-    if (topology.odoo.image === "stand-in") {
-      if (assets.standinBundle === undefined) throw new Error(`node ${node.name} runs the Odoo stand-in, but its bundle was not given to the provisioner`);
-      files.push({ path: STANDIN_BUNDLE_PATH, content: assets.standinBundle, mode: 0o644 });
-      files.push({ path: STANDIN_COMMAND_PATH, content: STANDIN_WRAPPER, mode: 0o755 });
-    }
-  }
+  if (node.roles.includes("odoo")) files.push({ path: LAB_WAIT_MOUNT_PATH, content: assets.labWaitMount, mode: 0o755 });
   return files;
 }
 
@@ -71,7 +58,7 @@ export function systemSetupScript(node: TopologyNode): string {
   if (node.roles.includes("keepalived")) dir("/etc/keepalived");
   if (node.roles.includes("filestore-server")) dir("/bricks");
   if (node.roles.includes("odoo")) {
-    // Real Odoo runs as a login user in the official image; the stand-in needs a shell for `-i base` too.
+    // Odoo runs as a login user in the official image (and `-i base` runs as it).
     lines.push(`id -u odoo >/dev/null 2>&1 || { useradd --system --user-group --home-dir /var/lib/odoo --shell /bin/bash odoo; echo "created user odoo"; }`);
     dir("/etc/odoo", "odoo");
     dir("/var/lib/odoo", "odoo");
@@ -97,7 +84,7 @@ export async function provisionNode(
   host: Host,
   topology: Topology,
   node: TopologyNode,
-  assets: { labWaitMount: string; standinBundle?: string | undefined },
+  assets: { labWaitMount: string; odooSource?: OdooSourceForMachines | undefined },
   progress: (message: string) => void,
 ): Promise<ProvisionResult> {
   const changes: string[] = [];
@@ -112,10 +99,14 @@ export async function provisionNode(
   // Only a cluster our own install created: a PostgreSQL that was there before is the preflight's to report.
   if (missing.includes("postgresql-15")) changes.push(...lines(await run(host, ["sh", "-c", DROP_DEBIAN_CLUSTER])));
   changes.push(...lines(await run(host, ["sh", "-c", DISABLE_UNITS, "sh", ...DEBIAN_UNITS])));
-  for (const file of provisionFiles(topology, node, assets)) {
+  for (const file of provisionFiles(node, assets)) {
     if (await host.writeFile(file)) changes.push(`wrote ${file.path}`);
   }
   changes.push(...lines(await run(host, ["sh", "-c", systemSetupScript(node)])));
+  if (node.roles.includes("odoo") && assets.odooSource) {
+    const installed = await installOdoo(host, assets.odooSource, progress);
+    if (installed) changes.push(installed);
+  }
   return { installed: missing, changes };
 }
 

@@ -7,7 +7,8 @@ import type { Inventory } from "./inventory.ts";
 import { inventoryNode } from "./inventory.ts";
 import { SshEndpoint, type SshPaths } from "./openssh.ts";
 import { preflight, preflightNode, PreflightError, type NodeFacts } from "./preflight.ts";
-import { provisionNode, LAB_WAIT_MOUNT_PATH, STANDIN_BUNDLE_PATH, STANDIN_COMMAND_PATH, TMPFILES_PATH, type ProvisionAssets } from "./provision.ts";
+import { OdooSourceForMachines } from "./odoo-install.ts";
+import { provisionNode, LAB_WAIT_MOUNT_PATH, TMPFILES_PATH, type ProvisionAssets } from "./provision.ts";
 import { SshHost } from "./ssh-host.ts";
 import { UNIT_DIR, UNIT_PREFIX } from "./systemd-services.ts";
 
@@ -151,10 +152,11 @@ export class SshLab {
       this.remember(facts);
 
       stage = "provision";
+      const odooSource = this.topology.odoo.source ? new OdooSourceForMachines(this.topology.odoo.source) : undefined;
       await Promise.all(
         this.topology.nodes.map(async (node) => {
           const host = new SshHost(this.endpoints.get(node.name)!, facts.get(node.name)!.interfaceName);
-          const assets = readAssets(options.assets, this.topology.odoo.image === "stand-in" && node.roles.includes("odoo"));
+          const assets = { ...readAssets(options.assets), odooSource };
           const result = await provisionNode(host, this.topology, node, assets, (message) => progress({ stage: "provision", node: node.name, message }));
           provisioned.set(node.name, result);
           completed.provision!.push(node.name);
@@ -192,10 +194,11 @@ export class SshLab {
     const outcomes = await Promise.all(this.topology.nodes.map(async (node) => ({ node, ...(await preflightNode(this.topology, node, this.endpoints.get(node.name)!)) })));
     const problems = outcomes.flatMap((outcome) => outcome.problems);
     if (problems.length > 0) throw new PreflightError(problems);
+    const odooSource = this.topology.odoo.source ? new OdooSourceForMachines(this.topology.odoo.source) : undefined;
     return Promise.all(
       outcomes.map(({ node, facts }) => {
         const host = new SshHost(this.endpoints.get(node.name)!, facts!.interfaceName);
-        return checkNode(host, this.topology, node, options.secrets, readAssets(options.assets, this.topology.odoo.image === "stand-in" && node.roles.includes("odoo")));
+        return checkNode(host, this.topology, node, options.secrets, { ...readAssets(options.assets), odooSource });
       }),
     );
   }
@@ -220,8 +223,6 @@ export class SshLab {
       PATHS.odooConfig,
       TMPFILES_PATH,
       LAB_WAIT_MOUNT_PATH,
-      STANDIN_BUNDLE_PATH,
-      STANDIN_COMMAND_PATH,
       "/var/log/lab",
     ];
     await Promise.all(
@@ -246,12 +247,9 @@ export class SshLab {
   }
 }
 
-/** Reads the local asset files; the stand-in bundle only for nodes that run it. */
-function readAssets(assets: ProvisionAssets, needsStandin: boolean): { labWaitMount: string; standinBundle?: string } {
-  const labWaitMount = readFileSync(assets.labWaitMount, "utf8");
-  if (!needsStandin) return { labWaitMount };
-  if (!assets.standinBundle) throw new Error("the Odoo stand-in's bundle is needed but was not provided");
-  return { labWaitMount, standinBundle: readFileSync(assets.standinBundle, "utf8") };
+/** Reads the local asset files. */
+function readAssets(assets: ProvisionAssets): { labWaitMount: string } {
+  return { labWaitMount: readFileSync(assets.labWaitMount, "utf8") };
 }
 
 // $1 unit prefix. Stops and disables every lab unit; prints their names.

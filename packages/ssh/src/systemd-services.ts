@@ -39,7 +39,7 @@ export function renderUnit(service: ServiceDefinition): string {
     "RestartSec=1",
     `KillSignal=SIG${stopSignal}`,
     // A service stopped by SIGINT (Patroni) shuts its children down itself; signal the whole group only with SIGKILL.
-    `KillMode=${stopSignal === "TERM" ? "control-group" : "mixed"}`,
+    `KillMode=${stopSignal === "TERM" && !service.stopsItsChildren ? "control-group" : "mixed"}`,
     `TimeoutStopSec=${service.stopTimeoutSeconds ?? 10}`,
     "SendSIGKILL=yes",
     `SyslogIdentifier=${UNIT_PREFIX}${service.name}`,

@@ -1,6 +1,7 @@
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { findNode, loadTopologyFile } from "@odoo-ha-lab/topology";
+import { ODOO_DEBIAN_PACKAGES } from "@odoo-ha-lab/roles";
 import { BASE_PACKAGES, packagesForNode, parseInstalled } from "../src/packages.ts";
 
 const file = fileURLToPath(new URL("../../../labs/odoo-ha/topology.yaml", import.meta.url));
@@ -17,10 +18,13 @@ describe("packages per node", () => {
     expect(lb2).not.toContain("postgresql-15");
   });
 
-  it("installs Node.js for the stand-in only", () => {
-    expect(packagesForNode(topology, findNode(topology, "odoo1"))).toEqual(expect.arrayContaining(["nodejs", "glusterfs-client", "postgresql-client-15"]));
-    const realOdoo = loadTopologyFile(file, { odooImage: "odoo:17" });
-    expect(packagesForNode(realOdoo, findNode(realOdoo, "odoo1"))).not.toContain("nodejs");
+  it("installs Odoo's Python packages on app machines when Odoo comes from a source, and only there", () => {
+    const fromSource = loadTopologyFile(file, { odooSource: "odoo-17.0-src.tar.xz" });
+    const app = packagesForNode(fromSource, findNode(fromSource, "odoo1"));
+    expect(app).toEqual(expect.arrayContaining([...ODOO_DEBIAN_PACKAGES, "glusterfs-client", "postgresql-client-15"]));
+    expect(packagesForNode(fromSource, findNode(fromSource, "postgresql1"))).not.toContain("python3-werkzeug");
+    // An Odoo the user installed (e.g. Odoo's Debian package) brought its own dependencies.
+    expect(packagesForNode(topology, findNode(topology, "odoo1"))).not.toContain("python3-werkzeug");
   });
 
   it("counts only fully installed packages as present", () => {

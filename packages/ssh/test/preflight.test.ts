@@ -30,11 +30,13 @@ describe("preflight", () => {
     expect(factProblems(topology, lb1, facts("ubuntu 24.04"), endpoint.entry)).toEqual([]);
   });
 
-  it("requires odoo on PATH for a real Odoo, and root", () => {
-    const real = loadTopologyFile(file, { odooImage: "odoo:17" });
-    const odoo1 = findNode(real, "odoo1");
-    const [problem] = factProblems(real, odoo1, facts("debian 12", odoo1.address), endpoint.entry);
-    expect(problem!.message).toMatch(/real Odoo.*no `odoo` on its PATH/);
+  it("requires an Odoo source to install, or odoo on PATH, and root", () => {
+    const odoo1 = findNode(topology, "odoo1");
+    const [problem] = factProblems(topology, odoo1, facts("debian 12", odoo1.address), endpoint.entry);
+    expect(problem!.message).toMatch(/no `odoo` on its PATH, and the topology names no Odoo source/);
+    expect(problem!.fix).toMatch(/--odoo-source/);
+    const fromSource = loadTopologyFile(file, { odooSource: "odoo-17.0-src.tar.xz" });
+    expect(factProblems(fromSource, findNode(fromSource, "odoo1"), facts("debian 12", odoo1.address), endpoint.entry)).toEqual([]);
     const notRoot = parseFacts("uid=1000\nos=debian 12\nsystemd=yes");
     expect(factProblems(topology, lb1, notRoot, endpoint.entry)[0]!.fix).toMatch(/sudo: true/);
   });

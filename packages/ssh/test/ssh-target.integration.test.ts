@@ -15,7 +15,8 @@ import { removeBareHosts, startBareHosts, waitForSsh, writeInventory, type BareH
 
 /**
  * The SSH target end to end: six bare Debian 12 machines (containers with systemd, reachable only
- * over SSH as a sudo user with a generated key) become the HA lab through `lab up --target ssh`.
+ * over SSH as a sudo user with a generated key) become the HA lab through `lab up --target ssh`, with
+ * real Odoo installed on the app machines from LAB_ODOO_SOURCE (the shared Odoo 17 tarball in `pnpm test`).
  * Docker is only the hardware here: nothing is configured with `docker exec`.
  */
 
@@ -95,6 +96,11 @@ describe("the SSH target on bare Debian 12 machines", () => {
     expect(result.nodes.map((node) => [node.node, node.changed])).toEqual(topology.nodes.map((node) => [node.name, true]));
     expect(result.nodes.find((node) => node.node === "postgresql1")!.installed).toContain("postgresql-15");
     expect(result.nodes.find((node) => node.node === "lb1")!.installed).not.toContain("postgresql-15");
+    // Real Odoo on the app machines, from the same source as the Docker target's image, on Debian's Python.
+    const odoo1 = result.nodes.find((node) => node.node === "odoo1")!;
+    expect(odoo1.installed).toEqual(expect.arrayContaining(["python3-werkzeug", "python3-psycopg2"]));
+    expect(odoo1.files.join("\n")).toMatch(/installed Odoo from \S*odoo/);
+    expect(result.nodes.find((node) => node.node === "lb1")!.installed).not.toContain("python3-werkzeug");
   }, FIRST_UP_TIMEOUT_MS);
 
   it("runs the lab: a Patroni leader with a streaming replica, one VIP holder, Odoo through the VIP", async () => {
@@ -117,6 +123,7 @@ describe("the SSH target on bare Debian 12 machines", () => {
     });
     const body = (await response.json()) as { result?: unknown };
     expect(typeof body.result).toBe("number");
+    expect(await onMachine(address("odoo2"), "odoo --version")).toMatch(/^Odoo Server 17\.0/);
   });
 
   it("keeps a watch's loop running over one ssh session, and ends it on the machine when stopped", async () => {

@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import { dirname, resolve } from "node:path";
 import { parseDocument, type Document } from "yaml";
 import type { ZodIssue } from "zod";
 import { TopologyError, type TopologyIssue } from "./errors.ts";
@@ -12,6 +13,8 @@ export interface TopologyOverrides {
   name?: string;
   subnet?: string;
   odooImage?: string;
+  /** A local Odoo source to build the app image from (relative to the working directory). */
+  odooSource?: string;
 }
 
 export function loadTopologyFile(path: string, overrides: TopologyOverrides = {}): Topology {
@@ -23,7 +26,12 @@ export function loadTopologyFile(path: string, overrides: TopologyOverrides = {}
       { path: "(file)", message: `cannot read it: ${(error as Error).message}`, fix: "pass the path of a topology YAML file, e.g. labs/odoo-ha/topology.yaml" },
     ]);
   }
-  return parseTopology(text, path, overrides);
+  const topology = parseTopology(text, path, overrides);
+  // A source named in the file is relative to the file; one given on the command line, to the shell.
+  // An image given on the command line replaces the file's source as well as its image.
+  const fileSource = overrides.odooImage ? undefined : topology.odoo.source && resolve(dirname(path), topology.odoo.source);
+  const source = overrides.odooSource ? resolve(overrides.odooSource) : fileSource;
+  return { ...topology, odoo: { ...topology.odoo, source } };
 }
 
 export function parseTopology(text: string, source: string, overrides: TopologyOverrides = {}): Topology {

@@ -20,7 +20,8 @@ export interface Topology {
     /** Nodes with a brick, in brick order; with the replicated layout the last one is the arbiter. */
     servers: string[];
   };
-  odoo: { image: string; database: string; dbMaxConn: number };
+  /** `source` (absolute) is set when the app image is built from a local Odoo source instead of `image`. */
+  odoo: { image: string; source: string | undefined; database: string; dbMaxConn: number };
 }
 
 export interface OdooNodeSettings {

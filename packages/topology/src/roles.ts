@@ -8,7 +8,7 @@ export const ROLE_NAMES = [
   "etcd", // distributed configuration store: Patroni's leader lock lives here
   "postgresql", // PostgreSQL 15 managed by Patroni (primary or streaming replica)
   "filestore-server", // GlusterFS brick + glusterd: the shared Odoo data_dir
-  "odoo", // Odoo application server (stand-in or a real Odoo image)
+  "odoo", // Odoo application server (a real Odoo image, or one built from a local Odoo source)
 ] as const;
 
 export type RoleName = (typeof ROLE_NAMES)[number];

@@ -78,7 +78,10 @@ export const topologyFileSchema = z
       .default({}),
     odoo: z
       .object({
-        image: z.string().default("stand-in"),
+        /** The Odoo image: any image that follows the official odoo:<version> conventions. */
+        image: z.string().min(1).default("odoo:17"),
+        /** A local Odoo source (tarball or checkout) to build the image from; wins over `image`. */
+        source: z.string().min(1).optional(),
         database: z.string().regex(/^[a-z][a-z0-9_]*$/).default("lab"),
         workers: z.number().int().min(0).max(32).default(2),
         maxCronThreads: z.number().int().min(0).max(32).default(1),

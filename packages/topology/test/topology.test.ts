@@ -41,7 +41,7 @@ describe("the default lab (the seed's six nodes)", () => {
   });
 
   it("resolves per-node Odoo settings from the lab defaults", () => {
-    expect(topology.nodes.find((node) => node.name === "odoo1")?.odoo).toEqual({ workers: 2, maxCronThreads: 1, http: true });
+    expect(topology.nodes.find((node) => node.name === "odoo1")?.odoo).toEqual({ workers: 4, maxCronThreads: 1, http: true });
     expect(topology.nodes.find((node) => node.name === "lb1")?.odoo).toBeUndefined();
   });
 

@@ -93,7 +93,7 @@ export interface FinalRead {
 export interface CronRun {
   job: string;
   at: number;
-  /** "host/pid" of the cron worker that ran it, when the marker names it (the stand-in's do; real Odoo's do not). */
+  /** "node/pid" of the cron worker that ran it, when the marker names it. */
   worker?: string;
 }
 

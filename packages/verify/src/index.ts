@@ -5,6 +5,7 @@ export { labEndpoints, type LabEndpoints } from "./lab-endpoints.ts";
 export { OpenLoopWorkload, type OpenLoopWorkloadOptions } from "./workload/open-loop-workload.ts";
 export { OpenLoopScheduler, CLIENT_SATURATED, type OpenLoopScheduleOptions, type OperationBody, type OperationContext, type OperationResult } from "./workload/open-loop-scheduler.ts";
 export { SQL_WRITES_TABLE } from "./workload/sql-operations.ts";
+export { STEADY_OPERATIONS, workloadSteadyProblem } from "./workload/workload-steady.ts";
 export { CronBacklog, CRON_BACKLOG_PREFIX, type CronBacklogOptions } from "./workload/cron-backlog.ts";
 
 export { ProbeSampler, PROBES, type ProbeSamplerOptions } from "./probes/probe-sampler.ts";

@@ -1,5 +1,5 @@
 import { nodesWithRole, type Topology } from "@odoo-ha-lab/topology";
-import { PORTS, type LabSecrets } from "@odoo-ha-lab/roles";
+import { PORTS, webUrl, type LabSecrets } from "@odoo-ha-lab/roles";
 
 /** Where a user (or the verifier) reaches the lab: derived from the topology, the single source of truth. */
 export interface LabEndpoints {
@@ -20,7 +20,7 @@ export function labEndpoints(topology: Topology): LabEndpoints {
   const { vip, services } = topology;
   return {
     vip: vip.address,
-    webUrl: services.webPort === 80 ? `http://${vip.address}` : `http://${vip.address}:${services.webPort}`,
+    webUrl: webUrl(topology),
     readWrite: { host: vip.address, port: services.databaseReadWritePort },
     readOnly: { host: vip.address, port: services.databaseReadOnlyPort },
     database: topology.odoo.database,
@@ -38,9 +38,4 @@ export function labEndpoints(topology: Topology): LabEndpoints {
  */
 export function odooDatabaseCredentials(secrets: LabSecrets): { user: string; password: string } {
   return { user: secrets.odooDbUser, password: secrets.odooDbPassword };
-}
-
-/** The Odoo user every JSON-RPC call logs in as (the lab replaces the factory password with its secret). */
-export function odooAdminCredentials(secrets: LabSecrets): { login: string; password: string } {
-  return { login: "admin", password: secrets.odooAdminPassword };
 }

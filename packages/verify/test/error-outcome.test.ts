@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { OdooRpcError, OdooTransportError } from "@odoo-ha-lab/odoo-standin";
+import { OdooRpcError, OdooTransportError } from "../src/odoo/odoo-client.ts";
 import { odooErrorOutcome } from "../src/workload/odoo-error-outcome.ts";
 import { SqlCallError } from "../src/workload/sql-connection.ts";
 import { sqlErrorOutcome } from "../src/workload/sql-error-outcome.ts";

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DockerLab } from "@odoo-ha-lab/docker";
 import { readPatroniCluster, waitFor, type Host, type LabSecrets } from "@odoo-ha-lab/roles";
 import { loadTopologyFile, type Topology } from "@odoo-ha-lab/topology";
-import { checkHistory, OpenLoopWorkload, ProbeSampler, verifyFinalState, writeReport, type CheckerResult, type History } from "../src/index.ts";
+import { checkHistory, OpenLoopWorkload, ProbeSampler, verifyFinalState, writeReport, type CheckerResult, type History, type OperationKind } from "../src/index.ts";
 import { DEFAULT_TOPOLOGY, lab } from "./lab-command.ts";
 
 /**
@@ -23,8 +23,6 @@ async function leaderSeenBy(node: string): Promise<string | undefined> {
   const cluster = await readPatroniCluster(hosts.get(node)!);
   return cluster.members.find((member) => member.role === "leader")?.name;
 }
-
-const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 beforeAll(async () => {
   await lab(["down"], LAB); // a leftover of an interrupted run
@@ -57,7 +55,9 @@ describe("killing the Patroni leader under load", () => {
     const startedAt = Date.now();
     sampler.start();
     await workload.start();
-    await pause(8_000); // steady state
+    // Every kind but the rare login (one per 5 s) must have worked before the fault, and again after the heal.
+    const steadyKinds: OperationKind[] = ["sql.write", "sql.read", "odoo.partner.write", "odoo.partner.read", "odoo.attachment.upload", "odoo.attachment.download", "odoo.session.call"];
+    await workload.untilSteady(steadyKinds, startedAt, 90_000);
 
     const leader = await leaderSeenBy("postgresql1");
     expect(leader, "a Patroni leader before the fault").toMatch(/^postgresql[12]$/);
@@ -71,7 +71,7 @@ describe("killing the Patroni leader under load", () => {
     }, { timeoutMs: 60_000, intervalMs: 250 });
     await container.start();
     const healedAt = Date.now();
-    await pause(8_000); // recovery must hold steadily, not just once
+    await workload.untilSteady(steadyKinds, healedAt, 90_000);
 
     const operations = await workload.stop();
     const probes = await sampler.stop();

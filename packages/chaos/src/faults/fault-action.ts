@@ -1,4 +1,4 @@
-import type { Host } from "@odoo-ha-lab/roles";
+import type { Host, LabSecrets } from "@odoo-ha-lab/roles";
 import type { Topology } from "@odoo-ha-lab/topology";
 import type { NodeControl } from "../node-control.ts";
 
@@ -8,6 +8,8 @@ export interface FaultContext {
   readonly id: string;
   readonly topology: Topology;
   readonly nodes: NodeControl;
+  /** The lab's credentials, where the caller has them (a warm-up logs in as a user does). */
+  readonly secrets?: LabSecrets;
   host(node: string): Host;
   /** Records something the operator should know (kept in the journal and logged). */
   note(message: string): void;

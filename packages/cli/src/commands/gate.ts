@@ -4,7 +4,7 @@ import { parseArgs } from "node:util";
 import { loadScenarios, renderJunit, type JunitCase } from "@odoo-ha-lab/runner";
 import { REPO_ROOT } from "../state.ts";
 import { renderTable } from "../table.ts";
-import { compactRun, RUN_OPTIONS, runLabOptions, runScenarioRepeatedly, summarise } from "./run.ts";
+import { compactRun, RUN_OPTIONS, runScenarioRepeatedly, summarise } from "./run.ts";
 import { SCENARIOS_DIR } from "./scenarios.ts";
 
 /**
@@ -23,7 +23,7 @@ export async function gateCommand(argv: string[]): Promise<number> {
   for (const name of names) {
     let runs;
     try {
-      runs = await runScenarioRepeatedly(name, repeat, runLabOptions(values), values.quiet);
+      runs = await runScenarioRepeatedly(name, repeat, values, values.quiet);
     } catch (error) {
       // A scenario that could not run (its lab would not come up, say) fails the gate; the rest still run.
       passed = false;

@@ -2,7 +2,7 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { ChaosInjector, describeFault } from "@odoo-ha-lab/chaos";
 import { LAB_OPTIONS, resolveTopology } from "../options.ts";
-import { labStateDir } from "../state.ts";
+import { labStateDir, loadSecrets } from "../state.ts";
 import { resolveTarget } from "../targets/index.ts";
 
 /** `lab heal`: undoes every fault the journal says is still injected (after a crash or Ctrl-C). */
@@ -14,6 +14,7 @@ export async function healCommand(argv: string[]): Promise<number> {
     topology,
     hosts: await target.hosts(),
     nodes: await target.nodeControl(),
+    secrets: loadSecrets(topology.name),
     journalPath: join(labStateDir(topology.name), "faults.json"),
     log: (line) => process.stderr.write(`${line}\n`),
   });

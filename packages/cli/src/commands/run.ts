@@ -15,10 +15,6 @@ export const RUN_OPTIONS = {
   quiet: { type: "boolean", short: "q" },
 } as const;
 
-/** The lab options of a run: LAB_NAME/LAB_SUBNET/LAB_TARGET/LAB_INVENTORY apply as for every command. */
-export function runLabOptions(values: LabOptionValues): LabOptionValues {
-  return { ...values, name: values.name ?? process.env.LAB_NAME, subnet: values.subnet ?? process.env.LAB_SUBNET };
-}
 
 /** Runs one scenario `repeat` times on its lab (brought up if needed, on the chosen target); one report per run. */
 export async function runScenarioRepeatedly(name: string, repeat: number, options: LabOptionValues, quiet = false): Promise<ScenarioRun[]> {
@@ -64,7 +60,7 @@ export async function runCommand(argv: string[]): Promise<number> {
   if (!name) throw new Error("usage: lab run <scenario> [--repeat N] [--json]   (see `pnpm lab scenarios`)");
   const repeat = Number(values.repeat);
   if (!Number.isInteger(repeat) || repeat < 1 || repeat > 20) throw new Error(`--repeat ${values.repeat}: give a whole number from 1 to 20`);
-  const runs = await runScenarioRepeatedly(name, repeat, runLabOptions(values), values.quiet);
+  const runs = await runScenarioRepeatedly(name, repeat, values, values.quiet);
   const summary = summarise(runs);
   if (values.json) console.log(JSON.stringify({ scenario: name, passed: summary.passed, budgets: summary.budgets, runs: runs.map(compactRun) }, null, 2));
   else printSummary(runs, summary);

@@ -4,7 +4,7 @@ import { LAB_OPTIONS, resolveTopology } from "../options.ts";
 import { renderTable } from "../table.ts";
 import { resolveTarget } from "../targets/index.ts";
 
-/** `lab status`: containers, services, Patroni roles and lag, VIP holder, HAProxy backends, storage, Odoo. */
+/** `lab status`: containers, services, Patroni roles and lag, VIP holder, Odoo through the VIP, HAProxy backends, storage, Odoo per node. */
 export async function statusCommand(argv: string[]): Promise<number> {
   const { values } = parseArgs({ args: argv, options: LAB_OPTIONS });
   const topology = resolveTopology(values);
@@ -35,6 +35,10 @@ export async function statusCommand(argv: string[]): Promise<number> {
   console.log("\nPatroni");
   console.log(renderTable(["member", "role", "state", "timeline", "lag (bytes)"], status.patroni.map((m) => [m.name, m.role, m.state, m.timeline ?? "", m.lagBytes ?? "?"])));
   console.log(`\nVIP ${status.vip.address}: held by ${status.vip.holders.join(", ") || "NOBODY"}`);
+  if (status.web) {
+    const { web } = status;
+    console.log(`Odoo through the VIP (${web.url}, asked from ${web.from ?? "-"}): ${web.answers ? `answers, ${web.detail}` : `DOES NOT ANSWER: ${web.detail}`}`);
+  }
   console.log("\nHAProxy backends");
   console.log(renderTable(["balancer", "backend", "server", "status"], status.haproxy.map((row) => [row.balancer, row.backend, row.server, row.status])));
   console.log("\nStorage and Odoo");

@@ -1,6 +1,6 @@
 import { parseArgs } from "node:util";
 import { DockerLab, ensureDockerEngine, ensureLabImages } from "@odoo-ha-lab/docker";
-import type { ProgressEvent } from "@odoo-ha-lab/roles";
+import { webUrl, type ProgressEvent } from "@odoo-ha-lab/roles";
 import { renderCheck, type NodeUpSummary } from "@odoo-ha-lab/ssh";
 import type { Topology } from "@odoo-ha-lab/topology";
 import { LAB_OPTIONS, resolveTopology } from "../options.ts";
@@ -74,7 +74,7 @@ export async function ensureLabUp(topology: Topology, progress: (event: Progress
   const docker = await ensureDockerEngine({ install: true, onProgress: (message) => progress({ stage: "engine", message }) });
   const images = await ensureLabImages(docker, {
     onProgress: (message) => progress({ stage: "images", message }),
-    ...(topology.odoo.image === "stand-in" ? {} : { odooImage: topology.odoo.image }),
+    odoo: topology.odoo,
   });
   const secrets = loadOrCreateSecrets(topology.name);
   const lab = new DockerLab(docker, topology);
@@ -106,9 +106,9 @@ function removeOnInterrupt(lab: DockerLab, firstUp: boolean, progress: (event: P
 
 export function labEndpoints(topology: Topology): { name: string; url: string }[] {
   const vip = topology.vip.address;
-  const { databaseReadWritePort, databaseReadOnlyPort, webPort } = topology.services;
+  const { databaseReadWritePort, databaseReadOnlyPort } = topology.services;
   return [
-    { name: "Odoo web (through the VIP)", url: `http://${vip}${webPort === 80 ? "" : `:${webPort}`}/` },
+    { name: "Odoo web (through the VIP)", url: `${webUrl(topology)}/` },
     { name: "PostgreSQL read-write (Patroni leader)", url: `postgresql://${vip}:${databaseReadWritePort}/${topology.odoo.database}` },
     { name: "PostgreSQL read-only (replicas)", url: `postgresql://${vip}:${databaseReadOnlyPort}/${topology.odoo.database}` },
     ...topology.vip.holders.map((holder) => ({ name: `HAProxy stats on ${holder}`, url: `http://${topology.nodes.find((n) => n.name === holder)!.address}:8404/` })),

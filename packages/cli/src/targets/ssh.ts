@@ -1,5 +1,5 @@
 import { rmSync } from "node:fs";
-import { ensureStandinBundle, LAB_WAIT_MOUNT_FILE } from "@odoo-ha-lab/docker";
+import { LAB_WAIT_MOUNT_FILE } from "@odoo-ha-lab/docker";
 import { generateSecrets } from "@odoo-ha-lab/roles";
 import { loadInventoryFile, SshLab, SshNodeControl, type ProvisionAssets } from "@odoo-ha-lab/ssh";
 import type { Topology } from "@odoo-ha-lab/topology";
@@ -10,10 +10,7 @@ import type { LabTarget } from "./index.ts";
 export function sshTarget(topology: Topology, inventoryPath: string): LabTarget {
   const inventory = loadInventoryFile(inventoryPath, topology);
   const lab = new SshLab(topology, inventory, labStateDir(topology.name));
-  const assets = (progress: (message: string) => void = () => {}): ProvisionAssets => ({
-    labWaitMount: LAB_WAIT_MOUNT_FILE,
-    ...(topology.odoo.image === "stand-in" ? { standinBundle: ensureStandinBundle(progress) } : {}),
-  });
+  const assets: ProvisionAssets = { labWaitMount: LAB_WAIT_MOUNT_FILE };
   return {
     kind: "ssh",
     topology,
@@ -23,7 +20,7 @@ export function sshTarget(topology: Topology, inventoryPath: string): LabTarget 
     },
     async up(progress) {
       const secrets = loadOrCreateSecrets(topology.name);
-      const nodes = await lab.up({ secrets, assets: assets((message) => progress({ stage: "assets", message })), progress });
+      const nodes = await lab.up({ secrets, assets, progress });
       return { kind: "ssh", secrets, nodes };
     },
     async down(options = {}) {
@@ -42,7 +39,7 @@ export function sshTarget(topology: Topology, inventoryPath: string): LabTarget 
     },
     check() {
       // Read-only: a lab never brought up compares against fresh secrets, which are not saved.
-      return lab.check({ secrets: loadSecrets(topology.name) ?? generateSecrets(), assets: assets() });
+      return lab.check({ secrets: loadSecrets(topology.name) ?? generateSecrets(), assets });
     },
   };
 }

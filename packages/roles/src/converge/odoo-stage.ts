@@ -2,12 +2,18 @@ import { nodesWithRole } from "@odoo-ha-lab/topology";
 import { run, type Host } from "../host.ts";
 import { odooPlan } from "../node-plan.ts";
 import { PATHS, PORTS } from "../render/paths.ts";
+import { odooRpcOnNode } from "../odoo-rpc-on-node.ts";
+import { webUrl } from "../probes/web-path.ts";
 import { waitFor } from "../wait.ts";
+import { ODOO_ADMIN_LOGIN, odooAdminCredentials } from "../secrets.ts";
+import { warmOdooNode } from "../odoo-warm-up.ts";
 import { applyServices, writePlanFiles } from "./apply-plan.ts";
 import { hostFor, timeout, type ConvergeContext } from "./context.ts";
 
 /** Real Odoo's `-i base` leaves admin/admin: the lab replaces it with its own secret at once. */
 const FACTORY_ADMIN_PASSWORD = "admin";
+/** An app node's own Odoo, as asked from that node. */
+const NODE_URL = `http://127.0.0.1:${PORTS.odooHttp}`;
 
 export async function convergeOdoo(context: ConvergeContext): Promise<void> {
   const appNodes = nodesWithRole(context.topology, "odoo");
@@ -37,38 +43,105 @@ export async function convergeOdoo(context: ConvergeContext): Promise<void> {
   // The volume root is owned by root until someone claims it; Odoo runs as 'odoo'.
   await run(first, ["chown", "odoo:odoo", PATHS.odooDataDir]);
 
-  // 2. The database, created once by the first app node if it is missing.
-  if (!(await databaseExists(context))) {
+  // 2. The database, created once by the first app node if it is missing; one that this Odoo did not
+  //    initialise is refused (Odoo would start and answer 500 to every request).
+  const database = await odooDatabaseState(context);
+  if (database.state === "missing") {
     context.progress({ stage: "odoo", node: first.node, message: `initialising database '${context.topology.odoo.database}' (-i base)` });
     await run(first, ["odoo", "-c", PATHS.odooConfig, "-d", context.topology.odoo.database, "-i", "base", "--stop-after-init"], {
       user: "odoo",
       env: { HOME: PATHS.odooDataDir },
       timeoutMs: timeout(context, 600),
     });
+  } else {
+    const problem = databaseProblem(database, await odooSeries(first), context.topology);
+    if (problem) throw new Error(problem);
   }
 
   // 3. The servers.
+  const started: Host[] = [];
   await Promise.all(
     plans.map(async ({ host, plan, node }) => {
       const changes = await applyServices(host, [plan.services[1]!], configChanged.get(host.node) ?? false);
+      if (changes.length && node.odoo?.http) started.push(host);
       if (node.odoo?.http) await waitForHealth(host, timeout(context, 90));
       context.progress({ stage: "odoo", node: host.node, message: [...changes, node.odoo?.http ? "healthy" : "cron-only"].filter(Boolean).join(", ") });
     }),
   );
   const webHost = plans.find(({ node }) => node.odoo?.http)!.host;
   await ensureAdminPassword(webHost, context);
+  // Users' first requests then find warm workers (a cold node's first calls time out under load).
+  // A server this run did not start kept its warm workers.
+  await Promise.all(
+    started.map(async (host) => {
+      const warmed = await warmOdooNode(host, context.topology, odooAdminCredentials(context.secrets));
+      context.progress({ stage: "odoo", node: host.node, message: `workers warmed: ${warmed.ok} of ${warmed.ok + warmed.failed} rounds answered` });
+    }),
+  );
+  await checkThroughVip(webHost, context);
 }
 
-async function databaseExists(context: ConvergeContext): Promise<boolean> {
+/**
+ * The end of `up`: a login and a call through the VIP, the path users take (VIP → balancer → app
+ * node → database). Every node can be healthy on its own while the balancers mark them all down.
+ * Waits for the balancers' health checks to rise (`rise 2`, 1 s apart) after the servers started.
+ */
+async function checkThroughVip(host: Host, context: ConvergeContext): Promise<void> {
+  const url = webUrl(context.topology);
+  const { database } = context.topology.odoo;
+  const partners = await waitFor(`a login and a call through the VIP (${url}) from ${host.node}`, async () => {
+    const uid = await login(host, context, context.secrets.odooAdminPassword, url);
+    if (uid === false) return { done: false, observation: (await odooRpcOnNode(host, url, "common", "version", [], 5)).ok ? "the login was refused" : "no answer from Odoo through the VIP" };
+    const count = await odooRpcOnNode(host, url, "object", "execute_kw", [database, uid, context.secrets.odooAdminPassword, "res.partner", "search_count", [[]]]);
+    return count.ok ? { done: true, value: count.result } : { done: false, observation: count.error };
+  }, { timeoutMs: timeout(context, 60), intervalMs: 500 });
+  context.progress({ stage: "odoo", node: host.node, message: `through the VIP ${url}: login as admin and res.partner.search_count (${String(partners)}) answered` });
+}
+
+/** What the lab's database holds: nothing yet, no Odoo (another app, a cut-off -i base), or Odoo's `base` at a version. */
+export type OdooDatabaseState = { state: "missing" } | { state: "not-odoo"; detail: string } | { state: "initialised"; baseVersion: string };
+
+async function odooDatabaseState(context: ConvergeContext): Promise<OdooDatabaseState> {
+  const { odoo } = context.topology;
+  const exists = await askDatabase(context, "postgres", `SELECT 1 FROM pg_database WHERE datname = '${odoo.database}'`);
+  if (exists !== "1") return { state: "missing" };
+  if ((await askDatabase(context, odoo.database, "SELECT to_regclass('public.ir_module_module') IS NOT NULL")) !== "t") {
+    return { state: "not-odoo", detail: "it has no Odoo tables (ir_module_module)" };
+  }
+  const base = await askDatabase(context, odoo.database, "SELECT coalesce(max(state), '') || ' ' || coalesce(max(latest_version), '') FROM ir_module_module WHERE name = 'base'");
+  const [state = "", version = ""] = base.split(" ");
+  if (state !== "installed" || !version) return { state: "not-odoo", detail: `its module 'base' is ${state ? `in state '${state}'` : "absent"} (an interrupted -i base?)` };
+  return { state: "initialised", baseVersion: version };
+}
+
+/** The error for a database this Odoo cannot serve, or undefined. `series` is the server's, e.g. "17.0". */
+export function databaseProblem(database: OdooDatabaseState, series: string, topology: { name: string; odoo: { database: string } }): string | undefined {
+  const way = `fix: \`pnpm lab down${topology.name === "odoo-ha" ? "" : ` --name ${topology.name}`}\` removes the lab with its data, and the next \`up\` initialises the database with this Odoo`;
+  if (database.state === "not-odoo") return `database '${topology.odoo.database}' exists but this Odoo cannot serve it: ${database.detail}.\n${way}`;
+  if (database.state === "initialised" && !database.baseVersion.startsWith(`${series}.`)) {
+    return `database '${topology.odoo.database}' was initialised by Odoo ${database.baseVersion.split(".").slice(0, 2).join(".")} (base ${database.baseVersion}), and the app image runs Odoo ${series}.\n${way}`;
+  }
+  return undefined;
+}
+
+/** "17.0" from `odoo --version` ("Odoo Server 17.0"). */
+async function odooSeries(host: Host): Promise<string> {
+  const output = await run(host, ["odoo", "--version"], { user: "odoo" });
+  const series = /(\d+\.\d+)/.exec(output)?.[1];
+  if (!series) throw new Error(`on ${host.node}: cannot tell the Odoo version from \`odoo --version\`: ${output.trim()}`);
+  return series;
+}
+
+/** One value from the database through the VIP, asked from the first app node (psql is in every Odoo image). */
+async function askDatabase(context: ConvergeContext, database: string, query: string): Promise<string> {
   const probe = hostFor(context, nodesWithRole(context.topology, "odoo")[0]!.name);
-  const { vip, services, odoo } = context.topology;
+  const { vip, services } = context.topology;
   const result = await probe.exec(
-    ["psql", "-h", vip.address, "-p", String(services.databaseReadWritePort), "-U", context.secrets.odooDbUser, "-d", "postgres", "-tAc", `SELECT 1 FROM pg_database WHERE datname = '${odoo.database}'`],
+    ["psql", "-h", vip.address, "-p", String(services.databaseReadWritePort), "-U", context.secrets.odooDbUser, "-d", database, "-tAc", query],
     { env: { PGPASSWORD: context.secrets.odooDbPassword, PGCONNECT_TIMEOUT: "5" } },
   );
-  // psql is in the lab's images and in the official odoo images (their entrypoint uses it).
   if (result.exitCode !== 0) throw new Error(`on ${probe.node}: cannot reach the database through ${vip.address}:${services.databaseReadWritePort}: ${result.stderr.trim()}`);
-  return result.stdout.trim() === "1";
+  return result.stdout.trim();
 }
 
 async function waitForHealth(host: Host, timeoutMs: number): Promise<void> {
@@ -83,26 +156,12 @@ async function ensureAdminPassword(host: Host, context: ConvergeContext): Promis
   const uid = await login(host, context, FACTORY_ADMIN_PASSWORD);
   if (uid === false) throw new Error(`on ${host.node}: Odoo accepts neither the lab's admin password nor the factory one; reset it or run \`pnpm lab down\` and up again`);
   const db = context.topology.odoo.database;
-  const written = await jsonRpc(host, "object", "execute_kw", [db, uid, FACTORY_ADMIN_PASSWORD, "res.users", "write", [[uid], { password: context.secrets.odooAdminPassword }]]);
+  const written = await odooRpcOnNode(host, NODE_URL, "object", "execute_kw", [db, uid, FACTORY_ADMIN_PASSWORD, "res.users", "write", [[uid], { password: context.secrets.odooAdminPassword }]]);
   if (!written.ok) throw new Error(`on ${host.node}: could not set the admin password: ${written.error}`);
   context.progress({ stage: "odoo", node: host.node, message: "admin password set from the lab's secrets" });
 }
 
-async function login(host: Host, context: ConvergeContext, password: string): Promise<number | false> {
-  const answer = await jsonRpc(host, "common", "login", [context.topology.odoo.database, "admin", password]);
+async function login(host: Host, context: ConvergeContext, password: string, baseUrl = NODE_URL): Promise<number | false> {
+  const answer = await odooRpcOnNode(host, baseUrl, "common", "login", [context.topology.odoo.database, ODOO_ADMIN_LOGIN, password]);
   return answer.ok && typeof answer.result === "number" ? answer.result : false;
-}
-
-/** JSON-RPC from the node itself, payload on stdin so passwords stay out of process lists. */
-async function jsonRpc(host: Host, service: string, method: string, args: unknown[]): Promise<{ ok: boolean; result?: unknown; error?: string }> {
-  const payload = JSON.stringify({ jsonrpc: "2.0", method: "call", id: 1, params: { service, method, args } });
-  const result = await host.exec(["curl", "-s", "--max-time", "30", "-H", "Content-Type: application/json", "--data-binary", "@-", `http://127.0.0.1:${PORTS.odooHttp}/jsonrpc`], { stdin: payload });
-  if (result.exitCode !== 0) return { ok: false, error: `curl exit ${result.exitCode}` };
-  try {
-    const body = JSON.parse(result.stdout) as { result?: unknown; error?: { data?: { message?: string }; message?: string } };
-    if (body.error) return { ok: false, error: body.error.data?.message ?? body.error.message ?? "error" };
-    return { ok: true, result: body.result };
-  } catch {
-    return { ok: false, error: `not JSON: ${result.stdout.slice(0, 200)}` };
-  }
 }

@@ -4,6 +4,7 @@ import { planServices } from "../services.ts";
 import { PATHS, PORTS } from "../render/paths.ts";
 import { readPatroniCluster, type PatroniMember } from "./patroni.ts";
 import { findVipHolders } from "./vip.ts";
+import { webPathStatus, type WebPathStatus } from "./web-path.ts";
 
 /** What `lab status` shows: each answer comes from the node itself, through the same host interface. */
 export interface LabStatus {
@@ -14,25 +15,28 @@ export interface LabStatus {
   haproxy: { balancer: string; backend: string; server: string; status: string }[];
   storage: { node: string; mounted: boolean; responsive: boolean }[];
   odoo: { node: string; healthy: boolean; detail: string }[];
+  /** Odoo through the VIP, as users reach it (undefined when not asked). */
+  web?: WebPathStatus;
 }
 
-export type StatusPart = "vip" | "services" | "patroni" | "haproxy" | "storage" | "odoo";
-const ALL_PARTS: StatusPart[] = ["vip", "services", "patroni", "haproxy", "storage", "odoo"];
+export type StatusPart = "vip" | "services" | "patroni" | "haproxy" | "storage" | "odoo" | "web";
+const ALL_PARTS: StatusPart[] = ["vip", "services", "patroni", "haproxy", "storage", "odoo", "web"];
 
 /** Asks the nodes; `parts` limits the questions (a part not asked comes back empty). */
 export async function collectStatus(topology: Topology, hosts: ReadonlyMap<string, Host>, parts: StatusPart[] = ALL_PARTS): Promise<LabStatus> {
   const reachable = (name: string) => hosts.get(name);
   const ask = <T>(part: StatusPart, question: () => Promise<T[]>): Promise<T[]> => (parts.includes(part) ? question() : Promise.resolve([]));
   const appNodes = nodesWithRole(topology, "odoo");
-  const [holders, services, patroni, haproxy, storage, odoo] = await Promise.all([
+  const [holders, services, patroni, haproxy, storage, odoo, web] = await Promise.all([
     ask("vip", () => findVipHolders(topology, hosts)),
     ask("services", () => serviceStates(topology, hosts)),
     ask("patroni", () => patroniView(topology, hosts)),
     ask("haproxy", () => haproxyView(topology, hosts)),
     ask("storage", () => Promise.all(appNodes.map(async (node) => storageView(node.name, reachable(node.name))))),
     ask("odoo", () => Promise.all(appNodes.filter((node) => node.odoo?.http).map(async (node) => odooView(node.name, reachable(node.name))))),
+    ask("web", async () => [await webPathStatus(topology, hosts)]),
   ]);
-  return { lab: topology.name, vip: { address: topology.vip.address, holders }, services, patroni, haproxy, storage, odoo };
+  return { lab: topology.name, vip: { address: topology.vip.address, holders }, services, patroni, haproxy, storage, odoo, ...(web[0] ? { web: web[0] } : {}) };
 }
 
 async function serviceStates(topology: Topology, hosts: ReadonlyMap<string, Host>): Promise<LabStatus["services"]> {
@@ -73,15 +77,29 @@ async function haproxyView(topology: Topology, hosts: ReadonlyMap<string, Host>)
   return rows.flat();
 }
 
-/** HAProxy's CSV stats: `# pxname,svname,...,status,...`; keep real servers only. */
-export function parseHaproxyCsv(csv: string): { backend: string; server: string; status: string }[] {
+/** One server of HAProxy's stats; `sessions` (`scur`, requests in flight) when the CSV has that column. */
+export interface HaproxyServerStat {
+  backend: string;
+  server: string;
+  status: string;
+  sessions?: number;
+}
+
+/** HAProxy's CSV stats (the stats page's `;csv`, the admin socket's `show stat`): real servers only. */
+export function parseHaproxyCsv(csv: string): HaproxyServerStat[] {
   const [header, ...lines] = csv.trim().split("\n");
   const columns = (header ?? "").replace(/^# /, "").split(",");
   const statusIndex = columns.indexOf("status");
+  const sessionsIndex = columns.indexOf("scur");
   return lines
     .map((line) => line.split(","))
     .filter(([proxy, server]) => proxy !== "stats" && server !== "FRONTEND" && server !== "BACKEND")
-    .map((fields) => ({ backend: fields[0] ?? "", server: fields[1] ?? "", status: fields[statusIndex] ?? "" }));
+    .map((fields) => ({
+      backend: fields[0] ?? "",
+      server: fields[1] ?? "",
+      status: fields[statusIndex] ?? "",
+      ...(sessionsIndex >= 0 ? { sessions: Number(fields[sessionsIndex]) } : {}),
+    }));
 }
 
 async function storageView(node: string, host: Host | undefined): Promise<LabStatus["storage"][number]> {

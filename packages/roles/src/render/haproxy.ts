@@ -1,4 +1,4 @@
-import { nodesWithRole, type Topology } from "@odoo-ha-lab/topology";
+import { nodesWithRole, type Topology, type TopologyNode } from "@odoo-ha-lab/topology";
 import { PATHS, PORTS } from "./paths.ts";
 
 /**
@@ -36,9 +36,13 @@ export function renderHaproxyConfig(topology: Topology): string {
     "    stats refresh 5s",
     "",
     "# Writes go to whichever node Patroni reports as primary; sessions to a demoted node are cut at once.",
+    "# A database node answers a connection in milliseconds; one that died never does, and until its",
+    "# checks mark it down each connection attempt waits out `timeout connect`, times `retries`. Short",
+    "# attempts keep a client (an Odoo worker) from being held for seconds by a primary that is gone.",
     "listen postgres_rw",
     `    bind *:${databaseReadWritePort}`,
     "    mode tcp",
+    "    timeout connect 500ms",
     "    option httpchk GET /primary",
     "    http-check expect status 200",
     "    default-server inter 1s fall 2 rise 1 on-marked-down shutdown-sessions",
@@ -47,6 +51,7 @@ export function renderHaproxyConfig(topology: Topology): string {
     "listen postgres_ro",
     `    bind *:${databaseReadOnlyPort}`,
     "    mode tcp",
+    "    timeout connect 500ms",
     "    balance roundrobin",
     "    option httpchk GET /replica",
     "    http-check expect status 200",
@@ -76,32 +81,58 @@ export function renderHaproxyConfig(topology: Topology): string {
     "# ran. A node that comes back (a restart, a deploy) is ramped up over `slowstart` instead of taking",
     "# its full share at once: its workers start with empty database pools, and a flood of cold requests",
     "# would queue behind them.",
+    "# An Odoo worker serves one request at a time, so each server takes as many requests as it has",
+    "# workers (`maxconn`) and the rest wait in HAProxy's queue, where a request whose client gave up is",
+    "# dropped (`abortonclose`) instead of being served later to nobody. Without this, requests that",
+    "# waited on a failing-over database piled up in Odoo's listen backlog (16 per node), new connections",
+    "# to the node timed out, `observe layer4` took that for a dead node, and both nodes were marked",
+    "# down: 503 for every user until they rose again.",
     "backend odoo_http",
     "    mode http",
     "    balance roundrobin",
     "    timeout connect 500ms",
+    "    timeout queue 30s",
+    "    option abortonclose",
+    "    # As long as Odoo lets a request run (limit_time_real, 120 s by default), and no longer.",
     "    timeout server 120s",
     "    option redispatch 1",
     "    retries 3",
     "    retry-on conn-failure empty-response",
     "    http-request disable-l7-retry if METH_POST",
     "    option http-server-close",
-    "    option httpchk GET /web/health",
-    "    http-check expect status 200",
+    ...odooHealthCheck(topology),
     "    default-server inter 1s fastinter 250ms fall 2 rise 2 slowstart 10s observe layer4 error-limit 1 on-error mark-down",
     "    # Says which app node served a response (%s: the server's name), so a client can record it.",
     "    http-response set-header X-Lab-Backend %s",
-    ...webNodes.map((node) => `    server ${node.name} ${node.address}:${PORTS.odooHttp} check`),
+    ...webNodes.map((node) => `    server ${node.name} ${node.address}:${PORTS.odooHttp} check${workerLimit(node)}`),
     "",
     "backend odoo_realtime",
     "    mode http",
     "    balance roundrobin",
     "    timeout server 1h",
     "    timeout tunnel 1h",
-    "    option httpchk GET /web/health",
-    "    http-check expect status 200",
+    ...odooHealthCheck(topology),
     "    default-server inter 1s fall 2 rise 2",
     ...webNodes.map((node) => `    server ${node.name} ${node.address}:${PORTS.odooRealtime} check port ${PORTS.odooHttp}`),
     "",
   ].join("\n");
+}
+
+/** ` maxconn N` for a prefork node (N workers, one request each); a threaded node (workers 0) takes many at once. */
+function workerLimit(node: TopologyNode): string {
+  const workers = node.odoo?.workers ?? 0;
+  return workers > 0 ? ` maxconn ${workers}` : "";
+}
+
+/**
+ * Odoo's /web/health, asked as a browser would: HTTP/1.1 with a Host header. Odoo reads the Host of
+ * every request (`_get_session_and_dbname` in odoo/http.py) and answers 500 without one, so
+ * HAProxy's default HTTP/1.0 check marks every real Odoo down.
+ */
+function odooHealthCheck(topology: Topology): string[] {
+  return [
+    "    option httpchk",
+    `    http-check send meth GET uri /web/health ver HTTP/1.1 hdr Host ${topology.vip.address}`,
+    "    http-check expect status 200",
+  ];
 }

@@ -5,6 +5,12 @@ import { PATHS, PORTS } from "./paths.ts";
 /**
  * odoo.conf as the official odoo images read it. The database is reached through the VIP's
  * read-write listener, so a PostgreSQL failover is invisible to the configuration.
+ *
+ * `db_name` without a `dbfilter`: Odoo then takes the database list from `db_name` instead of asking
+ * PostgreSQL for it (`list_dbs` in odoo/service/db.py), and it asks on every request that carries no
+ * session, /web/health included. With a dbfilter, each health check opened a connection to the
+ * database through the VIP, so while the primary failed over the balancers' checks timed out and both
+ * app nodes were marked down (503 for every user, even for pages that need no database).
  */
 export function renderOdooConfig(topology: Topology, node: TopologyNode, secrets: LabSecrets): string {
   const settings = node.odoo;
@@ -15,7 +21,6 @@ export function renderOdooConfig(topology: Topology, node: TopologyNode, secrets
     ["db_user", secrets.odooDbUser],
     ["db_password", secrets.odooDbPassword],
     ["db_name", topology.odoo.database],
-    ["dbfilter", `^${topology.odoo.database}$`],
     ["db_maxconn", topology.odoo.dbMaxConn],
     ["data_dir", PATHS.odooDataDir],
     ["http_enable", settings.http ? "True" : "False"],

@@ -12,6 +12,7 @@ export const PATHS = {
   haproxyAdminSocket: "/run/haproxy-admin.sock",
   glusterBrickRoot: "/bricks",
   odooConfig: "/etc/odoo/odoo.conf",
+  odooPgService: "/etc/odoo/pg_service.conf",
   odooDataDir: "/var/lib/odoo",
 } as const;
 

@@ -3,6 +3,7 @@ import type { Topology, TopologyNode } from "@odoo-ha-lab/topology";
 import type { LabSecrets } from "../secrets.ts";
 import { etcdEndpoints } from "./etcd.ts";
 import { PATHS, PORTS } from "./paths.ts";
+import { TCP_KEEPALIVES } from "./tcp-keepalives.ts";
 
 /**
  * patroni.yml for one PostgreSQL node. Knobs follow what was measured on this kind of machine:
@@ -69,7 +70,12 @@ export function renderPatroniConfig(topology: Topology, node: TopologyNode, secr
       },
       // Keepalives reap a session whose balancer vanished (powered off, cut off) within ~20 s instead
       // of the kernel's 2 h: until then its open transaction would keep its locks.
-      parameters: { unix_socket_directories: "/var/run/postgresql", tcp_keepalives_idle: 10, tcp_keepalives_interval: 3, tcp_keepalives_count: 3 },
+      parameters: {
+        unix_socket_directories: "/var/run/postgresql",
+        tcp_keepalives_idle: TCP_KEEPALIVES.idleSeconds,
+        tcp_keepalives_interval: TCP_KEEPALIVES.intervalSeconds,
+        tcp_keepalives_count: TCP_KEEPALIVES.count,
+      },
       pg_hba: hba,
     },
     tags: { nofailover: false, noloadbalance: false, clonefrom: false, nosync: false },

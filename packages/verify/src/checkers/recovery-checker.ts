@@ -1,12 +1,13 @@
 import type { CheckerResult } from "../checker-result.ts";
 import type { History, Operation, OperationKind } from "../history.ts";
 import { CLIENT_SATURATED } from "../workload/open-loop-scheduler.ts";
+import { STEADY_OPERATIONS } from "../workload/workload-steady.ts";
 import { capped, describeInstant, faultWindows } from "./instants.ts";
 
 export interface RecoveryOptions {
   /** Budget: the outage of this kind must not last longer (default: no budget, only "did it recover"). */
   maxOutageSeconds?: number;
-  /** How many successes in a row, up to the end of the window, count as "steady" (default 3). */
+  /** How many successes in a row, up to the end of the window, count as "steady" (default STEADY_OPERATIONS). */
   steadyOps?: number;
 }
 
@@ -19,7 +20,7 @@ export interface RecoveryOptions {
  * next fault was injected belongs to that fault: it may have failed because of it.
  */
 export function checkRecovery(history: History, kind: OperationKind, options: RecoveryOptions = {}): CheckerResult {
-  const steadyOps = options.steadyOps ?? 3;
+  const steadyOps = options.steadyOps ?? STEADY_OPERATIONS;
   const ofKind = history.operations.filter((op) => op.kind === kind).sort((a, b) => a.invokedAt - b.invokedAt || a.id - b.id);
   const name = `recovery:${kind}`;
   const counterexamples: string[] = [];
@@ -63,6 +64,7 @@ export function checkRecovery(history: History, kind: OperationKind, options: Re
     indeterminateWhileFaulted += whileFaulted.filter((op) => op.outcome === "indeterminate").length;
     const failoverMs = failoverWithinFault(ops, window, steadyOps);
     if (failoverMs !== undefined) failover = Math.max(failover ?? 0, failoverMs);
+    else if (whileFaulted.length > 0) lines.push(`${label}: ${kind} not steady again before the heal began at ${describeInstant(history, window.faultedUntil)}: no failover measured`);
     failedAfterHeal += bad.filter((op) => op.invokedAt >= window.faultedUntil).length;
     const firstFailure = bad[0];
     if (!firstFailure) {

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { OdooClient } from "@odoo-ha-lab/odoo-standin";
+import { OdooClient } from "../odoo/odoo-client.ts";
 import type { FinalRead } from "../history.ts";
 import { odooErrorOutcome } from "../workload/odoo-error-outcome.ts";
 import { chunks, type WriteTarget } from "./write-targets.ts";

@@ -1,3 +1,4 @@
+import { markerWorker } from "../odoo/run-marker-code.ts";
 import type pg from "pg";
 import type { FinalRead } from "../history.ts";
 import { SQL_WRITES_TABLE } from "../workload/sql-operations.ts";
@@ -62,8 +63,7 @@ export async function readBackAttachmentRows(client: pg.Client, targets: WriteTa
 
 /**
  * Every cron run marker since `since`, as epoch milliseconds (create_date is UTC without a zone, as
- * Odoo stores it). The stand-in's markers also name the worker and the run's start to the
- * millisecond ("[stand-in: job ... on host <host>, pid <pid>, at <UTC time>.<ms>]"): then those are used.
+ * Odoo stores it), with the worker that ran it when the marker names it (see runMarkerCode).
  */
 export async function readCronRuns(client: pg.Client, since: number): Promise<{ job: string; at: number; worker?: string }[]> {
   const { rows } = await client.query<{ name: string; at: string; message: string | null }>(
@@ -71,8 +71,7 @@ export async function readCronRuns(client: pg.Client, since: number): Promise<{ 
     [since],
   );
   return rows.map((row) => {
-    const standin = /\bon host (\S+), pid (\d+), at (\d{4}-\d\d-\d\d) (\d\d:\d\d:\d\d\.\d{3})\]/.exec(row.message ?? "");
-    if (!standin) return { job: row.name, at: Number(row.at) };
-    return { job: row.name, at: Date.parse(`${standin[3]}T${standin[4]}Z`), worker: `${standin[1]}/${standin[2]}` };
+    const worker = markerWorker(row.message ?? "");
+    return worker ? { job: row.name, at: Number(row.at), worker } : { job: row.name, at: Number(row.at) };
   });
 }

@@ -1,8 +1,8 @@
-import { OdooClient } from "@odoo-ha-lab/odoo-standin";
-import { PORTS, waitFor, type LabSecrets } from "@odoo-ha-lab/roles";
+import { OdooClient } from "../odoo/odoo-client.ts";
+import { odooAdminCredentials, PORTS, waitFor, type LabSecrets } from "@odoo-ha-lab/roles";
 import type { Topology } from "@odoo-ha-lab/topology";
 import type { FinalRead, FinalState, Operation } from "../history.ts";
-import { labEndpoints, odooAdminCredentials, odooDatabaseCredentials } from "../lab-endpoints.ts";
+import { labEndpoints, odooDatabaseCredentials } from "../lab-endpoints.ts";
 import { withSqlConnection } from "../workload/sql-connection.ts";
 import { readBackThroughAppNode } from "./app-node-read-back.ts";
 import { readBackAttachmentRows, readBackPartners, readBackSqlWrites, readCronRuns } from "./database-read-back.ts";

@@ -1,4 +1,4 @@
-import { OdooClient } from "@odoo-ha-lab/odoo-standin";
+import { OdooClient } from "../odoo/odoo-client.ts";
 import type { ProbeContext } from "./probe-context.ts";
 
 /** GET /web/health on each app node directly, as HAProxy's check does: { odoo1: true, odoo2: false }. */

@@ -1,4 +1,4 @@
-import { OdooRpcError, OdooTransportError } from "@odoo-ha-lab/odoo-standin";
+import { OdooRpcError, OdooTransportError } from "../odoo/odoo-client.ts";
 import type { OperationResult } from "./open-loop-scheduler.ts";
 
 /** Errors that mean the request never reached a server: nothing can have happened. */

@@ -78,6 +78,11 @@ export class OpenLoopScheduler {
     this.tick();
   }
 
+  /** The operations completed so far, in completion order (the run's journal while it is being written). */
+  completedSoFar(): readonly Operation[] {
+    return this.operations;
+  }
+
   /** Stops firing, aborts nothing in flight, and waits for every in-flight operation (each bounded by the timeout). */
   async stop(): Promise<Operation[]> {
     this.endFiring();

@@ -1,11 +1,12 @@
-import type { LabSecrets } from "@odoo-ha-lab/roles";
+import { odooAdminCredentials, waitFor, type LabSecrets } from "@odoo-ha-lab/roles";
 import type { Topology } from "@odoo-ha-lab/topology";
 import type { Operation, OperationKind } from "../history.ts";
-import { labEndpoints, odooAdminCredentials, odooDatabaseCredentials } from "../lab-endpoints.ts";
+import { labEndpoints, odooDatabaseCredentials } from "../lab-endpoints.ts";
 import { AcknowledgedWrites } from "./acknowledged-writes.ts";
 import { OdooOperations } from "./odoo-operations.ts";
 import { OpenLoopScheduler, type OperationBody, type OperationContext, type OperationResult } from "./open-loop-scheduler.ts";
 import { SqlOperations } from "./sql-operations.ts";
+import { workloadSteadyProblem } from "./workload-steady.ts";
 
 export interface OpenLoopWorkloadOptions {
   topology: Topology;
@@ -77,6 +78,17 @@ export class OpenLoopWorkload {
   /** Resolves when the schedule reached maxDurationMs (operations may still be in flight). */
   get firingEnded(): Promise<void> {
     return this.scheduler.firingEnded;
+  }
+
+  /**
+   * Resolves once the last STEADY_OPERATIONS operations of each of `kinds` invoked since `since`
+   * succeeded (what users see is steady); rejects after `timeoutMs`, saying which kind is not.
+   */
+  async untilSteady(kinds: readonly OperationKind[], since: number, timeoutMs: number): Promise<void> {
+    await waitFor(`${kinds.join(", ")} steady (the last operations of each succeeded)`, async () => {
+      const problem = workloadSteadyProblem(this.scheduler.completedSoFar(), kinds, since);
+      return problem ? { done: false, observation: problem } : { done: true, value: undefined };
+    }, { timeoutMs, intervalMs: 250 });
   }
 
   /** Stops firing and returns every operation, once each in-flight one completed or timed out. */

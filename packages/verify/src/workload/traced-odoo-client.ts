@@ -1,4 +1,4 @@
-import { OdooClient, type OdooClientOptions } from "@odoo-ha-lab/odoo-standin";
+import { OdooClient, type OdooClientOptions } from "../odoo/odoo-client.ts";
 
 /**
  * An OdooClient that also remembers which app node answered, from the `X-Lab-Backend` header the
