@@ -82,6 +82,30 @@ describe("NodeWatch", () => {
     await expect.poll(() => settled(host.spawned[0]!)).toBe(true);
   });
 
+  it("reads an empty answer, one without a final newline and one with blank lines as an exec's would be folded", async () => {
+    const checks: NodeCheck[] = [
+      { name: "mounted", command: ["sh", "-c", "exit 32"], boundMs: 0 },
+      { name: "bare", command: ["printf", "no newline"], boundMs: 0 },
+      { name: "gaps", command: ["printf", "a\n\nb\n\n"], boundMs: 0 },
+    ];
+    const host = new LocalHost();
+    watch = new NodeWatch(host, checks, { intervalMs: 50, maxDurationMs: 60_000 });
+    watch.start();
+    await expect.poll(() => host.spawned.length).toBe(1);
+    const looped = await watch.next();
+    host.refuseSpawn = true;
+    host.spawned[0]!.kill("SIGKILL");
+    await expect.poll(() => settled(host.spawned[0]!)).toBe(true);
+    const asked = await watch.next();
+    expect(host.execs).toHaveLength(checks.length);
+    expect([...looped!.entries()]).toEqual([...asked!.entries()]);
+    expect(Object.fromEntries(looped!)).toEqual({
+      mounted: { exitCode: 32, stdout: "" },
+      bare: { exitCode: 0, stdout: "no newline" },
+      gaps: { exitCode: 0, stdout: "a  b" },
+    });
+  });
+
   it("asks with an exec per check while the loop is down, and starts the loop again", async () => {
     const host = new LocalHost();
     watch = new NodeWatch(host, CHECKS, { intervalMs: 50, maxDurationMs: 60_000 });

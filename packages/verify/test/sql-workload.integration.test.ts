@@ -87,4 +87,26 @@ describe("the SQL workload on a real PostgreSQL", () => {
       await client.end();
     }
   });
+
+  it("hands a connection from call to call, and opens a new one when the server ends it", async () => {
+    const admin = new pg.Client({ connectionString: container.getConnectionUri() });
+    await admin.connect();
+    try {
+      const backends = async () =>
+        (await admin.query<{ pid: number }>("SELECT pid FROM pg_stat_activity WHERE application_name = 'lab-verify' ORDER BY pid")).rows.map((row) => row.pid);
+      for (let id = 100; id < 110; id++) expect((await run(id, "sql.write")).outcome).toBe("ok");
+      const kept = await backends();
+      expect(kept).toHaveLength(1); // ten sequential calls, one connection
+      // What a failover does to a kept connection: the server end goes away.
+      await admin.query("SELECT pg_terminate_backend($1)", [kept[0]]);
+      await expect.poll(async () => (await backends()).length).toBe(0);
+      const after = await run(110, "sql.write");
+      expect(after.outcome, after.error).toBe("ok");
+      const renewed = await backends();
+      expect(renewed).toHaveLength(1);
+      expect(renewed[0]).not.toBe(kept[0]);
+    } finally {
+      await admin.end();
+    }
+  });
 });

@@ -1,14 +1,13 @@
 import { odooDatabaseCredentials } from "../lab-endpoints.ts";
-import { withSqlConnection } from "../workload/sql-connection.ts";
 import type { ProbeContext } from "./probe-context.ts";
 
 /** How many times each cron job has run so far: its run markers (ir_logging rows with path 'lab'), read on the primary. */
 export async function probeCronRuns(context: ProbeContext): Promise<Record<string, unknown>> {
   const { endpoints } = context;
-  const rows = await withSqlConnection(
+  const rows = await context.sqlSessions.query<{ name: string; runs: number }>(
     { ...endpoints.readWrite, database: endpoints.database, ...odooDatabaseCredentials(context.secrets) },
     context.timeoutMs,
-    async (client) => (await client.query<{ name: string; runs: number }>("SELECT name, count(*)::int AS runs FROM ir_logging WHERE path = 'lab' GROUP BY name ORDER BY name")).rows,
+    "SELECT name, count(*)::int AS runs FROM ir_logging WHERE path = 'lab' GROUP BY name ORDER BY name",
   );
   return { runs: Object.fromEntries(rows.map((row) => [row.name, row.runs])) };
 }

@@ -1,6 +1,7 @@
 import type { Host, LabSecrets } from "@odoo-ha-lab/roles";
 import type { Topology } from "@odoo-ha-lab/topology";
 import type { LabEndpoints } from "../lab-endpoints.ts";
+import type { KeptSqlSessions } from "./kept-sql-sessions.ts";
 import type { NodeWatch } from "./node-watch.ts";
 
 /** What every probe gets: the lab, its hosts (the roles' Host interface), credentials, and a time bound. */
@@ -11,6 +12,8 @@ export interface ProbeContext {
   endpoints: LabEndpoints;
   /** What the nodes answer about themselves (VIP, Patroni, filestore), one watch per node. */
   watches: ReadonlyMap<string, NodeWatch>;
+  /** The database sessions the SQL probes keep between samples. */
+  sqlSessions: KeptSqlSessions;
   /** Each probe answers within this bound; a node slower than it counts as unreachable. */
   timeoutMs: number;
 }

@@ -3,6 +3,7 @@ import type { Topology } from "@odoo-ha-lab/topology";
 import type { ProbeName, ProbeSample } from "../history.ts";
 import { labEndpoints } from "../lab-endpoints.ts";
 import { probeCronRuns } from "./cron-runs-probe.ts";
+import { KeptSqlSessions } from "./kept-sql-sessions.ts";
 import { checksByNode, createNodeWatches } from "./node-checks.ts";
 import type { NodeWatch } from "./node-watch.ts";
 import { probeOdooHealth } from "./odoo-health-probe.ts";
@@ -59,7 +60,7 @@ export class ProbeSampler {
       maxDurationMs: options.maxDurationMs ?? 600_000,
       statSeconds: Math.max(1, Math.floor(timeoutMs / 1000)),
     });
-    this.context = { topology: options.topology, hosts: options.hosts, secrets: options.secrets, endpoints, watches: this.watches, timeoutMs };
+    this.context = { topology: options.topology, hosts: options.hosts, secrets: options.secrets, endpoints, watches: this.watches, sqlSessions: new KeptSqlSessions(), timeoutMs };
   }
 
   /** Instants skipped because the probe's previous sample was still running. */
@@ -86,6 +87,7 @@ export class ProbeSampler {
     this.timers.clear();
     while (this.pending.size > 0) await Promise.all([...this.pending]);
     await Promise.all([...this.watches.values()].map((watch) => watch.stop()));
+    await this.context.sqlSessions.close();
     return [...this.samples].sort((a, b) => a.at - b.at);
   }
 

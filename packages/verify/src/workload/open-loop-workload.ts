@@ -92,13 +92,17 @@ export class OpenLoopWorkload {
   }
 
   /** Stops firing and returns every operation, once each in-flight one completed or timed out. */
-  stop(): Promise<Operation[]> {
-    return this.scheduler.stop();
+  async stop(): Promise<Operation[]> {
+    const operations = await this.scheduler.stop();
+    this.sql.close();
+    return operations;
   }
 
   /** Stops firing and abandons in-flight operations (recorded as indeterminate): for a run that must end now. */
-  abort(): Promise<Operation[]> {
-    return this.scheduler.abort();
+  async abort(): Promise<Operation[]> {
+    const operations = await this.scheduler.abort();
+    this.sql.close();
+    return operations;
   }
 
   private body: OperationBody = (kind: OperationKind, context: OperationContext): Promise<OperationResult> => {

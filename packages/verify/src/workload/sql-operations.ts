@@ -2,7 +2,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import type { LabEndpoints } from "../lab-endpoints.ts";
 import type { AcknowledgedWrites } from "./acknowledged-writes.ts";
 import type { OperationContext, OperationResult } from "./open-loop-scheduler.ts";
-import { withSqlConnection, type SqlEndpoint } from "./sql-connection.ts";
+import { SqlConnectionReuse, withSqlConnection, type SqlEndpoint } from "./sql-connection.ts";
 import { sqlErrorOutcome } from "./sql-error-outcome.ts";
 
 /** The table the SQL workload writes: one row per write, keyed by a client-chosen unique id. */
@@ -27,7 +27,15 @@ export interface SqlOperationsOptions {
 
 /** sql.write on the read-write listener (VIP:5433) and sql.read on the read-only one (VIP:5434). */
 export class SqlOperations {
+  /** Connections handed from call to call, as an application's pool does (see SqlConnectionReuse). */
+  private readonly connections = new SqlConnectionReuse();
+
   constructor(private readonly options: SqlOperationsOptions) {}
+
+  /** Closes the idle connections: the workload has stopped. */
+  close(): void {
+    this.connections.close();
+  }
 
   private endpoint(which: "readWrite" | "readOnly"): SqlEndpoint {
     const { endpoints, credentials } = this.options;
@@ -58,7 +66,7 @@ export class SqlOperations {
           [key],
         );
         return result.rows[0]?.server;
-      }, context.signal);
+      }, context.signal, this.connections);
       return { outcome: "ok", key, ...this.servedBy(server) };
     } catch (error) {
       return { ...sqlErrorOutcome(error), key };
@@ -74,7 +82,7 @@ export class SqlOperations {
           [key ?? "0"],
         );
         return result.rows[0];
-      }, context.signal);
+      }, context.signal, this.connections);
       // A replica may not have applied the newest write yet: "absent" is reported, not failed.
       const value = key === undefined ? "nothing acknowledged yet" : row?.found ? "found" : "absent";
       return { outcome: "ok", value, ...(key === undefined ? {} : { key }), ...this.servedBy(row?.server) };
@@ -102,7 +110,7 @@ export class SqlOperations {
         await sleep(SQL_TRANSACTION_HOLD_MS, undefined, { signal: context.signal }).catch(() => undefined);
         await client.query("COMMIT");
         return result.rows[0]?.server;
-      }, context.signal);
+      }, context.signal, this.connections);
       return { outcome: "ok", value: `slot ${slot}`, ...this.servedBy(server) };
     } catch (error) {
       return { ...sqlErrorOutcome(error), value: `slot ${slot}` };
