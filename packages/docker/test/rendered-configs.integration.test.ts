@@ -3,6 +3,7 @@ import Dockerode from "dockerode";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   PATHS,
+  PORTS,
   generateSecrets,
   renderEtcdConfig,
   renderHaproxyConfig,
@@ -13,7 +14,7 @@ import {
   waitFor,
   type Host,
 } from "@odoo-ha-lab/roles";
-import { findNode, loadTopologyFile } from "@odoo-ha-lab/topology";
+import { findNode, loadTopologyFile, nodesWithRole } from "@odoo-ha-lab/topology";
 import { DockerHost, ensureDockerEngine, ensureLabImages } from "../src/index.ts";
 
 /**
@@ -35,7 +36,8 @@ beforeAll(async () => {
     name: CONTAINER,
     Image: images.node,
     Labels: { "odoo-ha-lab.test": "configs" },
-    HostConfig: { Tmpfs: { "/run": "rw,exec,size=16m" } },
+    // NET_ADMIN: the Patroni check gives the lab's etcd addresses to this machine's loopback.
+    HostConfig: { CapAdd: ["NET_ADMIN"], Tmpfs: { "/run": "rw,exec,size=16m" } },
   });
   await container.start();
   host = new DockerHost(docker, "test", CONTAINER);
@@ -49,6 +51,16 @@ async function check(command: string[]): Promise<string> {
   const result = await host.exec(command);
   expect(result.exitCode, `${command.join(" ")}\n${result.stdout}${result.stderr}`).toBe(0);
   return result.stdout + result.stderr;
+}
+
+/**
+ * Patroni's validator requires every etcd endpoint to accept a TCP connection. Here the endpoints'
+ * addresses are this machine's own: without that, the connects leave through Docker's default bridge,
+ * which drops packets to another bridge's subnet, and each one hangs for the kernel's SYN retries
+ * (about two minutes).
+ */
+async function etcdAddressesOnLoopback(): Promise<void> {
+  for (const member of nodesWithRole(topology, "etcd")) await check(["ip", "address", "replace", `${member.address}/32`, "dev", "lo"]);
 }
 
 describe("rendered configs pass the real tools", () => {
@@ -96,7 +108,22 @@ describe("rendered configs pass the real tools", () => {
 
   it("patroni --validate-config accepts patroni.yml", async () => {
     await host.writeFile({ path: PATHS.patroniConfig, content: renderPatroniConfig(topology, findNode(topology, "postgresql1"), secrets), mode: 0o600, owner: "postgres" });
-    await check(["su", "postgres", "-s", "/bin/sh", "-c", `patroni --validate-config ${PATHS.patroniConfig}`]);
+    await etcdAddressesOnLoopback();
+    const listener = await host.spawn!(["python3", "-c", `import socket, time\ns = socket.create_server(('0.0.0.0', ${PORTS.etcdClient}))\nprint('listening', flush=True)\ntime.sleep(600)\n`], () => undefined);
+    try {
+      await waitFor("a listener on etcd's client port", async () => ((await host.exec(["python3", "-c", `import socket; socket.create_connection(('127.0.0.1', ${PORTS.etcdClient}), 1)`])).exitCode === 0 ? { done: true, value: true } : { done: false, observation: "not listening" }), { timeoutMs: 10_000, intervalMs: 100 });
+      await check(["su", "postgres", "-s", "/bin/sh", "-c", `patroni --validate-config ${PATHS.patroniConfig}`]);
+    } finally {
+      await listener.stop();
+    }
+  });
+
+  it("patroni --validate-config rejects a patroni.yml whose etcd is unreachable (the check above is not vacuous)", async () => {
+    await host.writeFile({ path: PATHS.patroniConfig, content: renderPatroniConfig(topology, findNode(topology, "postgresql1"), secrets), mode: 0o600, owner: "postgres" });
+    await etcdAddressesOnLoopback();
+    const result = await host.exec(["su", "postgres", "-s", "/bin/sh", "-c", `patroni --validate-config ${PATHS.patroniConfig}`]);
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr).toMatch(/etcd3\.hosts\.0 .* is not reachable/);
   });
 
   it("etcd starts from etcd.conf.yml and reports itself healthy", async () => {
