@@ -1,13 +1,11 @@
 import { randomBytes } from "node:crypto";
 import type { Host, LabSecrets } from "@odoo-ha-lab/roles";
 import type { Topology } from "@odoo-ha-lab/topology";
-import { describeFault } from "./describe-fault.ts";
+import { describeFault, faultAction, validateFaultSpec } from "./fault-catalogue.ts";
 import { FaultJournal } from "./fault-journal.ts";
 import type { FaultRecord, FaultSpec } from "./fault-spec.ts";
 import type { FaultContext } from "./faults/fault-action.ts";
-import { faultAction } from "./faults/fault-actions.ts";
 import type { NodeControl } from "./node-control.ts";
-import { validateFaultSpec } from "./validate-fault.ts";
 
 export interface ChaosInjectorOptions {
   topology: Topology;

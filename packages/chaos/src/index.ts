@@ -1,9 +1,10 @@
 export * from "./chaos-injector.ts";
-export * from "./describe-fault.ts";
-export * from "./fault-defaults.ts";
+export * from "./fault-catalogue.ts";
 export * from "./fault-journal.ts";
 export * from "./fault-spec.ts";
 export * from "./node-control.ts";
 export * from "./unsupported-fault-error.ts";
-export * from "./validate-fault.ts";
+export { DEFAULT_CPU_HOG_SECONDS } from "./faults/cpu-hog.ts";
+export { DEFAULT_LEAVE_FREE_MIB } from "./faults/fill-disk.ts";
+export { labNodes, type FaultTarget } from "./faults/fault-kind.ts";
 export { chaosChainName, networkRulePlan, type NodeRules } from "./network/iptables-plan.ts";

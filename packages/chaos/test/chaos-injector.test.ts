@@ -147,7 +147,7 @@ describe("ChaosInjector", () => {
 
   it("validates specs against the lab before touching anything", async () => {
     await expect(injector().inject({ kind: "partition", groups: [["lb1"], ["lb1", "nope"]] })).rejects.toThrow(FaultSpecError);
-    await expect(injector().inject({ kind: "packet-loss", node: "lb1", probability: 2 })).rejects.toThrow(/probability: 2 must be > 0 and <= 1/);
+    await expect(injector().inject({ kind: "packet-loss", node: "lb1", probability: 2 })).rejects.toThrow(/probability: must be > 0 and <= 1/);
     expect(calls).toEqual([]);
   });
 

@@ -6,6 +6,7 @@ import { gateCommand } from "./commands/gate.ts";
 import { healCommand } from "./commands/heal.ts";
 import { logsCommand } from "./commands/logs.ts";
 import { runCommand } from "./commands/run.ts";
+import { scenarioCommand } from "./commands/scenario.ts";
 import { scenariosCommand } from "./commands/scenarios.ts";
 import { setupCommand } from "./commands/setup.ts";
 import { statusCommand } from "./commands/status.ts";
@@ -24,6 +25,7 @@ const COMMANDS: Record<string, { run: (argv: string[]) => Promise<number>; summa
   gate: { run: gateCommand, summary: "gate [scenario...] [--repeat N] [--junit FILE]: the release suite, non-zero on any miss" },
   heal: { run: healCommand, summary: "undo every fault still injected (after a crash)" },
   scenarios: { run: scenariosCommand, summary: "list the chaos scenarios with one-line descriptions" },
+  scenario: { run: scenarioCommand, summary: "scenario validate <scenario|file…>: check scenarios against their topology without running them" },
   topology: { run: topologyCommand, summary: "topology show|validate|graph [--format mermaid|dot]" },
   vagrant: { run: vagrantCommand, summary: "vagrant init|ssh-config|status|destroy: the lab's Vagrant VMs (then: up --target vagrant)" },
 };

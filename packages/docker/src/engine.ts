@@ -1,5 +1,6 @@
 import { spawn, spawnSync } from "node:child_process";
 import { closeSync, existsSync, openSync, readFileSync } from "node:fs";
+import { installLocalPackages } from "@odoo-ha-lab/roles";
 import Dockerode from "dockerode";
 
 /**
@@ -45,12 +46,15 @@ export async function ensureDockerEngine(options: EnsureDockerEngineOptions): Pr
 
   const missing = missingPackages();
   if (missing.length > 0) {
-    if (!aptHasCandidate("docker.io")) {
-      progress(`apt-get update (docker.io is not in the package lists yet) [${elapsed()}]`);
-      run("apt-get", ["update"]);
-    }
     progress(`apt-get install ${missing.join(" ")} [${elapsed()}]`);
-    run("apt-get", ["install", "-y", ...missing]); // recommends bring debian-archive-keyring, which debootstrap needs
+    // Recommends bring debian-archive-keyring, which debootstrap needs.
+    const installed = installLocalPackages(missing, { recommends: true });
+    if (!installed.ok) {
+      throw new DockerEngineUnavailableError(
+        `\`apt-get install ${missing.join(" ")}\` failed (exit code ${installed.status}):\n${installed.output}\n` +
+          "Fix the apt problem shown above (network? a broken dpkg state: `dpkg --configure -a`) and run `pnpm lab setup` again.",
+      );
+    }
     progress(`installed ${missing.join(" ")} [${elapsed()}]`);
   }
 
@@ -119,27 +123,6 @@ export function commandExists(command: string): boolean {
   // root's PATH may lack the sbin directories when run through sudo or pnpm
   const path = `${process.env.PATH ?? ""}:/usr/local/sbin:/usr/sbin:/sbin`;
   return spawnSync("sh", ["-c", `command -v ${command}`], { env: { ...process.env, PATH: path } }).status === 0;
-}
-
-function aptHasCandidate(pkg: string): boolean {
-  const policy = spawnSync("apt-cache", ["policy", pkg], { encoding: "utf8" });
-  const candidate = /Candidate:\s*(\S+)/.exec(policy.stdout ?? "")?.[1];
-  return candidate !== undefined && candidate !== "(none)";
-}
-
-function run(command: string, args: string[]): void {
-  const result = spawnSync(command, args, {
-    encoding: "utf8",
-    env: { ...process.env, DEBIAN_FRONTEND: "noninteractive" },
-    maxBuffer: 64 * 1024 * 1024,
-  });
-  if (result.status !== 0) {
-    const output = `${result.stdout ?? ""}${result.stderr ?? ""}`.trim().split("\n").slice(-15).join("\n");
-    throw new DockerEngineUnavailableError(
-      `\`${command} ${args.join(" ")}\` failed (${result.error?.message ?? `exit code ${result.status}`}):\n${output}\n` +
-        "Fix the apt problem shown above (network? dpkg lock held by another apt?) and run `pnpm lab setup` again.",
-    );
-  }
 }
 
 function startDockerd(): { readonly exitCode: number | null } {

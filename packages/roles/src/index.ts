@@ -23,3 +23,4 @@ export * from "./odoo-source.ts";
 export * from "./odoo-rpc-on-node.ts";
 export * from "./odoo-warm-up.ts";
 export * from "./probes/web-path.ts";
+export * from "./local-packages.ts";

@@ -56,16 +56,3 @@ export function conditionProblem(condition: Condition, status: LabStatus, baseli
   }
 }
 
-/** `$primary`, `$replica`, `$vip-holder`, `$vip-standby` → node names, from the live status. */
-export function resolveNodeReference(reference: string, status: LabStatus, vipCandidates: string[]): string {
-  if (!reference.startsWith("$")) return reference;
-  const primary = currentPrimary(status);
-  const resolved = {
-    $primary: primary,
-    $replica: status.patroni.find((member) => member.name !== primary)?.name,
-    "$vip-holder": status.vip.holders[0],
-    "$vip-standby": vipCandidates.find((candidate) => !status.vip.holders.includes(candidate)),
-  }[reference];
-  if (!resolved) throw new Error(`cannot resolve ${reference} in the lab's current state (leader: ${primary ?? "none"}, VIP holders: [${status.vip.holders.join(", ")}])`);
-  return resolved;
-}

@@ -7,3 +7,5 @@ export * from "./steady-state.ts";
 export * from "./run-scenario.ts";
 export * from "./verification.ts";
 export * from "./aggregate.ts";
+export * from "./check-scenario.ts";
+export * from "./node-references.ts";

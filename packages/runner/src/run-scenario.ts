@@ -1,7 +1,8 @@
 import { ChaosInjector, describeFault, type FaultSpec, type NodeControl } from "@odoo-ha-lab/chaos";
 import type { Host, LabSecrets, ProgressEvent } from "@odoo-ha-lab/roles";
 import type { Topology } from "@odoo-ha-lab/topology";
-import { resolveNodeReference, type MethodBaseline } from "./conditions.ts";
+import type { MethodBaseline } from "./conditions.ts";
+import { resolveNodeReference } from "./node-references.ts";
 import { WORKLOAD_STEADY, type Scenario, type ScenarioFault, type ScenarioStep } from "./scenario-schema.ts";
 import { baselineOf, checkHypothesis, waitForConditions, type HypothesisCheck } from "./steady-state.ts";
 import { startVerification, type Verification, type VerificationOutcome } from "./verification.ts";

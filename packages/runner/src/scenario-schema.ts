@@ -1,3 +1,4 @@
+import { faultSpecSchema, type FaultSpec } from "@odoo-ha-lab/chaos";
 import { OPERATION_KINDS, type OperationKind } from "@odoo-ha-lab/verify";
 import { z } from "zod";
 
@@ -6,22 +7,6 @@ import { z } from "zod";
  * and after, a method (faults and waits), rollbacks that always run (every fault is healed), and
  * budgets with numbers. Readable by a reviewer without reading code.
  */
-
-/** Node references resolved against the live lab when the step runs. */
-export const NODE_REFERENCES = ["$primary", "$replica", "$vip-holder", "$vip-standby"] as const;
-
-const nodeRef = z.string().min(1);
-
-const faultSchema = z.discriminatedUnion("kind", [
-  z.object({ kind: z.enum(["kill-node", "stop-node", "pause-node", "isolate", "drain-app-node"]), node: nodeRef }).strict(),
-  z.object({ kind: z.enum(["stop-service", "kill-service"]), node: nodeRef, service: z.string() }).strict(),
-  z.object({ kind: z.literal("partition"), groups: z.tuple([z.array(nodeRef).min(1), z.array(nodeRef).min(1)]), direction: z.enum(["both", "first-to-second"]).optional() }).strict(),
-  z.object({ kind: z.literal("packet-loss"), node: nodeRef, probability: z.number().min(0).max(1) }).strict(),
-  z.object({ kind: z.literal("latency"), node: nodeRef, peers: z.array(nodeRef), delayMs: z.number().int().min(1) }).strict(),
-  z.object({ kind: z.literal("bandwidth"), node: nodeRef, rateKbit: z.number().int().min(1) }).strict(),
-  z.object({ kind: z.literal("fill-disk"), node: nodeRef, path: z.string(), leaveFreeMiB: z.number().int().min(0).optional() }).strict(),
-  z.object({ kind: z.literal("cpu-hog"), node: nodeRef, workers: z.number().int().min(1).optional() }).strict(),
-]);
 
 export const CONDITIONS = [
   "single-primary", // exactly one Patroni leader, running
@@ -54,7 +39,8 @@ const labCondition = z.enum(CONDITIONS, {
 
 const stepSchema = z.union([
   z.object({ wait: z.number().min(0).max(600) }).strict(),
-  z.object({ inject: faultSchema, as: z.string().optional() }).strict(),
+  /** A fault from the chaos catalogue; its nodes may be named by reference (see node-references.ts). */
+  z.object({ inject: faultSpecSchema, as: z.string().min(1).optional() }).strict(),
   z.object({ heal: z.union([z.literal("all"), z.string()]) }).strict(),
   z.object({ until: z.enum(CONDITIONS), timeoutSeconds: z.number().min(1).max(600).default(60) }).strict(),
   /**
@@ -91,7 +77,13 @@ const budgetSchema = z
      */
     over: z.enum(["every", "median"]).default("every"),
   })
-  .strict();
+  .strict()
+  .superRefine((budget, context) => {
+    // A metric without a bound is compared with nothing: the budget would always hold.
+    if (budget.metric !== undefined && budget.max === undefined && budget.min === undefined) context.addIssue({ code: z.ZodIssueCode.custom, path: ["max"], message: `a budget on ${budget.checker}.${budget.metric} needs a bound: add max (or min)` });
+    if (budget.metric === undefined && (budget.max !== undefined || budget.min !== undefined)) context.addIssue({ code: z.ZodIssueCode.custom, path: ["metric"], message: `a bound needs a metric of ${budget.checker} to compare: add metric (or drop max/min to require that the checker passes)` });
+    if (budget.max !== undefined && budget.min !== undefined && budget.min > budget.max) context.addIssue({ code: z.ZodIssueCode.custom, path: ["min"], message: `min ${budget.min} is above max ${budget.max}: no measurement can hold both` });
+  });
 
 export const scenarioSchema = z
   .object({
@@ -125,7 +117,8 @@ export const scenarioSchema = z
           .optional(),
       })
       .strict(),
-    "steady-state": z.array(labCondition).default(["single-primary", "replicas-streaming", "vip-held", "odoo-healthy", "storage-mounted"]),
+    /** Checked before and after the method; an empty list would check nothing. */
+    "steady-state": z.array(labCondition).min(1, "name at least one condition (an empty steady state checks nothing)").default(["single-primary", "replicas-streaming", "vip-held", "odoo-healthy", "storage-mounted"]),
     method: z.array(stepSchema).min(1),
     /** After the rollbacks healed everything: wait for these before the final verification. */
     recovery: z.array(labCondition).default([]),
@@ -143,5 +136,5 @@ export const scenarioSchema = z
 
 export type Scenario = z.output<typeof scenarioSchema>;
 export type ScenarioStep = Scenario["method"][number];
-export type ScenarioFault = z.output<typeof faultSchema>;
+export type ScenarioFault = FaultSpec;
 export type Budget = Scenario["budgets"][number];

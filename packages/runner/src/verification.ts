@@ -49,6 +49,12 @@ export interface VerificationOptions {
   reportDir: string;
 }
 
+/** What a run of the scenario samples: every probe, but a backlog run's cron runs, which are all read back at the end (a per-job count every second would only bloat the history). */
+export function scenarioProbes(scenario: Scenario): ProbeName[] {
+  const all = Object.keys(PROBES) as ProbeName[];
+  return scenario.workload.cron ? all.filter((probe) => probe !== "cron-runs") : all;
+}
+
 /** A run never loads the lab longer than this, whatever the scenario says. */
 const MAX_RUN_MS = 10 * 60_000;
 
@@ -65,9 +71,7 @@ export async function startVerification(options: VerificationOptions): Promise<V
   });
   const cron = scenario.workload.cron;
   const backlog = cron ? new CronBacklog({ topology, secrets, jobs: cron.jobs, workSeconds: cron.workSeconds }) : undefined;
-  // The backlog's runs are all read back at the end; a per-job count every second would only bloat the history.
-  const probeNames = backlog ? (Object.keys(PROBES) as ProbeName[]).filter((probe) => probe !== "cron-runs") : undefined;
-  const probes = new ProbeSampler({ topology, hosts, secrets, maxDurationMs: MAX_RUN_MS, ...(probeNames ? { probes: probeNames } : {}) });
+  const probes = new ProbeSampler({ topology, hosts, secrets, maxDurationMs: MAX_RUN_MS, probes: scenarioProbes(scenario) });
   await backlog?.create();
   await workload.start();
   probes.start();

@@ -2,7 +2,7 @@ import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { loadTopologyFile } from "@odoo-ha-lab/topology";
-import { loadScenarios } from "../src/index.ts";
+import { loadScenarios, scenarioProblems } from "../src/index.ts";
 
 const ROOT = fileURLToPath(new URL("../../../", import.meta.url));
 
@@ -22,6 +22,12 @@ describe("the scenarios in scenarios/", () => {
       expect(existsSync(`${ROOT}${scenario.topology}`), scenario.name).toBe(true);
       expect(() => loadTopologyFile(`${ROOT}${scenario.topology}`)).not.toThrow();
       expect(scenario.budgets.length > 0 || scenario.expect !== "pass", scenario.name).toBe(true);
+    }
+  });
+
+  it("each can run on its topology: its nodes, services, fault names, checkers and metrics exist", () => {
+    for (const scenario of scenarios) {
+      expect({ scenario: scenario.name, problems: scenarioProblems(scenario, loadTopologyFile(`${ROOT}${scenario.topology}`)) }).toEqual({ scenario: scenario.name, problems: [] });
     }
   });
 });

@@ -51,7 +51,8 @@ export async function missingPackages(host: Host, wanted: readonly string[]): Pr
  * Installs what is missing, and nothing else. Debian's postinst scripts would start their own
  * postgresql, etcd, haproxy, keepalived and glusterd: a policy-rc.d forbids that while we install
  * (removed afterwards, unless the host had one of its own). If the package lists are missing or
- * stale, `apt-get update` once and retry.
+ * stale, `apt-get update` once and retry. A freshly booted host often runs unattended-upgrades:
+ * apt-get waits for its lock (up to 10 minutes) instead of failing at once.
  */
 export function installCommand(packages: readonly string[]): string[] {
   return ["sh", "-c", INSTALL, "sh", ...packages];
@@ -63,10 +64,10 @@ if [ ! -e /usr/sbin/policy-rc.d ]; then
   trap 'rm -f /usr/sbin/policy-rc.d' EXIT
 fi
 export DEBIAN_FRONTEND=noninteractive
-install() { apt-get install -y -q --no-install-recommends -o Dpkg::Options::=--force-confold "$@"; }
+install() { apt-get install -y -q --no-install-recommends -o DPkg::Lock::Timeout=600 -o Dpkg::Options::=--force-confold "$@"; }
 if ! install "$@"; then
   echo "lab: apt-get install failed; updating the package lists and retrying" >&2
-  apt-get update -q && install "$@"
+  apt-get update -q -o DPkg::Lock::Timeout=600 && install "$@"
 fi`;
 
 /**

@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { installLocalPackages } from "@odoo-ha-lab/roles";
 import { loadTopologyFile, parseTopology } from "@odoo-ha-lab/topology";
 import { afterAll, beforeAll, describe, expect, it, type TestContext } from "vitest";
 import { prefixToNetmask, renderVagrantfile, vagrantfileWarnings, vagrantMachines } from "../src/index.ts";
@@ -164,13 +165,9 @@ let rubyVersion = probeRuby();
  */
 function installRubyInCi(): void {
   if (rubyVersion || !process.env.CI || process.getuid?.() !== 0) return;
-  const install = spawnSync("sh", ["-c", "apt-get update -qq && apt-get install -y -qq --no-install-recommends ruby"], {
-    encoding: "utf8",
-    env: { ...process.env, DEBIAN_FRONTEND: "noninteractive" },
-    timeout: 540_000,
-  });
+  const install = installLocalPackages(["ruby"]);
   rubyVersion = probeRuby();
-  if (!rubyVersion) console.warn(`vagrantfile.test.ts: installing ruby failed (exit ${install.status}): ${install.error?.message ?? ""}\n${(install.stderr ?? "").slice(-2000)}`);
+  if (!rubyVersion) console.warn(`vagrantfile.test.ts: installing ruby failed (exit ${install.status}):\n${install.output}`);
 }
 
 describe("the Vagrantfile evaluated by Ruby", () => {

@@ -23,7 +23,7 @@ export { checkAttachmentsReadable } from "./checkers/attachments-readable-checke
 export { checkCron, type CronOptions, type ExpectedCronJob } from "./checkers/cron-checker.ts";
 export { checkCronScaling, type CronScalingOptions } from "./checkers/cron-scaling-checker.ts";
 export { checkLatency, type LatencyOptions } from "./checkers/latency-checker.ts";
-export { checkHistory, type CheckHistoryOptions } from "./checkers/check-history.ts";
+export { checkHistory, planOfHistory, plannedCheckers, type CheckHistoryOptions, type PlannedChecker, type RunPlan } from "./checkers/check-history.ts";
 
 export { writeReport, type WrittenReport } from "./report/write-report.ts";
 export { buildTimeline, type TimelineData } from "./report/timeline.ts";

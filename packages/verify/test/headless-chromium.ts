@@ -1,8 +1,9 @@
-import { execFile, execFileSync } from "node:child_process";
+import { execFile } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
+import { installLocalPackages } from "@odoo-ha-lab/roles";
 
 const run = promisify(execFile);
 export const CHROMIUM = "/usr/bin/chromium";
@@ -17,13 +18,8 @@ export function ensureChromium(): string | undefined {
     console.warn(`\n*** SKIPPING the report rendering test: ${CHROMIUM} is missing and only root can install it (apt-get install -y chromium). ***\n`);
     return undefined;
   }
-  const apt = (args: string[]) => execFileSync("apt-get", args, { stdio: "inherit", env: { ...process.env, DEBIAN_FRONTEND: "noninteractive" }, timeout: 600_000 });
-  try {
-    apt(["install", "-y", "--no-install-recommends", "chromium"]);
-  } catch {
-    apt(["update"]);
-    apt(["install", "-y", "--no-install-recommends", "chromium"]);
-  }
+  const installed = installLocalPackages(["chromium"]);
+  if (!installed.ok) throw new Error(`apt-get install chromium failed (exit code ${installed.status}):\n${installed.output}`);
   return CHROMIUM;
 }
 

@@ -1,16 +1,31 @@
-import type { FaultSpec } from "../fault-spec.ts";
+import { z } from "zod";
 import { ingressPolicerRules } from "../network/iptables-plan.ts";
 import { egressBandwidthScript } from "../network/tc-scripts.ts";
 import type { FaultAction } from "./fault-action.ts";
+import { faultKind, faultSchema, nodeName, nodeProblems } from "./fault-kind.ts";
 import { runScript } from "./host-script.ts";
 import { addChain, removeChains } from "./iptables-chain.ts";
 import { onRunningNode } from "./on-running-node.ts";
 import { removeShaping } from "./remove-shaping.ts";
 
-type BandwidthSpec = Extract<FaultSpec, { kind: "bandwidth" }>;
+/** Throttle a node's link (tc tbf on what it sends, an iptables hashlimit policer on what it receives), e.g. to make a replica lag. Default: both. */
+const bandwidthSchema = faultSchema({
+  kind: z.literal("bandwidth"),
+  node: nodeName,
+  rateKbit: z.number().int("a whole number of kbit/s").min(1).max(10_000_000),
+  direction: z.enum(["both", "egress", "ingress"]).optional(),
+});
+type BandwidthSpec = z.output<typeof bandwidthSchema>;
+
+export const bandwidthFault = faultKind({
+  schema: bandwidthSchema,
+  describe: (spec) => `throttle ${spec.node} to ${spec.rateKbit} kbit/s (${spec.direction ?? "both"})`,
+  problems: (spec, target) => nodeProblems("node", spec.node, target),
+  action: bandwidthAction,
+});
 
 /** bandwidth: tbf on the node's lab interface for what it sends, an iptables policer for what it receives. */
-export function bandwidthAction(spec: BandwidthSpec): FaultAction {
+function bandwidthAction(spec: BandwidthSpec): FaultAction {
   const direction = spec.direction ?? "both";
   return {
     async inject(context) {

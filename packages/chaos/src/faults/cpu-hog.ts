@@ -1,10 +1,27 @@
-import { DEFAULT_CPU_HOG_SECONDS } from "../fault-defaults.ts";
-import type { FaultSpec } from "../fault-spec.ts";
+import { z } from "zod";
 import type { FaultAction } from "./fault-action.ts";
+import { faultKind, faultSchema, nodeName, nodeProblems } from "./fault-kind.ts";
 import { runScript } from "./host-script.ts";
 import { GONE_WITH_THE_NODE, onRunningNode } from "./on-running-node.ts";
 
-type CpuHogSpec = Extract<FaultSpec, { kind: "cpu-hog" }>;
+/** A hog ends by itself even if nobody heals it (a crashed run must not burn a node forever). */
+export const DEFAULT_CPU_HOG_SECONDS = 600;
+
+/** Busy loops, `workers` of them (default: the node's CPU count), ending by themselves after `seconds` (default 600). */
+const cpuHogSchema = faultSchema({
+  kind: z.literal("cpu-hog"),
+  node: nodeName,
+  workers: z.number().int("a whole number of workers").min(1).max(64).optional(),
+  seconds: z.number().int("a whole number of seconds").min(1).max(3600).optional(),
+});
+type CpuHogSpec = z.output<typeof cpuHogSchema>;
+
+export const cpuHogFault = faultKind({
+  schema: cpuHogSchema,
+  describe: (spec) => `hog the CPU of ${spec.node} with ${spec.workers ? `${spec.workers} workers` : "one worker per CPU"} for at most ${spec.seconds ?? DEFAULT_CPU_HOG_SECONDS} s`,
+  problems: (spec, target) => nodeProblems("node", spec.node, target),
+  action: cpuHogAction,
+});
 
 /** Every hog process carries this tag in its command line; heal finds them by it. */
 export function cpuHogTag(faultId: string): string {
@@ -36,7 +53,7 @@ const STOP = `pkill -KILL -f -- "$1" || true
 if pgrep -f -- "$1" >/dev/null; then echo "hog processes survived SIGKILL" >&2; exit 4; fi`;
 
 /** cpu-hog: busy loops bounded by `timeout`, so even an unhealed hog ends by itself. */
-export function cpuHogAction(spec: CpuHogSpec): FaultAction {
+function cpuHogAction(spec: CpuHogSpec): FaultAction {
   return {
     async inject(context) {
       const purpose = "starting CPU hogs";

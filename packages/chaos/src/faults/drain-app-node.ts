@@ -1,10 +1,27 @@
 import { odooAdminCredentials, parseHaproxyCsv, PATHS, run, waitFor, warmOdooNode, type Host } from "@odoo-ha-lab/roles";
 import { nodesWithRole } from "@odoo-ha-lab/topology";
-import type { FaultSpec } from "../fault-spec.ts";
+import { z } from "zod";
 import type { FaultAction, FaultContext } from "./fault-action.ts";
+import { faultKind, faultSchema, nodeName, nodeProblems, type FaultTarget } from "./fault-kind.ts";
 import { onRunningNode } from "./on-running-node.ts";
 
-type DrainSpec = Extract<FaultSpec, { kind: "drain-app-node" }>;
+/** Take an app node out of every load balancer, once its requests in flight are done (before a planned stop). */
+const drainSchema = faultSchema({ kind: z.literal("drain-app-node"), node: nodeName });
+type DrainSpec = z.output<typeof drainSchema>;
+
+export const drainAppNodeFault = faultKind({
+  schema: drainSchema,
+  describe: (spec) => `drain ${spec.node} in the load balancers`,
+  problems: (spec, target) => [...nodeProblems("node", spec.node, target), ...balancedProblems(spec, target)],
+  action: drainAppNodeAction,
+});
+
+/** The balancers' servers are the nodes that serve Odoo's HTTP (not cron-only ones). */
+function balancedProblems(spec: DrainSpec, target: FaultTarget): string[] {
+  const webNodes = target.topology.nodes.filter((node) => node.roles.includes("odoo") && node.odoo?.http);
+  const outside = target.nodesNamed(spec.node).filter((node) => !webNodes.includes(node));
+  return outside.map((node) => `node: ${node.name} is not behind the load balancers; drain one of ${webNodes.map((web) => web.name).join(", ")}`);
+}
 
 /** The HAProxy backend whose servers are the app nodes' HTTP ports (see render/haproxy.ts). */
 const APP_BACKEND = "odoo_http";
@@ -20,7 +37,7 @@ const APP_BACKEND = "odoo_http";
  * the balancers. Without it, a request that reaches a stopping node is reset, and HAProxy cannot
  * safely re-send a POST that may have run (see the odoo_http backend).
  */
-export function drainAppNodeAction(spec: DrainSpec): FaultAction {
+function drainAppNodeAction(spec: DrainSpec): FaultAction {
   const server = `${APP_BACKEND}/${spec.node}`;
   return {
     async inject(context) {

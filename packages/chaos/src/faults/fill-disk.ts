@@ -1,10 +1,26 @@
-import { DEFAULT_LEAVE_FREE_MIB } from "../fault-defaults.ts";
-import type { FaultSpec } from "../fault-spec.ts";
+import { z } from "zod";
 import type { FaultAction } from "./fault-action.ts";
+import { faultKind, faultSchema, nodeName, nodeProblems } from "./fault-kind.ts";
 import { runScript } from "./host-script.ts";
 import { onRunningNode } from "./on-running-node.ts";
 
-type FillDiskSpec = Extract<FaultSpec, { kind: "fill-disk" }>;
+export const DEFAULT_LEAVE_FREE_MIB = 8;
+
+/** Fill the filesystem that holds `path` until `leaveFreeMiB` (default 8) are left. */
+const fillDiskSchema = faultSchema({
+  kind: z.literal("fill-disk"),
+  node: nodeName,
+  path: z.string().startsWith("/", "an absolute directory path on the node"),
+  leaveFreeMiB: z.number().int("a whole number of MiB").min(0).max(1024 * 1024).optional(),
+});
+type FillDiskSpec = z.output<typeof fillDiskSchema>;
+
+export const fillDiskFault = faultKind({
+  schema: fillDiskSchema,
+  describe: (spec) => `fill the disk of ${spec.path} on ${spec.node} leaving ${spec.leaveFreeMiB ?? DEFAULT_LEAVE_FREE_MIB} MiB free`,
+  problems: (spec, target) => nodeProblems("node", spec.node, target),
+  action: fillDiskAction,
+});
 
 /** The one file a fill-disk fault writes: named by the fault, so heal removes exactly it. */
 export function fillFilePath(directory: string, faultId: string): string {
@@ -30,7 +46,7 @@ const REMOVE = `rm -f "$1" && [ ! -e "$1" ]`;
  * fill-disk. Beware on Docker: a container's root filesystem and its volumes live on the host's disk,
  * so filling them fills the host; a tmpfs (e.g. /run in lab nodes) or a real host's own disk is safe.
  */
-export function fillDiskAction(spec: FillDiskSpec): FaultAction {
+function fillDiskAction(spec: FillDiskSpec): FaultAction {
   const leaveFreeBytes = Math.round((spec.leaveFreeMiB ?? DEFAULT_LEAVE_FREE_MIB) * 1024 * 1024);
   return {
     async inject(context) {

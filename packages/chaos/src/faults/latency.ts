@@ -1,21 +1,40 @@
 import { findNode } from "@odoo-ha-lab/topology";
-import type { FaultSpec } from "../fault-spec.ts";
+import { z } from "zod";
 import { DELAY_PROGRAM_PATH, START_DELAY, STOP_DELAY, delayLogPath, delayPattern, delayProgram, delayQueueNumber, delayRules, delayTag } from "../latency/nfqueue-delay.ts";
 import { EXIT_UNSUPPORTED, latencyScript } from "../network/tc-scripts.ts";
 import { UnsupportedFaultError } from "../unsupported-fault-error.ts";
 import type { FaultAction, FaultContext } from "./fault-action.ts";
+import { faultKind, faultSchema, nodeName, nodeProblems, type FaultTarget } from "./fault-kind.ts";
 import { HostScriptError, runScript } from "./host-script.ts";
 import { addChain, removeChains } from "./iptables-chain.ts";
 import { GONE_WITH_THE_NODE, onRunningNode } from "./on-running-node.ts";
 import { removeShaping } from "./remove-shaping.ts";
 
-type LatencySpec = Extract<FaultSpec, { kind: "latency" }>;
+/** Delay what a node sends to some peers (tc netem; where the kernel has none, the lab's NFQUEUE program). */
+const latencySchema = faultSchema({
+  kind: z.literal("latency"),
+  node: nodeName,
+  peers: z.array(nodeName).min(1, "name at least one node whose traffic is delayed"),
+  delayMs: z.number().int("a whole number of milliseconds").min(1).max(60_000),
+});
+type LatencySpec = z.output<typeof latencySchema>;
+
+export const latencyFault = faultKind({
+  schema: latencySchema,
+  describe: (spec) => `delay traffic from ${spec.node} to [${spec.peers.join(", ")}] by ${spec.delayMs} ms`,
+  problems: (spec, target) => [...nodeProblems("node", spec.node, target), ...peerProblems(spec, target)],
+  action: latencyAction,
+});
+
+function peerProblems(spec: LatencySpec, target: FaultTarget): string[] {
+  return spec.peers.flatMap((peer, index) => (peer === spec.node ? [`peers.${index}: ${peer} is the node itself`] : nodeProblems(`peers.${index}`, peer, target)));
+}
 
 /**
  * latency: tc netem where the kernel has it; else the lab's own NFQUEUE delay program. Either way
  * what the node sends to the peers waits `delayMs`, so a round trip to them grows by that much.
  */
-export function latencyAction(spec: LatencySpec): FaultAction {
+function latencyAction(spec: LatencySpec): FaultAction {
   return {
     async inject(context) {
       const purpose = `delaying traffic by ${spec.delayMs} ms`;

@@ -1,9 +1,65 @@
-import { networkRulePlan, type NetworkDropSpec } from "../network/iptables-plan.ts";
+import { z } from "zod";
+import { networkRulePlan } from "../network/iptables-plan.ts";
 import type { FaultAction } from "./fault-action.ts";
+import { faultKind, faultSchema, nodeName, nodeProblems, type FaultTarget } from "./fault-kind.ts";
 import { addChain, removeChains } from "./iptables-chain.ts";
 
+/** Drop traffic between two groups of nodes (iptables in each node's network namespace). */
+const partitionSchema = faultSchema({
+    kind: z.literal("partition"),
+    groups: z.tuple([z.array(nodeName).min(1, "a side needs at least one node"), z.array(nodeName).min(1, "a side needs at least one node")], {
+      errorMap: (issue, context) => (issue.code === "invalid_type" || issue.code === "too_big" || issue.code === "too_small" ? { message: "give exactly two non-empty lists of nodes, e.g. [[lb1], [lb2]]" } : { message: context.defaultError }),
+    }),
+    direction: z.enum(["both", "first-to-second"]).optional(),
+  });
+
+/** Cut one node off from every other lab node (and the host). */
+const isolateSchema = faultSchema({ kind: z.literal("isolate"), node: nodeName });
+
+/** Drop a fraction (0 < probability <= 1) of the packets a node receives and sends. */
+const packetLossSchema = faultSchema({
+    kind: z.literal("packet-loss"),
+    node: nodeName,
+    probability: z.number().gt(0, "must be > 0 and <= 1 (0.3 drops 30%)").max(1, "must be > 0 and <= 1 (0.3 drops 30%)"),
+  });
+
+export type PartitionSpec = z.output<typeof partitionSchema>;
+export type NetworkDropSpec = PartitionSpec | z.output<typeof isolateSchema> | z.output<typeof packetLossSchema>;
+
+export const partitionFault = faultKind({
+  schema: partitionSchema,
+  describe: (spec) => {
+    const [first, second] = spec.groups;
+    const oneWay = spec.direction === "first-to-second";
+    return `partition [${first.join(", ")}] ${oneWay ? "->" : "|"} [${second.join(", ")}]${oneWay ? " (one way)" : ""}`;
+  },
+  problems: (spec, target) => partitionProblems(spec, target),
+  action: networkDropAction,
+});
+
+export const isolateFault = faultKind({
+  schema: isolateSchema,
+  describe: (spec) => `isolate ${spec.node}`,
+  problems: (spec, target) => nodeProblems("node", spec.node, target),
+  action: networkDropAction,
+});
+
+export const packetLossFault = faultKind({
+  schema: packetLossSchema,
+  describe: (spec) => `drop ${Number((spec.probability * 100).toFixed(2))}% of the packets of ${spec.node}`,
+  problems: (spec, target) => nodeProblems("node", spec.node, target),
+  action: networkDropAction,
+});
+
+function partitionProblems(spec: PartitionSpec, target: FaultTarget): string[] {
+  const [first, second] = spec.groups;
+  const unknown = spec.groups.flatMap((group, side) => group.flatMap((node, position) => nodeProblems(`groups.${side}.${position}`, node, target)));
+  const overlap = first.filter((node) => second.includes(node));
+  return [...unknown, ...(overlap.length ? [`groups: ${overlap.join(", ")} on both sides; a node can be on one side only`] : [])];
+}
+
 /** partition, isolate, packet-loss: one chain per fault in each affected node's INPUT. */
-export function networkDropAction(spec: NetworkDropSpec): FaultAction {
+function networkDropAction(spec: NetworkDropSpec): FaultAction {
   return {
     async inject(context) {
       await Promise.all(

@@ -1,12 +1,24 @@
 import { waitFor } from "@odoo-ha-lab/roles";
-import type { FaultSpec } from "../fault-spec.ts";
+import { z } from "zod";
 import type { NodePowerState } from "../node-control.ts";
 import type { FaultAction, FaultContext } from "./fault-action.ts";
+import { faultKind, faultSchema, nodeName, nodeProblems } from "./fault-kind.ts";
 
-type NodePowerSpec = Extract<FaultSpec, { kind: "kill-node" | "stop-node" | "pause-node" }>;
+/** Power off (SIGKILL), shut down, or freeze a whole machine. */
+const nodePowerSchema = faultSchema({ kind: z.enum(["kill-node", "stop-node", "pause-node"]), node: nodeName });
+type NodePowerSpec = z.output<typeof nodePowerSchema>;
+
+const VERB = { "kill-node": "kill", "stop-node": "stop", "pause-node": "pause" } as const;
+
+export const nodePowerFault = faultKind({
+  schema: nodePowerSchema,
+  describe: (spec) => `${VERB[spec.kind]} node ${spec.node}`,
+  problems: (spec, target) => nodeProblems("node", spec.node, target),
+  action: nodePowerAction,
+});
 
 /** kill-node, stop-node, pause-node: through the target's NodeControl; inject returns once the state shows it. */
-export function nodePowerAction(spec: NodePowerSpec): FaultAction {
+function nodePowerAction(spec: NodePowerSpec): FaultAction {
   const node = spec.node;
   return {
     async inject(context) {

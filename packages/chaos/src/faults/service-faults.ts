@@ -1,15 +1,40 @@
-import { waitFor } from "@odoo-ha-lab/roles";
-import type { FaultSpec } from "../fault-spec.ts";
+import { planServices, waitFor } from "@odoo-ha-lab/roles";
+import { z } from "zod";
 import type { FaultAction } from "./fault-action.ts";
+import { faultKind, faultSchema, nodeName, nodeProblems, type FaultTarget } from "./fault-kind.ts";
 import { onRunningNode } from "./on-running-node.ts";
 
-type ServiceSpec = Extract<FaultSpec, { kind: "stop-service" | "kill-service" }>;
+/**
+ * Stop (clean) or kill (SIGKILL) one service on a node. A kill reaches every process of the service,
+ * also those it detached: killing `patroni` kills its PostgreSQL too, as a crash of the unit would.
+ */
+const serviceSchema = faultSchema({
+  kind: z.enum(["stop-service", "kill-service"]),
+  node: nodeName,
+  service: z.string().regex(/^[A-Za-z0-9_.@-]+$/, "not a service name (e.g. patroni, haproxy, glusterd)"),
+});
+type ServiceSpec = z.output<typeof serviceSchema>;
+
+export const serviceFault = faultKind({
+  schema: serviceSchema,
+  describe: (spec) => `${spec.kind === "kill-service" ? "kill" : "stop"} service ${spec.service} on ${spec.node}`,
+  problems: (spec, target) => [...nodeProblems("node", spec.node, target), ...serviceProblems(spec, target)],
+  action: serviceAction,
+});
+
+/** The service must be one the lab runs on every node the name stands for. */
+function serviceProblems(spec: ServiceSpec, target: FaultTarget): string[] {
+  return target.nodesNamed(spec.node).flatMap((node) => {
+    const services = planServices(target.topology, node);
+    return services.includes(spec.service) ? [] : [`service: ${node.name} runs no service '${spec.service}' (it runs ${services.join(", ")})`];
+  });
+}
 
 /**
  * stop-service / kill-service through the node's service manager. A killed service may be restarted
  * by its manager at once (supervisord and systemd units with Restart= do); heal makes sure it runs.
  */
-export function serviceAction(spec: ServiceSpec): FaultAction {
+function serviceAction(spec: ServiceSpec): FaultAction {
   const { node, service } = spec;
   return {
     async inject(context) {

@@ -1,5 +1,5 @@
 import { findNode, type Topology } from "@odoo-ha-lab/topology";
-import type { FaultSpec } from "../fault-spec.ts";
+import type { NetworkDropSpec } from "../faults/network-drop.ts";
 
 /**
  * The iptables rules of a network fault, per node (pure). Packets are dropped where they ARRIVE, in
@@ -8,7 +8,6 @@ import type { FaultSpec } from "../fault-spec.ts";
  * adverts), which no real network does. So a partition puts rules on both sides, and a node's
  * outgoing loss lives in its peers' INPUT.
  */
-export type NetworkDropSpec = Extract<FaultSpec, { kind: "partition" | "isolate" | "packet-loss" }>;
 
 export interface NodeRules {
   node: string;

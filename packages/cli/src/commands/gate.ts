@@ -5,6 +5,7 @@ import { loadScenarios, renderJunit, type JunitCase } from "@odoo-ha-lab/runner"
 import { REPO_ROOT } from "../state.ts";
 import { renderTable } from "../table.ts";
 import { compactRun, RUN_OPTIONS, runScenarioRepeatedly, summarise } from "./run.ts";
+import { loadCheckedScenario } from "./scenario.ts";
 import { SCENARIOS_DIR } from "./scenarios.ts";
 
 /**
@@ -14,6 +15,16 @@ import { SCENARIOS_DIR } from "./scenarios.ts";
 export async function gateCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { ...RUN_OPTIONS, junit: { type: "string" } } });
   const names = positionals.length ? positionals : loadScenarios(SCENARIOS_DIR).map((scenario) => scenario.name);
+  // Every scenario is checked before the first one touches a lab: a typo in the last must not cost the runs before it.
+  const invalid = names.flatMap((name) => {
+    try {
+      loadCheckedScenario(name, values);
+      return [];
+    } catch (error) {
+      return [(error as Error).message];
+    }
+  });
+  if (invalid.length > 0) throw new Error(`the gate runs nothing: ${invalid.length} of ${names.length} scenario(s) cannot run\n${invalid.join("\n")}`);
   const repeat = Number(values.repeat);
   const junitPath = values.junit ?? join(REPO_ROOT, "reports", "gate-junit.xml");
   const cases: JunitCase[] = [];

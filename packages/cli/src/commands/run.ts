@@ -1,13 +1,12 @@
-import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { aggregateRuns, loadScenario, runScenario, type AggregatedVerdict, type ScenarioRun } from "@odoo-ha-lab/runner";
+import { aggregateRuns, runScenario, type AggregatedVerdict, type ScenarioRun } from "@odoo-ha-lab/runner";
 import { onInterrupt, signalExitCode } from "../interrupts.ts";
 import { progressPrinter } from "../progress.ts";
 import { LAB_OPTIONS, type LabOptionValues } from "../options.ts";
 import { prepareScenarioLab, reportDirFor, scenarioTopology } from "../scenario-lab.ts";
 import { resolveTarget } from "../targets/index.ts";
 import { renderTable } from "../table.ts";
-import { SCENARIOS_DIR } from "./scenarios.ts";
+import { loadCheckedScenario } from "./scenario.ts";
 
 export const RUN_OPTIONS = {
   ...LAB_OPTIONS,
@@ -18,7 +17,7 @@ export const RUN_OPTIONS = {
 
 /** Runs one scenario `repeat` times on its lab (brought up if needed, on the chosen target); one report per run. */
 export async function runScenarioRepeatedly(name: string, repeat: number, options: LabOptionValues, quiet = false): Promise<ScenarioRun[]> {
-  const scenario = loadScenario(join(SCENARIOS_DIR, `${name.replace(/\.ya?ml$/, "")}.yaml`));
+  const scenario = loadCheckedScenario(name, options);
   const topology = scenarioTopology(scenario, options);
   const progress = progressPrinter(quiet);
   const lab = await prepareScenarioLab(resolveTarget(options, topology), progress);

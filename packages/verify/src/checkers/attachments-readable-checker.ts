@@ -2,6 +2,9 @@ import type { CheckerResult } from "../checker-result.ts";
 import type { FinalReadStatus, History } from "../history.ts";
 import { capped } from "./instants.ts";
 
+/** Every metric the checker can report (budgets name these): the uploads, the nodes read through, reads per status. */
+export const ATTACHMENTS_READABLE_METRICS: readonly string[] = ["attachments", "appNodes", "present", "missing", "different", "duplicated", "unreadable"];
+
 /**
  * After the heal, every acknowledged attachment is readable with the same bytes through every app
  * node directly: the shared filestore really is shared, and nothing written during the fault was

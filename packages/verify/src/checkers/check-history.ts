@@ -1,15 +1,15 @@
 import type { CheckerResult } from "../checker-result.ts";
-import { OPERATION_KINDS, WRITE_KINDS, type History, type OperationKind } from "../history.ts";
-import { checkAttachmentsReadable } from "./attachments-readable-checker.ts";
-import { checkCron, type ExpectedCronJob } from "./cron-checker.ts";
-import { checkCronScaling, type CronScalingOptions } from "./cron-scaling-checker.ts";
-import { checkLatency, type LatencyOptions } from "./latency-checker.ts";
-import { checkLostWrites } from "./lost-writes-checker.ts";
-import { checkRecovery, type RecoveryOptions } from "./recovery-checker.ts";
-import { checkSessionSurvival, type SessionSurvivalOptions } from "./session-survival-checker.ts";
-import { checkSingleVipHolder } from "./single-vip-holder-checker.ts";
-import { checkSplitBrain } from "./split-brain-checker.ts";
-import { checkVipFailover } from "./vip-failover-checker.ts";
+import { OPERATION_KINDS, WRITE_KINDS, type History, type OperationKind, type ProbeName } from "../history.ts";
+import { ATTACHMENTS_READABLE_METRICS, checkAttachmentsReadable } from "./attachments-readable-checker.ts";
+import { checkCron, cronMetrics, type ExpectedCronJob } from "./cron-checker.ts";
+import { checkCronScaling, cronScalingMetrics, type CronScalingOptions } from "./cron-scaling-checker.ts";
+import { checkLatency, LATENCY_METRICS, type LatencyOptions } from "./latency-checker.ts";
+import { checkLostWrites, LOST_WRITES_METRICS } from "./lost-writes-checker.ts";
+import { checkRecovery, RECOVERY_METRICS, type RecoveryOptions } from "./recovery-checker.ts";
+import { checkSessionSurvival, SESSION_SURVIVAL_METRICS, type SessionSurvivalOptions } from "./session-survival-checker.ts";
+import { checkSingleVipHolder, SINGLE_VIP_HOLDER_METRICS } from "./single-vip-holder-checker.ts";
+import { checkSplitBrain, SPLIT_BRAIN_METRICS } from "./split-brain-checker.ts";
+import { checkVipFailover, VIP_FAILOVER_METRICS } from "./vip-failover-checker.ts";
 
 export interface CheckHistoryOptions {
   recovery?: Partial<Record<OperationKind, RecoveryOptions>>;
@@ -21,19 +21,58 @@ export interface CheckHistoryOptions {
   cronScaling?: CronScalingOptions;
 }
 
-/** Every checker that applies to what the history holds: per kind run, per probe sampled. */
-export function checkHistory(history: History, options: CheckHistoryOptions = {}): CheckerResult[] {
-  const kinds = OPERATION_KINDS.filter((kind) => history.operations.some((op) => op.kind === kind));
-  const sampled = (probe: string) => history.probes.some((sample) => sample.probe === probe);
-  return [
-    ...kinds.map((kind) => checkRecovery(history, kind, options.recovery?.[kind])),
-    ...kinds.map((kind) => checkLatency(history, kind, options.latency?.[kind])),
-    ...(kinds.some((kind) => WRITE_KINDS.includes(kind)) ? [checkLostWrites(history)] : []),
-    ...(sampled("writable-primaries") ? [checkSplitBrain(history)] : []),
-    ...(sampled("vip-holders") ? [checkSingleVipHolder(history), checkVipFailover(history)] : []),
-    ...(kinds.includes("odoo.session.call") ? [checkSessionSurvival(history, options.session)] : []),
-    ...(kinds.includes("odoo.attachment.upload") ? [checkAttachmentsReadable(history)] : []),
-    ...(options.cronJobs && options.cronJobs.length > 0 ? [checkCron(history, { jobs: options.cronJobs })] : []),
-    ...(history.cronBacklog ? [checkCronScaling(history, options.cronScaling)] : []),
+/**
+ * What decides which checkers a run gets, known before it runs (from a scenario) or read from its
+ * history afterwards: the operation kinds it ran, the probes it sampled, its cron backlog's phases.
+ */
+export interface RunPlan {
+  kinds: readonly OperationKind[];
+  probes: readonly ProbeName[];
+  /** Cron jobs the cron checker expects (it runs only when some are given). */
+  cronJobs: readonly ExpectedCronJob[];
+  /** The phase labels of a cron backlog run (its marks); undefined: the run has no backlog. */
+  cronPhases?: readonly string[];
+}
+
+/** A checker a run gets: its result's name, the metrics it reports, and how it checks a history. */
+export interface PlannedChecker {
+  name: string;
+  metrics: readonly string[];
+  check(history: History, options: CheckHistoryOptions): CheckerResult;
+}
+
+/** Every checker that applies to a plan: per kind run, per probe sampled (the one place that decides). */
+export function plannedCheckers(plan: RunPlan): PlannedChecker[] {
+  const perKind = (kind: OperationKind): PlannedChecker[] => [
+    { name: `recovery:${kind}`, metrics: RECOVERY_METRICS, check: (history, options) => checkRecovery(history, kind, options.recovery?.[kind]) },
+    { name: `latency:${kind}`, metrics: LATENCY_METRICS, check: (history, options) => checkLatency(history, kind, options.latency?.[kind]) },
   ];
+  const when = (applies: boolean, checker: PlannedChecker): PlannedChecker[] => (applies ? [checker] : []);
+  const sampled = (probe: ProbeName) => plan.probes.includes(probe);
+  return [
+    ...plan.kinds.flatMap(perKind),
+    ...when(plan.kinds.some((kind) => WRITE_KINDS.includes(kind)), { name: "lost-writes", metrics: LOST_WRITES_METRICS, check: (history) => checkLostWrites(history) }),
+    ...when(sampled("writable-primaries"), { name: "split-brain", metrics: SPLIT_BRAIN_METRICS, check: (history) => checkSplitBrain(history) }),
+    ...when(sampled("vip-holders"), { name: "single-vip-holder", metrics: SINGLE_VIP_HOLDER_METRICS, check: (history) => checkSingleVipHolder(history) }),
+    ...when(sampled("vip-holders"), { name: "vip-failover", metrics: VIP_FAILOVER_METRICS, check: (history) => checkVipFailover(history) }),
+    ...when(plan.kinds.includes("odoo.session.call"), { name: "session-survival", metrics: SESSION_SURVIVAL_METRICS, check: (history, options) => checkSessionSurvival(history, options.session) }),
+    ...when(plan.kinds.includes("odoo.attachment.upload"), { name: "attachments-readable", metrics: ATTACHMENTS_READABLE_METRICS, check: (history) => checkAttachmentsReadable(history) }),
+    ...when(plan.cronJobs.length > 0, { name: "cron", metrics: cronMetrics(plan.cronJobs), check: (history) => checkCron(history, { jobs: [...plan.cronJobs] }) }),
+    ...when(plan.cronPhases !== undefined, { name: "cron-scaling", metrics: cronScalingMetrics(plan.cronPhases ?? []), check: (history, options) => checkCronScaling(history, options.cronScaling) }),
+  ];
+}
+
+/** The plan a finished run followed, read from its history. */
+export function planOfHistory(history: History, options: CheckHistoryOptions = {}): RunPlan {
+  return {
+    kinds: OPERATION_KINDS.filter((kind) => history.operations.some((op) => op.kind === kind)),
+    probes: [...new Set(history.probes.map((sample) => sample.probe))],
+    cronJobs: options.cronJobs ?? [],
+    ...(history.cronBacklog ? { cronPhases: (history.marks ?? []).map((mark) => mark.label) } : {}),
+  };
+}
+
+/** Every checker that applies to what the history holds. */
+export function checkHistory(history: History, options: CheckHistoryOptions = {}): CheckerResult[] {
+  return plannedCheckers(planOfHistory(history, options)).map((checker) => checker.check(history, options));
 }

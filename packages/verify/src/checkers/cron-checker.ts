@@ -28,6 +28,11 @@ export interface CronOptions {
  * Reads the run markers the final verification collected (ir_logging, path 'lab'), over the run
  * from its start to the final check.
  */
+/** The metrics of a check of these jobs. */
+export function cronMetrics(jobs: readonly ExpectedCronJob[]): string[] {
+  return ["doubleRuns", "starvedGaps", ...jobs.flatMap((job) => [`runs:${job.name}`, `maxGapSeconds:${job.name}`])];
+}
+
 export function checkCron(history: History, options: CronOptions): CheckerResult {
   const name = "cron";
   const final = history.finalState;

@@ -22,6 +22,12 @@ export interface CronScalingOptions {
  * duplicate, a phase with no run, or a backlog that ran out before the last phase ended (the
  * throughput would then be the backlog's, not the workers').
  */
+/** The metrics of a backlog whose marks are `marks` (a phase per mark but the last, which only ends one). */
+export function cronScalingMetrics(marks: readonly string[]): string[] {
+  const phases = marks.slice(0, -1);
+  return ["jobs", "runs", "duplicates", "jobsRun", ...phases.flatMap((label, index) => [`runs:${label}`, `measuredSeconds:${label}`, `throughput:${label}`, `workers:${label}`, ...(index > 0 ? [`speedup:${label}`] : [])])];
+}
+
 export function checkCronScaling(history: History, options: CronScalingOptions = {}): CheckerResult {
   const name = "cron-scaling";
   const fail = (summary: string): CheckerResult => ({ name, ok: false, metrics: {}, summary, counterexamples: [] });

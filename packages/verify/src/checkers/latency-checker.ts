@@ -9,6 +9,9 @@ export interface LatencyOptions {
   maxFaultP99Ms?: number;
 }
 
+/** Every metric the checker can report (budgets name these). */
+export const LATENCY_METRICS: readonly string[] = ["steadyP50Ms", "steadyP95Ms", "steadyP99Ms", "steadyCount", "faultP50Ms", "faultP95Ms", "faultP99Ms", "faultCount", "faultNotOk"];
+
 /**
  * Latency percentiles of one kind, from the scheduled instant to the answer (so a client that fell
  * behind shows), over acknowledged operations only: in the steady state (before the first fault)

@@ -2,6 +2,9 @@ import type { CheckerResult } from "../checker-result.ts";
 import { WRITE_KINDS, type History } from "../history.ts";
 import { capped } from "./instants.ts";
 
+/** Every metric the checker can report (budgets name these). */
+export const LOST_WRITES_METRICS: readonly string[] = ["acknowledged", "lost", "unverified", "duplicated", "indeterminate", "indeterminateFound", ...WRITE_KINDS.map((kind) => `acknowledged:${kind}`)];
+
 /**
  * Lost acknowledged writes: every write the system acknowledged (SQL insert, partner create,
  * attachment upload) must be found by the final verification. Lost = some path read it back as

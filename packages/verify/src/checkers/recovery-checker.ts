@@ -11,6 +11,9 @@ export interface RecoveryOptions {
   steadyOps?: number;
 }
 
+/** Every metric the checker can report (budgets name these). */
+export const RECOVERY_METRICS: readonly string[] = ["outageSeconds", "recoverySecondsFromFault", "recovered", "operations", "failed", "indeterminate", "saturated", "failedWhileFaulted", "indeterminateWhileFaulted", "failedBeforeFault", "failedAfterHeal", "failoverSeconds"];
+
 /**
  * Outage and time to recovery of one kind of operation, per fault. The outage runs from the first
  * operation after the injection that did not succeed, to the completion of the first success after

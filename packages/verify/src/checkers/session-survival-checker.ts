@@ -11,6 +11,9 @@ export interface SessionSurvivalOptions {
 
 const SESSION_EXPIRED = /session ?expired|SessionExpiredException/i;
 
+/** Every metric the checker can report (budgets name these). */
+export const SESSION_SURVIVAL_METRICS: readonly string[] = ["calls", "callsAfterFault", "failedAfterFault", "sessionExpired", "sessions"];
+
 /**
  * A logged-in web session keeps working through the fault: after the injection no call is refused
  * as "Session expired", the session is still the one opened at the start, and calls succeed again

@@ -2,6 +2,9 @@ import type { CheckerResult } from "../checker-result.ts";
 import type { History } from "../history.ts";
 import { capped, describeInstant } from "./instants.ts";
 
+/** Every metric the checker can report (budgets name these). */
+export const SINGLE_VIP_HOLDER_METRICS: readonly string[] = ["samples", "violations", "handoverInstants", "samplesWithoutHolder", "holderChanges"];
+
 /**
  * At most one load balancer holds the VIP at every probe instant; also counts instants with none and
  * holder changes.

@@ -2,6 +2,9 @@ import type { CheckerResult } from "../checker-result.ts";
 import type { History } from "../history.ts";
 import { capped, describeInstant } from "./instants.ts";
 
+/** Every metric the checker can report (budgets name these). */
+export const SPLIT_BRAIN_METRICS: readonly string[] = ["samples", "answered", "violations", "maxWritable", "samplesWithoutPrimary", "samplesWithUnreachableNode"];
+
 /**
  * Split brain: at every probe instant at most one PostgreSQL node accepts writes (each node asked
  * directly). Names every instant with more than one writable node, and the nodes. A history with

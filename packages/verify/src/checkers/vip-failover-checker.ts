@@ -2,6 +2,9 @@ import type { CheckerResult } from "../checker-result.ts";
 import type { History, ProbeSample } from "../history.ts";
 import { describeInstant } from "./instants.ts";
 
+/** Every metric the checker can report (budgets name these). */
+export const VIP_FAILOVER_METRICS: readonly string[] = ["seconds", "moves"];
+
 /**
  * How long the VIP took to reach another load balancer after each fault: from the injection to the
  * first probe sample showing exactly one holder that is not the one before the fault. Probes sample

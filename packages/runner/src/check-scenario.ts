@@ -1,0 +1,72 @@
+import { faultProblems, type FaultTarget } from "@odoo-ha-lab/chaos";
+import type { Topology } from "@odoo-ha-lab/topology";
+import { OPERATION_KINDS, plannedCheckers, type OperationKind, type PlannedChecker, type RunPlan } from "@odoo-ha-lab/verify";
+import { ScenarioError } from "./load-scenario.ts";
+import { nodesANameMayStandFor } from "./node-references.ts";
+import type { Scenario } from "./scenario-schema.ts";
+import { scenarioProbes } from "./verification.ts";
+
+/**
+ * What the scenario's topology says cannot run, before a lab is touched: each as "field: problem
+ * (fix)". The file's own shape is checked when it is read (load-scenario.ts); this is what needs the
+ * lab's description: its nodes and their services, and the checkers and metrics a run of this
+ * scenario will have.
+ */
+export function scenarioProblems(scenario: Scenario, topology: Topology): string[] {
+  return [...methodProblems(scenario, topology), ...budgetProblems(scenario)];
+}
+
+/** Throws a ScenarioError naming the file and every problem, if the scenario cannot run on the topology. */
+export function checkScenario(scenario: Scenario, topology: Topology, file: string): void {
+  const problems = scenarioProblems(scenario, topology);
+  if (problems.length > 0) throw new ScenarioError(`${file} (on lab ${topology.name})`, problems);
+}
+
+/** The checkers a run of the scenario gets, decided as the verifier decides them for its history. */
+export function plannedScenarioCheckers(scenario: Scenario): PlannedChecker[] {
+  const plan: RunPlan = {
+    kinds: OPERATION_KINDS.filter((kind: OperationKind) => (scenario.workload.rates[kind] ?? 0) > 0),
+    probes: scenarioProbes(scenario),
+    cronJobs: [],
+    ...(scenario.workload.cron ? { cronPhases: scenario.method.flatMap((step) => ("mark" in step ? [step.mark] : [])) } : {}),
+  };
+  return plannedCheckers(plan);
+}
+
+function methodProblems(scenario: Scenario, topology: Topology): string[] {
+  const target: FaultTarget = { topology, nodesNamed: (name) => nodesANameMayStandFor(name, topology) };
+  const problems: string[] = [];
+  const named: string[] = [];
+  scenario.method.forEach((step, index) => {
+    const field = `method.${index}`;
+    if ("inject" in step) {
+      problems.push(...faultProblems(step.inject, target).map((problem) => `${field}.inject.${problem}`));
+      if (step.as !== undefined && named.includes(step.as)) problems.push(`${field}.as: '${step.as}' already names an earlier fault: give each fault its own name`);
+      if (step.as !== undefined) named.push(step.as);
+    }
+    if ("heal" in step && step.heal !== "all" && !named.includes(step.heal)) {
+      problems.push(`${field}.heal: no earlier step injects a fault 'as: ${step.heal}' (${named.length ? `named so far: ${named.join(", ")}` : "none is named yet"}): name it, or heal all`);
+    }
+  });
+  if (scenario.workload.cron && !scenario.method.some((step) => "mark" in step)) {
+    problems.push("method: workload.cron's backlog is released at the first mark, and the method has none: add a mark step per phase and one to end the last");
+  }
+  return problems;
+}
+
+function budgetProblems(scenario: Scenario): string[] {
+  const checkers = plannedScenarioCheckers(scenario);
+  const names = checkers.map((checker) => checker.name);
+  const known = `this scenario's checkers: ${names.join(", ")}`;
+  const problems = scenario.budgets.flatMap((budget, index) => {
+    const checker = checkers.find((candidate) => candidate.name === budget.checker);
+    if (!checker) return [`budgets.${index}.checker: '${budget.checker}' is not a checker of this scenario (${known}); a per-kind checker needs its kind in workload.rates`];
+    if (budget.metric !== undefined && !checker.metrics.includes(budget.metric)) return [`budgets.${index}.metric: ${budget.checker} has no metric '${budget.metric}' (it has: ${checker.metrics.join(", ")})`];
+    return [];
+  });
+  const violated = scenario.expect === "pass" ? [] : scenario.expect.violated;
+  violated.forEach((name, index) => {
+    if (!names.includes(name)) problems.push(`expect.violated.${index}: '${name}' is not a checker of this scenario (${known})`);
+  });
+  return problems;
+}

@@ -1,0 +1,79 @@
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+import { loadTopologyFile } from "@odoo-ha-lab/topology";
+import { parseScenario, scenarioProblems } from "../src/index.ts";
+
+const topology = loadTopologyFile(fileURLToPath(new URL("../../../labs/odoo-ha/topology.yaml", import.meta.url)));
+
+const BASE = `
+name: s
+description: a scenario a user might write
+workload: { rates: { sql.write: 10, odoo.partner.write: 2 } }
+method:
+  - wait: 2
+  - inject: { kind: kill-node, node: $primary }
+    as: killed
+  - until: new-primary
+  - heal: killed
+budgets:
+  - { checker: "recovery:sql.write", metric: failoverSeconds, max: 10 }
+  - { checker: lost-writes, metric: lost, max: 0 }
+  - { checker: split-brain }
+`;
+
+/** Every problem of a variant of BASE, from reading the file and from checking it against the lab. */
+function problemsOf(text: string): string[] {
+  try {
+    return scenarioProblems(parseScenario(text, "s.yaml"), topology);
+  } catch (error) {
+    return (error as Error).message.split("\n").slice(1).map((line) => line.replace(/^ {2}- /, ""));
+  }
+}
+
+describe("a scenario checked before anything runs", () => {
+  it("accepts the base scenario", () => {
+    expect(problemsOf(BASE)).toEqual([]);
+  });
+
+  it.each([
+    ["an unknown node", ["node: $primary", "node: pg9"], /^method\.1\.inject\.node: no node named 'pg9' \(nodes of lab odoo-ha: lb1, /],
+    ["an unknown reference", ["node: $primary", "node: $leader"], /^method\.1\.inject\.node: no node named '\$leader'/],
+    ["a service the node does not run", ["{ kind: kill-node, node: $primary }", "{ kind: stop-service, node: lb1, service: patroni }"], /^method\.1\.inject\.service: lb1 runs no service 'patroni' \(it runs haproxy, keepalived, etcd\)$/],
+    ["an unknown fault kind", ["kind: kill-node", "kind: melt-node"], /^method\.1\.inject\.kind: unknown fault kind 'melt-node': use one of kill-node, .*cpu-hog$/],
+    ["a fault field of another kind", ["node: $primary }", "node: $primary, seconds: 5 }"], /^method\.1\.inject: 'seconds': not a field of a kill-node fault \(its fields: kind, node\)$/],
+    ["a parameter out of range", ["{ kind: kill-node, node: $primary }", "{ kind: cpu-hog, node: odoo1, workers: 1000 }"], /^method\.1\.inject\.workers: Number must be less than or equal to 64$/],
+    ["cpu-hog's seconds settable", ["{ kind: kill-node, node: $primary }", "{ kind: cpu-hog, node: odoo1, seconds: 0 }"], /^method\.1\.inject\.seconds: Number must be greater than or equal to 1$/],
+    ["a heal of a name never given", ["heal: killed", "heal: kiled"], /^method\.3\.heal: no earlier step injects a fault 'as: kiled' \(named so far: killed\): name it, or heal all$/],
+    ["a typo in a checker", ['"recovery:sql.write"', '"recovery:sql.writes"'], /^budgets\.0\.checker: 'recovery:sql\.writes' is not a checker of this scenario \(this scenario's checkers: .*recovery:sql\.write, latency:sql\.write, .*\)/],
+    ["a checker of a kind the workload does not run", ['"recovery:sql.write"', '"recovery:sql.read"'], /^budgets\.0\.checker: 'recovery:sql\.read' is not a checker .*needs its kind in workload\.rates$/],
+    ["a typo in a metric", ["metric: lost,", "metric: lots,"], /^budgets\.1\.metric: lost-writes has no metric 'lots' \(it has: acknowledged, lost, /],
+    ["a budget with no bound", ["metric: lost, max: 0", "metric: lost"], /^budgets\.1\.max: a budget on lost-writes\.lost needs a bound: add max \(or min\)$/],
+    ["a bound with no metric", ["{ checker: split-brain }", "{ checker: split-brain, max: 0 }"], /^budgets\.2\.metric: a bound needs a metric of split-brain to compare/],
+    ["min above max", ["metric: lost, max: 0", "metric: lost, max: 0, min: 1"], /^budgets\.1\.min: min 1 is above max 0: no measurement can hold both$/],
+    ["an empty steady state", ["budgets:", "steady-state: []\nbudgets:"], /^steady-state: name at least one condition/],
+    ["a negative control naming no checker", ["budgets:", "expect: { violated: [split-brian] }\nbudgets:"], /^expect\.violated\.0: 'split-brian' is not a checker of this scenario/],
+  ])("refuses %s, naming the field and the fix", (_what, [from, to], problem) => {
+    expect(BASE).toContain(from);
+    const problems = problemsOf(BASE.replace(from!, to!));
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(problem);
+  });
+
+  it("refuses a cron backlog that no mark releases", () => {
+    const cron = BASE.replace("workload: { rates: { sql.write: 10, odoo.partner.write: 2 } }", "workload: { rates: { sql.write: 10 }, cron: { jobs: 10 } }").replace(/budgets:[\s\S]*/, "budgets:\n  - { checker: cron-scaling, metric: duplicates, max: 0 }\n");
+    expect(problemsOf(cron)).toEqual([expect.stringMatching(/^method: workload\.cron's backlog is released at the first mark, and the method has none/)]);
+  });
+
+  it("knows a cron-scaling phase's metrics by its marks", () => {
+    const cron = `
+name: s
+description: scale
+workload: { rates: {}, cron: { jobs: 10 } }
+method: [{ mark: 1 }, { wait: 5 }, { mark: 2 }, { wait: 5 }, { mark: end }]
+budgets:
+  - { checker: cron-scaling, metric: "speedup:2", min: 1.5 }
+  - { checker: cron-scaling, metric: "speedup:4", min: 3 }
+`;
+    expect(problemsOf(cron)).toEqual([expect.stringMatching(/^budgets\.1\.metric: cron-scaling has no metric 'speedup:4' \(it has: .*speedup:2/)]);
+  });
+});
