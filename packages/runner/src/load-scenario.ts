@@ -1,4 +1,5 @@
-import { readFileSync, readdirSync } from "node:fs";
+import { readdirSync } from "node:fs";
+import { readInputFile } from "@odoo-ha-lab/topology";
 import { basename, join } from "node:path";
 import { parse } from "yaml";
 import type { ZodIssue } from "zod";
@@ -52,7 +53,9 @@ function closestIssues(issue: ZodIssue): ZodIssue[] {
 }
 
 export function loadScenario(file: string): Scenario {
-  return parseScenario(readFileSync(file, "utf8"), file);
+  const input = readInputFile(file, "pass the path of a scenario YAML file, or a name from `pnpm lab scenarios`");
+  if ("issue" in input) throw new ScenarioError(file, [`${input.issue.path}: ${input.issue.message}: ${input.issue.fix}`]);
+  return parseScenario(input.text, file);
 }
 
 /** Every scenario in a directory, sorted by name. */

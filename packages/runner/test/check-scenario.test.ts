@@ -1,7 +1,10 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { loadTopologyFile } from "@odoo-ha-lab/topology";
-import { parseScenario, scenarioProblems } from "../src/index.ts";
+import { loadScenario, parseScenario, scenarioProblems } from "../src/index.ts";
 
 const topology = loadTopologyFile(fileURLToPath(new URL("../../../labs/odoo-ha/topology.yaml", import.meta.url)));
 
@@ -75,5 +78,17 @@ budgets:
   - { checker: cron-scaling, metric: "speedup:4", min: 3 }
 `;
     expect(problemsOf(cron)).toEqual([expect.stringMatching(/^budgets\.1\.metric: cron-scaling has no metric 'speedup:4' \(it has: .*speedup:2/)]);
+  });
+});
+
+describe("a scenario file that is not one", () => {
+  const dir = mkdtempSync(join(tmpdir(), "scenario-file-"));
+  it.each([
+    ["empty", "", /\(file\): is empty: write the file, starting from an example/],
+    ["too big", `# ${"x".repeat(200 * 1024)}\n`, /\(file\): is 200 KiB; an input file is at most 128 KiB/],
+  ])("is refused when %s", (_what, content, problem) => {
+    const file = join(dir, "s.yaml");
+    writeFileSync(file, content);
+    expect(() => loadScenario(file)).toThrow(problem);
   });
 });

@@ -1,9 +1,8 @@
-import { readFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { dirname, isAbsolute, join, resolve } from "node:path";
 import { parseDocument } from "yaml";
 import { z, type ZodIssue } from "zod";
-import { describeSchemaIssue, yamlSyntaxIssues, type Topology, type TopologyIssue } from "@odoo-ha-lab/topology";
+import { describeSchemaIssue, readInputFile, yamlSyntaxIssues, type Topology, type TopologyIssue } from "@odoo-ha-lab/topology";
 
 /**
  * The inventory of an SSH lab: how to reach the machine that plays each topology node. The topology
@@ -84,15 +83,9 @@ const inventoryFileSchema = z
   .strict();
 
 export function loadInventoryFile(path: string, topology: Topology): Inventory {
-  let text: string;
-  try {
-    text = readFileSync(path, "utf8");
-  } catch (error) {
-    throw new InventoryError(path, [
-      { path: "(file)", message: `cannot read it: ${(error as Error).message}`, fix: "pass --inventory with the path of an inventory YAML file (see docs/ssh-target.md)" },
-    ]);
-  }
-  const document = parseDocument(text, { uniqueKeys: true });
+  const file = readInputFile(path, "pass --inventory with the path of an inventory YAML file (see docs/ssh-target.md)");
+  if ("issue" in file) throw new InventoryError(path, [file.issue]);
+  const document = parseDocument(file.text, { uniqueKeys: true });
   if (document.errors.length > 0) throw new InventoryError(path, yamlSyntaxIssues(document));
   return parseInventory(document.toJS(), topology, path, dirname(resolve(path)));
 }

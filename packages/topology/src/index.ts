@@ -6,3 +6,4 @@ export * from "./model.ts";
 export * from "./roles.ts";
 export * from "./schema.ts";
 export * from "./validate.ts";
+export * from "./input-file.ts";

@@ -10,7 +10,8 @@ export function parseIpv4(text: string): number | undefined {
   if (parts.length !== 4) return undefined;
   let value = 0;
   for (const part of parts) {
-    if (!/^\d{1,3}$/.test(part)) return undefined;
+    // No leading zeros: many tools read "055" as octal 45, so the same text would name another host.
+    if (!/^(0|[1-9]\d{0,2})$/.test(part)) return undefined;
     const octet = Number(part);
     if (octet > 255) return undefined;
     value = value * 256 + octet;

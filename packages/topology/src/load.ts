@@ -1,8 +1,8 @@
-import { readFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { parseDocument, type Document } from "yaml";
 import type { ZodIssue } from "zod";
 import { TopologyError, type TopologyIssue } from "./errors.ts";
+import { readInputFile } from "./input-file.ts";
 import { cidrContains, formatIpv4, parseCidr, parseIpv4 } from "./ipv4.ts";
 import type { Topology } from "./model.ts";
 import { topologyFileSchema, type ParsedTopologyFile } from "./schema.ts";
@@ -18,15 +18,9 @@ export interface TopologyOverrides {
 }
 
 export function loadTopologyFile(path: string, overrides: TopologyOverrides = {}): Topology {
-  let text: string;
-  try {
-    text = readFileSync(path, "utf8");
-  } catch (error) {
-    throw new TopologyError(path, [
-      { path: "(file)", message: `cannot read it: ${(error as Error).message}`, fix: "pass the path of a topology YAML file, e.g. labs/odoo-ha/topology.yaml" },
-    ]);
-  }
-  const topology = parseTopology(text, path, overrides);
+  const file = readInputFile(path, "pass the path of a topology YAML file, e.g. labs/odoo-ha/topology.yaml");
+  if ("issue" in file) throw new TopologyError(path, [file.issue]);
+  const topology = parseTopology(file.text, path, overrides);
   // A source named in the file is relative to the file; one given on the command line, to the shell.
   // An image given on the command line replaces the file's source as well as its image.
   const fileSource = overrides.odooImage ? undefined : topology.odoo.source && resolve(dirname(path), topology.odoo.source);
@@ -112,10 +106,15 @@ export function describeSchemaIssue(issue: ZodIssue, fixes: SchemaFixes): Topolo
     case "unrecognized_keys":
       return { path, message: `unknown field(s): ${issue.keys.join(", ")}`, fix: fixes.unknownFields };
     case "invalid_type":
+      if (issue.path.length === 0) return { path, message: `the file holds ${withArticle(issue.received)}, not a mapping of fields`, fix: fixes.otherwise };
       return issue.received === "undefined"
         ? { path, message: "is required", fix: `add it (${issue.expected})` }
-        : { path, message: `expected ${issue.expected}, got ${issue.received}`, fix: `write a ${issue.expected}` };
+        : { path, message: `expected ${issue.expected}, got ${issue.received}`, fix: `write ${withArticle(issue.expected)}` };
     default:
       return { path, message: issue.message, fix: fixes.otherwise };
   }
+}
+
+function withArticle(noun: string): string {
+  return `${/^[aeiou]/.test(noun) ? "an" : "a"} ${noun}`;
 }

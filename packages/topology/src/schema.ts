@@ -7,6 +7,8 @@ const labName = z
   .string()
   .regex(/^[a-z][a-z0-9-]{0,19}$/, "must be 1-20 characters of a-z, 0-9 and '-', starting with a letter");
 
+export const MAX_NODES = 250;
+
 const port = z.number().int().min(1).max(65535);
 
 const odooNodeOptions = z
@@ -21,17 +23,17 @@ const nodeSchema = z
   .object({
     address: z.string(),
     roles: z.array(z.enum(ROLE_NAMES)).min(1, "a node needs at least one role"),
-    memoryMiB: z.number().int().min(64).optional(),
+    memoryMiB: z.number().int().min(64).max(1024 * 1024).optional(),
     odoo: odooNodeOptions.optional(),
   })
   .strict();
 
 const patroniSchema = z
   .object({
-    ttl: z.number().int().min(5).default(10),
-    loopWait: z.number().int().min(1).default(2),
-    retryTimeout: z.number().int().min(1).default(4),
-    maximumLagOnFailoverBytes: z.number().int().min(0).default(1048576),
+    ttl: z.number().int().min(5).max(3600).default(10),
+    loopWait: z.number().int().min(1).max(600).default(2),
+    retryTimeout: z.number().int().min(1).max(600).default(4),
+    maximumLagOnFailoverBytes: z.number().int().min(0).max(2 ** 40).default(1048576),
   })
   .strict();
 
@@ -51,7 +53,10 @@ export const topologyFileSchema = z
         advertIntervalSeconds: z.number().min(0.01).max(255).default(1),
       })
       .strict(),
-    nodes: z.record(z.string().regex(/^[a-z][a-z0-9-]{0,30}$/, "node names are a-z, 0-9 and '-'"), nodeSchema),
+    /** A lab is a handful of machines; the bound keeps a generated or mistaken file from taking minutes to check. */
+    nodes: z
+      .record(z.string().regex(/^[a-z][a-z0-9-]{0,30}$/, "node names are a-z, 0-9 and '-'"), nodeSchema)
+      .refine((nodes) => Object.keys(nodes).length <= MAX_NODES, { message: `a lab has at most ${MAX_NODES} nodes` }),
     services: z
       .object({
         databaseReadWritePort: port.default(5433),
@@ -85,7 +90,7 @@ export const topologyFileSchema = z
         database: z.string().regex(/^[a-z][a-z0-9_]*$/).default("lab"),
         workers: z.number().int().min(0).max(32).default(2),
         maxCronThreads: z.number().int().min(0).max(32).default(1),
-        dbMaxConn: z.number().int().min(2).default(16),
+        dbMaxConn: z.number().int().min(2).max(10_000).default(16),
       })
       .strict()
       .default({}),

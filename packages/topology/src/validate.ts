@@ -23,7 +23,7 @@ export function validateTopology(file: ParsedTopologyFile): { topology?: Topolog
     issues.push({
       path: "network.subnet",
       message: `'${file.network.subnet}' is not an IPv4 network in CIDR form`,
-      fix: "write it like 192.168.55.0/24 (host bits zero)",
+      fix: "write it like 192.168.55.0/24 (host bits zero, no leading zeros)",
     });
     return { issues };
   }
@@ -46,7 +46,8 @@ export function validateTopology(file: ParsedTopologyFile): { topology?: Topolog
   const checkAddress = (path: string, owner: string, text: string): void => {
     const ip = parseIpv4(text);
     if (ip === undefined) {
-      issues.push({ path, message: `'${text}' is not an IPv4 address`, fix: "write a dotted quad like 192.168.55.101" });
+      const leadingZeros = /(^|\.)0\d/.test(text);
+      issues.push({ path, message: `'${text}' is not an IPv4 address${leadingZeros ? " (a part has leading zeros, which some tools read as octal)" : ""}`, fix: leadingZeros ? `write ${text.replace(/(^|\.)0+(\d)/g, "$1$2")}` : "write a dotted quad like 192.168.55.101" });
       return;
     }
     if (!cidrContains(cidr, ip)) {

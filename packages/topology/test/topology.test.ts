@@ -1,7 +1,9 @@
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { TopologyError, loadTopologyFile, nodesWithRole, parseTopology, toDot, toMermaid } from "../src/index.ts";
+import { MAX_INPUT_FILE_BYTES, TopologyError, loadTopologyFile, nodesWithRole, parseTopology, toDot, toMermaid } from "../src/index.ts";
 
 const DEFAULT_FILE = fileURLToPath(new URL("../../../labs/odoo-ha/topology.yaml", import.meta.url));
 const defaultText = readFileSync(DEFAULT_FILE, "utf8");
@@ -134,5 +136,49 @@ describe("invalid topologies name the field and the fix", () => {
       text.replace("address: 192.168.55.112", "address: 192.168.55.111").replace("address: 192.168.55.100", "address: 10.0.0.1"),
     );
     expect(issues.map((issue) => issue.path)).toEqual(["nodes.odoo2.address", "vip.address"]);
+  });
+
+  it("an address with leading zeros, which some tools read as octal", () => {
+    const [issue] = issuesAfter((text) => text.replace("address: 192.168.55.112", "address: 192.168.055.112"));
+    expect(issue).toEqual({ path: "nodes.odoo2.address", message: "'192.168.055.112' is not an IPv4 address (a part has leading zeros, which some tools read as octal)", fix: "write 192.168.55.112" });
+  });
+
+  it("absurd numbers", () => {
+    const issues = issuesAfter((text) => text.replace(/ttl: \d+/, "ttl: 1e20"));
+    expect(issues.map((issue) => `${issue.path}: ${issue.message}`)).toEqual(["postgres.patroni.ttl: Number must be less than or equal to 3600"]);
+  });
+
+  it("more nodes than a lab has", () => {
+    const extra = Array.from({ length: 251 }, (_, index) => `  x${index}:\n    address: 192.168.55.9\n    roles: [odoo]\n`).join("");
+    const issues = issuesAfter((text) => text.replace(/^nodes:\n/m, `nodes:\n${extra}`));
+    expect(issues).toEqual([expect.objectContaining({ path: "nodes", message: "a lab has at most 250 nodes" })]);
+  });
+});
+
+describe("a topology file that is not one", () => {
+  const dir = mkdtempSync(join(tmpdir(), "topology-file-"));
+  const issuesOf = (content: string) => {
+    const file = join(dir, "t.yaml");
+    writeFileSync(file, content);
+    try {
+      loadTopologyFile(file);
+      return [];
+    } catch (error) {
+      if (error instanceof TopologyError) return error.issues;
+      throw error;
+    }
+  };
+
+  it("is refused when empty, naming an example to start from", () => {
+    expect(issuesOf("\n  \n")).toEqual([expect.objectContaining({ path: "(file)", message: "is empty", fix: expect.stringContaining("labs/odoo-ha/topology.yaml") })]);
+  });
+
+  it("is refused when it holds something other than a mapping", () => {
+    expect(issuesOf("- a\n- b\n")).toEqual([expect.objectContaining({ path: "(top level)", message: "the file holds an array, not a mapping of fields" })]);
+  });
+
+  it("is refused unread above the size limit", () => {
+    const issues = issuesOf(`${defaultText}\n${"# filler\n".repeat(MAX_INPUT_FILE_BYTES / 9 + 1)}`);
+    expect(issues).toEqual([expect.objectContaining({ path: "(file)", message: expect.stringMatching(/^is \d+ KiB; an input file is at most 128 KiB$/) })]);
   });
 });
