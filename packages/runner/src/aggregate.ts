@@ -1,4 +1,4 @@
-import type { ScenarioVerdict } from "./budgets.ts";
+import { withinBounds, type ScenarioVerdict } from "./budgets.ts";
 
 /** One budget over several runs of a scenario: each run's value, the median, and the verdict. */
 export interface AggregatedBudget {
@@ -36,10 +36,9 @@ export function aggregateRuns(verdicts: ScenarioVerdict[], aborted: boolean[]): 
     const over = template.budget.over ?? "every";
     const known = values.filter((value): value is number => value !== undefined);
     const middle = median(known);
-    const withinBounds = (value: number) => (template.budget.max === undefined || value <= template.budget.max) && (template.budget.min === undefined || value >= template.budget.min);
     const ok =
       over === "median" && template.budget.metric
-        ? known.length === values.length && middle !== undefined && withinBounds(middle)
+        ? known.length === values.length && middle !== undefined && withinBounds(template.budget, middle)
         : perRun.every((verdict) => verdict?.ok === true);
     return { label: template.label, over, values, median: middle, ok };
   });

@@ -23,6 +23,11 @@ function describeBudget(budget: Budget): string {
   return budget.metric ? `${budget.checker}.${budget.metric} ${bounds}` : `${budget.checker} holds`;
 }
 
+/** Whether a measured value holds the budget's bounds (the one place a bound is compared). */
+export function withinBounds(budget: Pick<Budget, "max" | "min">, value: number): boolean {
+  return (budget.max === undefined || value <= budget.max) && (budget.min === undefined || value >= budget.min);
+}
+
 export function evaluateBudget(budget: Budget, results: CheckerResult[]): BudgetVerdict {
   const label = describeBudget(budget);
   const result = results.find((candidate) => candidate.name === budget.checker);
@@ -33,7 +38,7 @@ export function evaluateBudget(budget: Budget, results: CheckerResult[]): Budget
     // The checker's summary says why (e.g. a service that was not steady again before the heal).
     return { budget, label, ok: false, detail: `${describeBudget(budget)}: '${budget.checker}' has no metric '${budget.metric}' (has: ${Object.keys(result.metrics).join(", ")}): ${result.summary}` };
   }
-  const ok = (budget.max === undefined || measured <= budget.max) && (budget.min === undefined || measured >= budget.min);
+  const ok = withinBounds(budget, measured);
   return { budget, label, ok, measured, detail: `${describeBudget(budget)}: measured ${round(measured)}${ok ? "" : " — BUDGET MISSED"}` };
 }
 

@@ -1,4 +1,5 @@
 import type { Topology } from "./model.ts";
+import { PORTS } from "./roles.ts";
 
 /** Diagrams of the lab for people: Mermaid (renders on GitHub) and Graphviz DOT. */
 
@@ -12,8 +13,8 @@ function edgesOf(topology: Topology): Edge[] {
   const edges: Edge[] = [];
   const withRole = (role: string) => topology.nodes.filter((node) => node.roles.includes(role as never));
   for (const lb of withRole("haproxy")) {
-    for (const pg of withRole("postgresql")) edges.push({ from: lb.name, to: pg.name, label: "sql 5432" });
-    for (const app of withRole("odoo").filter((node) => node.odoo?.http)) edges.push({ from: lb.name, to: app.name, label: "http 8069/8072" });
+    for (const pg of withRole("postgresql")) edges.push({ from: lb.name, to: pg.name, label: `sql ${PORTS.postgres}` });
+    for (const app of withRole("odoo").filter((node) => node.odoo?.http)) edges.push({ from: lb.name, to: app.name, label: `http ${PORTS.odooHttp}/${PORTS.odooRealtime}` });
   }
   for (const app of withRole("odoo")) {
     for (const storage of withRole("filestore-server")) edges.push({ from: app.name, to: storage.name, label: "glusterfs" });

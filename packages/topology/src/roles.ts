@@ -1,6 +1,7 @@
 /**
  * The roles a node can play, and the ports each role listens on. Ports are listed here (not in the
- * renderers) because the model must catch clashes before anything is rendered or started.
+ * renderers, which read them from here) because the model must catch clashes before anything is
+ * rendered or started.
  */
 export const ROLE_NAMES = [
   "haproxy", // TCP/HTTP load balancer in front of PostgreSQL (Patroni REST checks) and Odoo
@@ -18,24 +19,37 @@ export interface RolePort {
   purpose: string;
 }
 
+/** Every fixed port of the lab's services (the renderers, probes and clash checks all read these). */
+export const PORTS = {
+  etcdClient: 2379,
+  etcdPeer: 2380,
+  postgres: 5432,
+  patroniRest: 8008,
+  haproxyStats: 8404,
+  glusterd: 24007,
+  glusterBrick: 49152,
+  odooHttp: 8069,
+  odooRealtime: 8072,
+} as const;
+
 /** Fixed ports of each role. HAProxy's front ports come from `services` in the topology. */
 export const ROLE_PORTS: Record<RoleName, RolePort[]> = {
-  haproxy: [{ port: 8404, purpose: "HAProxy stats page" }],
+  haproxy: [{ port: PORTS.haproxyStats, purpose: "HAProxy stats page" }],
   keepalived: [],
   etcd: [
-    { port: 2379, purpose: "etcd client API" },
-    { port: 2380, purpose: "etcd peer API" },
+    { port: PORTS.etcdClient, purpose: "etcd client API" },
+    { port: PORTS.etcdPeer, purpose: "etcd peer API" },
   ],
   postgresql: [
-    { port: 5432, purpose: "PostgreSQL" },
-    { port: 8008, purpose: "Patroni REST API" },
+    { port: PORTS.postgres, purpose: "PostgreSQL" },
+    { port: PORTS.patroniRest, purpose: "Patroni REST API" },
   ],
   "filestore-server": [
-    { port: 24007, purpose: "glusterd management" },
-    { port: 49152, purpose: "GlusterFS brick" },
+    { port: PORTS.glusterd, purpose: "glusterd management" },
+    { port: PORTS.glusterBrick, purpose: "GlusterFS brick" },
   ],
   odoo: [
-    { port: 8069, purpose: "Odoo HTTP" },
-    { port: 8072, purpose: "Odoo real-time (gevent) /websocket" },
+    { port: PORTS.odooHttp, purpose: "Odoo HTTP" },
+    { port: PORTS.odooRealtime, purpose: "Odoo real-time (gevent) /websocket" },
   ],
 };

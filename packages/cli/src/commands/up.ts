@@ -2,7 +2,7 @@ import { parseArgs } from "node:util";
 import { DockerLab, ensureDockerEngine, ensureLabImages } from "@odoo-ha-lab/docker";
 import { webUrl, type ProgressEvent } from "@odoo-ha-lab/roles";
 import { renderCheck, type NodeUpSummary } from "@odoo-ha-lab/ssh";
-import type { Topology } from "@odoo-ha-lab/topology";
+import { findNode, PORTS, type Topology } from "@odoo-ha-lab/topology";
 import { LAB_OPTIONS, resolveTopology } from "../options.ts";
 import { onInterrupt, signalExitCode } from "../interrupts.ts";
 import { progressPrinter } from "../progress.ts";
@@ -111,6 +111,6 @@ export function labEndpoints(topology: Topology): { name: string; url: string }[
     { name: "Odoo web (through the VIP)", url: `${webUrl(topology)}/` },
     { name: "PostgreSQL read-write (Patroni leader)", url: `postgresql://${vip}:${databaseReadWritePort}/${topology.odoo.database}` },
     { name: "PostgreSQL read-only (replicas)", url: `postgresql://${vip}:${databaseReadOnlyPort}/${topology.odoo.database}` },
-    ...topology.vip.holders.map((holder) => ({ name: `HAProxy stats on ${holder}`, url: `http://${topology.nodes.find((n) => n.name === holder)!.address}:8404/` })),
+    ...topology.vip.holders.map((holder) => ({ name: `HAProxy stats on ${holder}`, url: `http://${findNode(topology, holder).address}:${PORTS.haproxyStats}/` })),
   ];
 }

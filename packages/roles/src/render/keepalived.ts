@@ -1,5 +1,5 @@
 import type { Topology, TopologyNode } from "@odoo-ha-lab/topology";
-import { PATHS } from "./paths.ts";
+import { PATHS, PORTS } from "./paths.ts";
 
 /**
  * keepalived.conf for one VIP holder. VRRPv3 so the advert interval can go below a second (0.1 s moved
@@ -57,7 +57,7 @@ export function renderKeepalivedConfig(topology: Topology, node: TopologyNode, i
 
 /** Healthy when HAProxy runs and answers on its stats port: a hung HAProxy must give the VIP away. */
 export function renderKeepalivedCheckScript(): string {
-  return ["#!/bin/sh", "pidof haproxy >/dev/null || exit 1", "exec curl -sf -o /dev/null --max-time 1 http://127.0.0.1:8404/", ""].join("\n");
+  return ["#!/bin/sh", "pidof haproxy >/dev/null || exit 1", `exec curl -sf -o /dev/null --max-time 1 http://127.0.0.1:${PORTS.haproxyStats}/`, ""].join("\n");
 }
 
 /**

@@ -16,12 +16,4 @@ export const PATHS = {
   odooDataDir: "/var/lib/odoo",
 } as const;
 
-export const PORTS = {
-  etcdClient: 2379,
-  etcdPeer: 2380,
-  postgres: 5432,
-  patroniRest: 8008,
-  haproxyStats: 8404,
-  odooHttp: 8069,
-  odooRealtime: 8072,
-} as const;
+export { PORTS } from "@odoo-ha-lab/topology";
