@@ -5,7 +5,7 @@ import { describeFault, faultAction, validateFaultSpec } from "./fault-catalogue
 import { FaultJournal } from "./fault-journal.ts";
 import type { FaultRecord, FaultSpec } from "./fault-spec.ts";
 import type { FaultContext } from "./faults/fault-action.ts";
-import type { NodeControl } from "./node-control.ts";
+import type { NodeControl } from "@odoo-ha-lab/roles";
 
 export interface ChaosInjectorOptions {
   topology: Topology;

@@ -1,5 +1,4 @@
-import type { ExecOptions, ExecResult, FileSpec, Host, ServiceDefinition, ServiceManager, ServiceState } from "@odoo-ha-lab/roles";
-import type { NodeControl, NodePowerState } from "../src/index.ts";
+import type { ExecOptions, ExecResult, FileSpec, Host, NodeControl, NodePowerState, ServiceDefinition, ServiceManager, ServiceState } from "@odoo-ha-lab/roles";
 
 /** Every call a fake saw, in order, across all fakes of one test. */
 export type Call = { node: string; what: string; detail?: string[] };

@@ -1,5 +1,5 @@
 import type Dockerode from "dockerode";
-import type { NodeControl, NodePowerState } from "@odoo-ha-lab/chaos";
+import type { NodeControl, NodePowerState } from "@odoo-ha-lab/roles";
 import { containerName } from "./labels.ts";
 
 /** The machine layer of a Docker lab: a node's power is its container's state. */

@@ -24,3 +24,5 @@ export * from "./odoo-rpc-on-node.ts";
 export * from "./odoo-warm-up.ts";
 export * from "./probes/web-path.ts";
 export * from "./local-packages.ts";
+export * from "./node-control.ts";
+export * from "./unsupported-fault-error.ts";

@@ -1,5 +1,5 @@
-import { ChaosInjector, describeFault, type FaultSpec, type NodeControl } from "@odoo-ha-lab/chaos";
-import type { Host, LabSecrets, ProgressEvent } from "@odoo-ha-lab/roles";
+import { ChaosInjector, describeFault, type FaultSpec } from "@odoo-ha-lab/chaos";
+import type { Host, LabSecrets, NodeControl, ProgressEvent } from "@odoo-ha-lab/roles";
 import type { Topology } from "@odoo-ha-lab/topology";
 import type { MethodBaseline } from "./conditions.ts";
 import { resolveNodeReference } from "./node-references.ts";

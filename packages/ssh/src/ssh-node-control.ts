@@ -1,5 +1,5 @@
 import { $ } from "zx";
-import { UnsupportedFaultError, type NodeControl, type NodePowerState } from "@odoo-ha-lab/chaos";
+import { UnsupportedFaultError, type NodeControl, type NodePowerState } from "@odoo-ha-lab/roles";
 import type { Inventory } from "./inventory.ts";
 import { inventoryNode } from "./inventory.ts";
 import type { SshEndpoint } from "./openssh.ts";

@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { UnsupportedFaultError } from "@odoo-ha-lab/chaos";
+import { UnsupportedFaultError } from "@odoo-ha-lab/roles";
 import type { ExecOptions, ExecResult } from "@odoo-ha-lab/roles";
 import type { Inventory, InventoryNode } from "../src/inventory.ts";
 import type { SshEndpoint } from "../src/openssh.ts";

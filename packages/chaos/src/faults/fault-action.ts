@@ -1,6 +1,6 @@
 import type { Host, LabSecrets } from "@odoo-ha-lab/roles";
 import type { Topology } from "@odoo-ha-lab/topology";
-import type { NodeControl } from "../node-control.ts";
+import type { NodeControl } from "@odoo-ha-lab/roles";
 
 /** What an action may touch: the lab's hosts and machines, nothing Docker-specific. */
 export interface FaultContext {

@@ -1,12 +1,10 @@
 import { parseArgs } from "node:util";
-import { DockerLab, ensureDockerEngine, ensureLabImages } from "@odoo-ha-lab/docker";
-import { webUrl, type ProgressEvent } from "@odoo-ha-lab/roles";
+import { webUrl } from "@odoo-ha-lab/roles";
 import { renderCheck, type NodeUpSummary } from "@odoo-ha-lab/ssh";
 import { findNode, PORTS, type Topology } from "@odoo-ha-lab/topology";
 import { LAB_OPTIONS, resolveTopology } from "../options.ts";
-import { onInterrupt, signalExitCode } from "../interrupts.ts";
 import { progressPrinter } from "../progress.ts";
-import { loadOrCreateSecrets, secretsPath } from "../state.ts";
+import { secretsPath } from "../state.ts";
 import { renderTable } from "../table.ts";
 import { resolveTarget, type LabTarget } from "../targets/index.ts";
 
@@ -69,41 +67,7 @@ async function checkCommand(target: LabTarget, json = false): Promise<number> {
   return 0;
 }
 
-/** Engine, images, machines, converge: what `up`, `run` and `gate` all start with. */
-export async function ensureLabUp(topology: Topology, progress: (event: ProgressEvent) => void, keepOnFailure = false) {
-  const docker = await ensureDockerEngine({ install: true, onProgress: (message) => progress({ stage: "engine", message }) });
-  const images = await ensureLabImages(docker, {
-    onProgress: (message) => progress({ stage: "images", message }),
-    odoo: topology.odoo,
-  });
-  const secrets = loadOrCreateSecrets(topology.name);
-  const lab = new DockerLab(docker, topology);
-  const stopWatching = removeOnInterrupt(lab, !(await lab.exists()), progress);
-  try {
-    await lab.up({ images: { node: images.node, odoo: images.odoo }, secrets, progress, keepOnFailure });
-  } finally {
-    stopWatching(); // what follows (a scenario run) handles interrupts its own way
-  }
-  return { docker, lab, secrets, images };
-}
-
-/** Ctrl-C during a first `up` must not leave half a lab behind: remove what it created, then exit. Returns the un-watch. */
-function removeOnInterrupt(lab: DockerLab, firstUp: boolean, progress: (event: ProgressEvent) => void): () => void {
-  let removing = false;
-  return onInterrupt((signal, again) => {
-    const exit = () => process.exit(signalExitCode(signal));
-    if (!firstUp) exit();
-    if (removing) {
-      // Quitting now would leave exactly the orphans this handler exists to prevent.
-      if (again) progress({ stage: "interrupted", message: `${signal} again: still removing the lab (\`pnpm lab down\` also removes it)` });
-      return;
-    }
-    removing = true;
-    progress({ stage: "interrupted", message: `${signal}: removing everything this first \`up\` created` });
-    lab.down().then(exit, exit);
-  });
-}
-
+/** What `up` prints for people: where to reach the lab. */
 export function labEndpoints(topology: Topology): { name: string; url: string }[] {
   const vip = topology.vip.address;
   const { databaseReadWritePort, databaseReadOnlyPort } = topology.services;

@@ -1,8 +1,9 @@
 import type Dockerode from "dockerode";
-import { DockerLab, DockerNodeControl, ensureDockerEngine } from "@odoo-ha-lab/docker";
+import { DockerLab, DockerNodeControl, ensureDockerEngine, ensureLabImages } from "@odoo-ha-lab/docker";
+import type { ProgressEvent } from "@odoo-ha-lab/roles";
 import type { Topology } from "@odoo-ha-lab/topology";
-import { ensureLabUp } from "../commands/up.ts";
-import { forgetLab } from "../state.ts";
+import { onInterrupt, signalExitCode } from "../interrupts.ts";
+import { forgetLab, loadOrCreateSecrets } from "../state.ts";
 import type { LabTarget } from "./index.ts";
 
 /** Containers on this machine's Docker engine: the lab's default target. */
@@ -36,4 +37,39 @@ export function dockerTarget(topology: Topology): LabTarget {
       return containers.map((container) => ({ node: container.node, machine: container.container, state: container.state, up: container.state === "running", detail: container.status }));
     },
   };
+}
+
+/** Engine, images, machines, converge: what `up`, `run` and `gate` all start with. */
+async function ensureLabUp(topology: Topology, progress: (event: ProgressEvent) => void, keepOnFailure = false) {
+  const docker = await ensureDockerEngine({ install: true, onProgress: (message) => progress({ stage: "engine", message }) });
+  const images = await ensureLabImages(docker, {
+    onProgress: (message) => progress({ stage: "images", message }),
+    odoo: topology.odoo,
+  });
+  const secrets = loadOrCreateSecrets(topology.name);
+  const lab = new DockerLab(docker, topology);
+  const stopWatching = removeOnInterrupt(lab, !(await lab.exists()), progress);
+  try {
+    await lab.up({ images: { node: images.node, odoo: images.odoo }, secrets, progress, keepOnFailure });
+  } finally {
+    stopWatching(); // what follows (a scenario run) handles interrupts its own way
+  }
+  return { docker, lab, secrets, images };
+}
+
+/** Ctrl-C during a first `up` must not leave half a lab behind: remove what it created, then exit. Returns the un-watch. */
+function removeOnInterrupt(lab: DockerLab, firstUp: boolean, progress: (event: ProgressEvent) => void): () => void {
+  let removing = false;
+  return onInterrupt((signal, again) => {
+    const exit = () => process.exit(signalExitCode(signal));
+    if (!firstUp) exit();
+    if (removing) {
+      // Quitting now would leave exactly the orphans this handler exists to prevent.
+      if (again) progress({ stage: "interrupted", message: `${signal} again: still removing the lab (\`pnpm lab down\` also removes it)` });
+      return;
+    }
+    removing = true;
+    progress({ stage: "interrupted", message: `${signal}: removing everything this first \`up\` created` });
+    lab.down().then(exit, exit);
+  });
 }

@@ -1,5 +1,4 @@
-import type { NodeControl } from "@odoo-ha-lab/chaos";
-import type { Host, LabSecrets, ProgressEvent } from "@odoo-ha-lab/roles";
+import type { Host, LabSecrets, NodeControl, ProgressEvent } from "@odoo-ha-lab/roles";
 import type { NodeCheck, NodeUpSummary, SshDownResult } from "@odoo-ha-lab/ssh";
 import type { Topology } from "@odoo-ha-lab/topology";
 import type { RemovedResources } from "@odoo-ha-lab/docker";
