@@ -11,6 +11,7 @@ export interface Topology {
   postgres: {
     version: 15;
     synchronous: boolean;
+    maxConnections: number;
     patroni: { ttl: number; loopWait: number; retryTimeout: number; maximumLagOnFailoverBytes: number };
   };
   storage: {

@@ -69,6 +69,8 @@ export const topologyFileSchema = z
       .object({
         version: z.literal(15).default(15),
         synchronous: z.boolean().default(true),
+        /** PostgreSQL's max_connections: every Odoo process's pool must fit (see validate.ts). */
+        maxConnections: z.number().int().min(20).max(10_000).default(200),
         patroni: patroniSchema.default({}),
       })
       .strict()
@@ -90,7 +92,12 @@ export const topologyFileSchema = z
         database: z.string().regex(/^[a-z][a-z0-9_]*$/).default("lab"),
         workers: z.number().int().min(0).max(32).default(2),
         maxCronThreads: z.number().int().min(0).max(32).default(1),
-        dbMaxConn: z.number().int().min(2).max(10_000).default(16),
+        /**
+         * Each Odoo process's connection pool (db_maxconn). A prefork worker serves one request at a
+         * time and holds one or two cursors, so 8 is ample; Odoo's own default (64) is sized for its
+         * threaded mode.
+         */
+        dbMaxConn: z.number().int().min(2).max(10_000).default(8),
       })
       .strict()
       .default({}),

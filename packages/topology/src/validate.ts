@@ -161,6 +161,8 @@ export function validateTopology(file: ParsedTopologyFile): { topology?: Topolog
     issues.push({ path: "nodes.*.odoo.http", message: "every Odoo node has http off: the web has no backend", fix: "leave http on for at least one odoo node" });
   }
 
+  issues.push(...connectionBudgetIssues(file));
+
   const { ttl, loopWait, retryTimeout } = file.postgres.patroni;
   if (loopWait + 2 * retryTimeout > ttl) {
     issues.push({
@@ -180,6 +182,44 @@ export function validateTopology(file: ParsedTopologyFile): { topology?: Topolog
 
   if (issues.length > 0) return { issues };
   return { topology: normalise(file, cidr, holders, storageServers), issues };
+}
+
+/**
+ * Connections PostgreSQL must keep for others than Odoo: its superuser reserve (3), Patroni (2 per
+ * PostgreSQL node), and the lab's own sessions (the SQL workload keeps at most 8 idle per endpoint
+ * plus those in flight; the probes keep one per PostgreSQL node).
+ */
+export const RESERVED_CONNECTIONS = { superuser: 3, perPostgresNode: 2, lab: 24 } as const;
+
+/**
+ * Every Odoo process has its own pool of up to db_maxconn connections: with workers (prefork), each
+ * HTTP worker, each cron worker and the real-time (gevent) process; without (threaded), one process.
+ * When they all fill their pools, as they do when a failover breaks every connection and each worker
+ * reconnects, the sum must still fit in max_connections, or new connections fail with "too many
+ * clients" on top of the failover.
+ */
+function connectionBudgetIssues(file: ParsedTopologyFile): TopologyIssue[] {
+  const processes = Object.values(file.nodes)
+    .filter((node) => node.roles.includes("odoo"))
+    .reduce((sum, node) => {
+      const workers = node.odoo?.workers ?? file.odoo.workers;
+      const cron = node.odoo?.maxCronThreads ?? file.odoo.maxCronThreads;
+      const http = node.odoo?.http ?? true;
+      return sum + (workers === 0 ? 1 : (http ? workers + 1 : 0) + cron);
+    }, 0);
+  const postgresNodes = Object.values(file.nodes).filter((node) => node.roles.includes("postgresql")).length;
+  const reserved = RESERVED_CONNECTIONS.superuser + RESERVED_CONNECTIONS.perPostgresNode * postgresNodes + RESERVED_CONNECTIONS.lab;
+  const { maxConnections } = file.postgres;
+  const { dbMaxConn } = file.odoo;
+  if (processes * dbMaxConn + reserved <= maxConnections) return [];
+  const fitting = Math.floor((maxConnections - reserved) / Math.max(processes, 1));
+  return [
+    {
+      path: "odoo.dbMaxConn",
+      message: `${processes} Odoo processes × dbMaxConn ${dbMaxConn} = ${processes * dbMaxConn} connections, plus ${reserved} reserved (PostgreSQL, Patroni, the lab's own), exceed postgres.maxConnections ${maxConnections}`,
+      fix: fitting >= 2 ? `lower odoo.dbMaxConn to ${fitting} or less, or raise postgres.maxConnections to ${processes * dbMaxConn + reserved}` : `raise postgres.maxConnections to ${processes * dbMaxConn + reserved}, or run fewer workers`,
+    },
+  ];
 }
 
 function checkPortClashes(file: ParsedTopologyFile, nodeName: string, roles: RoleName[], issues: TopologyIssue[]): void {

@@ -148,6 +148,18 @@ describe("invalid topologies name the field and the fix", () => {
     expect(issues.map((issue) => `${issue.path}: ${issue.message}`)).toEqual(["postgres.patroni.ttl: Number must be less than or equal to 3600"]);
   });
 
+  it("Odoo pools that together could take more connections than PostgreSQL allows", () => {
+    // 2 app nodes × (4 HTTP workers + 1 cron worker + the real-time process) = 12 pools of 16; 3 + 2 × 2 + 24 reserved.
+    const [issue, ...rest] = issuesAfter((text) => text.replace(/^odoo:\n/m, "odoo:\n  dbMaxConn: 16\n"));
+    expect(rest).toEqual([]);
+    expect(issue).toEqual({
+      path: "odoo.dbMaxConn",
+      message: "12 Odoo processes × dbMaxConn 16 = 192 connections, plus 31 reserved (PostgreSQL, Patroni, the lab's own), exceed postgres.maxConnections 200",
+      fix: "lower odoo.dbMaxConn to 14 or less, or raise postgres.maxConnections to 223",
+    });
+    expect(issuesAfter((text) => text.replace(/^odoo:\n/m, "odoo:\n  dbMaxConn: 16\n").replace(/^postgres:\n/m, "postgres:\n  maxConnections: 223\n"))).toEqual([]);
+  });
+
   it("more nodes than a lab has", () => {
     const extra = Array.from({ length: 251 }, (_, index) => `  x${index}:\n    address: 192.168.55.9\n    roles: [odoo]\n`).join("");
     const issues = issuesAfter((text) => text.replace(/^nodes:\n/m, `nodes:\n${extra}`));

@@ -48,7 +48,7 @@ export function renderPatroniConfig(topology: Topology, node: TopologyNode, secr
             max_replication_slots: 10,
             wal_keep_size: "256MB",
             password_encryption: "scram-sha-256",
-            max_connections: 200,
+            max_connections: topology.postgres.maxConnections,
           },
         },
       },
