@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { converge, PATHS, RecordingHost, type Host, type LabSecrets, type ProgressEvent } from "@odoo-ha-lab/roles";
+import { converge, PATHS, RecordingHost, STAGES, type Host, type LabSecrets, type ProgressEvent } from "@odoo-ha-lab/roles";
 import type { Topology } from "@odoo-ha-lab/topology";
 import { checkNode, type NodeCheck } from "./check.ts";
 import type { Inventory } from "./inventory.ts";
@@ -36,7 +36,7 @@ export interface SshDownResult {
 }
 
 /** Stages of an SSH `up`, in order; a failure reports how far each node got. */
-const UP_STAGES = ["preflight", "provision", "etcd", "postgresql", "filestore", "loadbalancer", "odoo"] as const;
+const UP_STAGES: readonly string[] = ["preflight", "provision", ...STAGES.map((stage) => stage.name)];
 
 export class SshUpError extends Error {
   constructor(
@@ -48,7 +48,7 @@ export class SshUpError extends Error {
     const done = Object.entries(completed)
       .filter(([, nodes]) => nodes.length > 0)
       .map(([name, nodes]) => `${name} (${nodes.join(", ")})`);
-    const reached = UP_STAGES.indexOf(stage as (typeof UP_STAGES)[number]);
+    const reached = UP_STAGES.indexOf(stage);
     const notReached = reached >= 0 ? UP_STAGES.slice(reached + 1) : [];
     super(
       `lab up --target ssh failed in stage '${stage}': ${cause.message}\n` +

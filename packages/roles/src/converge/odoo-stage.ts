@@ -1,6 +1,6 @@
 import { nodesWithRole } from "@odoo-ha-lab/topology";
-import { run, type Host } from "../host.ts";
-import { odooPlan } from "../node-plan.ts";
+import { run, type Host, type ServiceDefinition } from "../host.ts";
+import { odooPlan, type RolePlan } from "../node-plan.ts";
 import { PATHS, PORTS } from "../render/paths.ts";
 import { odooRpcOnNode } from "../odoo-rpc-on-node.ts";
 import { webUrl } from "../probes/web-path.ts";
@@ -27,11 +27,11 @@ export async function convergeOdoo(context: ConvergeContext): Promise<void> {
   const configChanged = new Map<string, boolean>();
   await Promise.all(
     plans.map(async ({ host, plan }) => {
-      const [mount] = plan.services;
+      const mount = serviceNamed(plan, "filestore-client");
       for (const command of plan.prepare) await run(host, command);
       const written = await writePlanFiles(host, plan);
       configChanged.set(host.node, written.length > 0);
-      const changes = [...written, ...(await applyServices(host, [mount!], written.length > 0))];
+      const changes = [...written, ...(await applyServices(host, [mount], written.length > 0))];
       await waitFor(`the shared filestore mounted at ${PATHS.odooDataDir} on ${host.node}`, async () => {
         const result = await host.exec(["mountpoint", "-q", PATHS.odooDataDir]);
         return result.exitCode === 0 ? { done: true, value: undefined } : { done: false, observation: "not a mountpoint yet" };
@@ -62,7 +62,7 @@ export async function convergeOdoo(context: ConvergeContext): Promise<void> {
   const started: Host[] = [];
   await Promise.all(
     plans.map(async ({ host, plan, node }) => {
-      const changes = await applyServices(host, [plan.services[1]!], configChanged.get(host.node) ?? false);
+      const changes = await applyServices(host, [serviceNamed(plan, "odoo")], configChanged.get(host.node) ?? false);
       if (changes.length && node.odoo?.http) started.push(host);
       if (node.odoo?.http) await waitForHealth(host, timeout(context, 90));
       context.progress({ stage: "odoo", node: host.node, message: [...changes, node.odoo?.http ? "healthy" : "cron-only"].filter(Boolean).join(", ") });
@@ -164,4 +164,11 @@ async function ensureAdminPassword(host: Host, context: ConvergeContext): Promis
 async function login(host: Host, context: ConvergeContext, password: string, baseUrl = NODE_URL): Promise<number | false> {
   const answer = await odooRpcOnNode(host, baseUrl, "common", "login", [context.topology.odoo.database, ODOO_ADMIN_LOGIN, password]);
   return answer.ok && typeof answer.result === "number" ? answer.result : false;
+}
+
+/** One of an app node's services, by name (ROLE_SERVICES.odoo lists them). */
+function serviceNamed(plan: RolePlan, name: string): ServiceDefinition {
+  const service = plan.services.find((candidate) => candidate.name === name);
+  if (!service) throw new Error(`the odoo plan has no service '${name}' (it has: ${plan.services.map((candidate) => candidate.name).join(", ")})`);
+  return service;
 }
