@@ -9,29 +9,21 @@ export async function statusCommand(argv: string[]): Promise<number> {
   const { values } = parseArgs({ args: argv, options: LAB_OPTIONS });
   const topology = resolveTopology(values);
   const target = resolveTarget(values, topology);
-  if (target.kind === "ssh" && !(await target.exists())) {
-    if (values.json) console.log(JSON.stringify({ lab: topology.name, running: false, machines: [] }));
-    else console.log(`lab ${topology.name} has not been brought up on these machines. Run \`pnpm lab up --target ssh --inventory <file>\`.`);
-    return 1;
-  }
-  const machines = await target.machines();
+  const machines = (await target.exists()) ? await target.machines() : [];
   if (machines.length === 0) {
-    if (values.json) console.log(JSON.stringify({ lab: topology.name, running: false, containers: [] }));
-    else console.log(`lab ${topology.name} is not up. Start it with \`pnpm lab up\`.`);
+    if (values.json) console.log(JSON.stringify({ lab: topology.name, running: false, ...target.machinesJson([]) }));
+    else console.log(`lab ${topology.name} is not up. Start it with \`${["pnpm lab up", target.commandArgs].filter(Boolean).join(" ")}\`.`);
     return 1;
   }
   const running = new Set(machines.filter((machine) => machine.up).map((machine) => machine.node));
   const hosts = new Map([...(await target.hosts())].filter(([name]) => running.has(name)));
   const status = await collectStatus(topology, hosts);
   if (values.json) {
-    const containers = machines.map((machine) => ({ node: machine.node, container: machine.machine, state: machine.state, status: machine.detail }));
-    const own = target.kind === "docker" ? { containers } : { target: "ssh", machines: machines.map(({ node, machine, state, detail }) => ({ node, endpoint: machine, state, detail })) };
-    console.log(JSON.stringify({ ...status, ...own }, null, 2));
+    console.log(JSON.stringify({ ...status, ...target.machinesJson(machines) }, null, 2));
     return 0;
   }
   const servicesOf = (node: string) => status.services.filter((row) => row.node === node).map((row) => `${row.service}:${row.state}`).join(" ");
-  const machineColumn = target.kind === "docker" ? "container" : "ssh";
-  console.log(renderTable(["node", "address", machineColumn, "services"], topology.nodes.map((node) => [node.name, node.address, machines.find((m) => m.node === node.name)?.state ?? "absent", servicesOf(node.name)])));
+  console.log(renderTable(["node", "address", target.machineLabel, "services"], topology.nodes.map((node) => [node.name, node.address, machines.find((m) => m.node === node.name)?.state ?? "absent", servicesOf(node.name)])));
   console.log("\nPatroni");
   console.log(renderTable(["member", "role", "state", "timeline", "lag (bytes)"], status.patroni.map((m) => [m.name, m.role, m.state, m.timeline ?? "", m.lagBytes ?? "?"])));
   console.log(`\nVIP ${status.vip.address}: held by ${status.vip.holders.join(", ") || "NOBODY"}`);

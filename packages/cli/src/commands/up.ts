@@ -1,6 +1,6 @@
 import { parseArgs } from "node:util";
 import { webUrl } from "@odoo-ha-lab/roles";
-import { renderCheck, type NodeUpSummary } from "@odoo-ha-lab/ssh";
+import { renderCheck } from "@odoo-ha-lab/ssh";
 import { findNode, PORTS, type Topology } from "@odoo-ha-lab/topology";
 import { LAB_OPTIONS, resolveTopology } from "../options.ts";
 import { progressPrinter } from "../progress.ts";
@@ -22,40 +22,16 @@ export async function upCommand(argv: string[]): Promise<number> {
   const outcome = await target.up(progress, { keepOnFailure: values["keep-on-failure"] ?? false });
   const seconds = Number(((Date.now() - started) / 1000).toFixed(1));
   const endpoints = labEndpoints(topology);
-  if (outcome.kind === "ssh") {
-    if (values.json) {
-      console.log(JSON.stringify({ lab: topology.name, target: "ssh", seconds, endpoints, credentials: secretsPath(topology.name), nodes: outcome.nodes }, null, 2));
-      return 0;
-    }
-    console.log(`\nlab ${topology.name} is up on ${topology.nodes.length} SSH machines (${seconds} s)\n`);
-    console.log(renderTable(["node", "result"], outcome.nodes.map((node) => [node.node, describeNodeChanges(node)])));
-    console.log("");
-    console.log(renderTable(["endpoint", "address"], endpoints.map((endpoint) => [endpoint.name, endpoint.url])));
-    console.log(`\ncredentials: ${secretsPath(topology.name)}   (Odoo user 'admin', database '${topology.odoo.database}')`);
-    const targetArgs = values.target === "vagrant" ? "--target vagrant" : `--target ssh --inventory ${values.inventory ?? process.env.LAB_INVENTORY ?? "<file>"}`;
-    console.log(`next: pnpm lab status ${targetArgs}`);
+  if (values.json) {
+    console.log(JSON.stringify({ lab: topology.name, seconds, endpoints, credentials: secretsPath(topology.name), ...outcome.report.json }, null, 2));
     return 0;
   }
-  const built = outcome.imagesBuilt;
-  if (values.json) {
-    console.log(JSON.stringify({ lab: topology.name, seconds, endpoints, credentials: secretsPath(topology.name), imagesBuilt: built }, null, 2));
-  } else {
-    console.log(`\nlab ${topology.name} is up (${seconds} s${built.length ? `, built images: ${built.join(", ")}` : ""})\n`);
-    console.log(renderTable(["endpoint", "address"], endpoints.map((endpoint) => [endpoint.name, endpoint.url])));
-    console.log(`\ncredentials: ${secretsPath(topology.name)}   (Odoo user 'admin', database '${topology.odoo.database}')`);
-    console.log("next: pnpm lab status");
-  }
+  console.log(`\nlab ${topology.name} is up${outcome.where} (${seconds} s${outcome.detail})\n`);
+  for (const line of outcome.report.lines) console.log(line);
+  console.log(renderTable(["endpoint", "address"], endpoints.map((endpoint) => [endpoint.name, endpoint.url])));
+  console.log(`\ncredentials: ${secretsPath(topology.name)}   (Odoo user 'admin', database '${topology.odoo.database}')`);
+  console.log(`next: ${["pnpm lab status", target.commandArgs].filter(Boolean).join(" ")}`);
   return 0;
-}
-
-/** "changed 3 files, 2 services" or "unchanged", for one node of an SSH `up`. */
-export function describeNodeChanges(node: NodeUpSummary): string {
-  if (!node.changed) return "unchanged";
-  const parts = [
-    ...(node.installed.length ? [`installed ${node.installed.length} packages`] : []),
-    `changed ${node.files.length} files, ${node.services.length} services`,
-  ];
-  return parts.join(", ");
 }
 
 /** `up --check`: what `up` would change, without changing anything (ssh target). */

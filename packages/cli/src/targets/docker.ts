@@ -14,6 +14,8 @@ export function dockerTarget(topology: Topology): LabTarget {
   return {
     kind: "docker",
     topology,
+    commandArgs: "",
+    machineLabel: "container",
     async hosts() {
       return (await lab()).hosts();
     },
@@ -22,12 +24,17 @@ export function dockerTarget(topology: Topology): LabTarget {
     },
     async up(progress, options = {}) {
       const { secrets, images } = await ensureLabUp(topology, progress, options.keepOnFailure);
-      return { kind: "docker", secrets, imagesBuilt: images.built };
+      const built = images.built;
+      return { secrets, where: "", detail: built.length ? `, built images: ${built.join(", ")}` : "", report: { json: { imagesBuilt: built }, lines: [] } };
     },
-    async down() {
+    async down(options = {}) {
+      if (options.purge) throw new Error("--purge is for --target ssh (docker's down always removes everything)");
+      const started = Date.now();
       const removed = await (await lab()).down();
       forgetLab(topology.name);
-      return { kind: "docker", removed };
+      const seconds = ((Date.now() - started) / 1000).toFixed(1);
+      const line = `lab ${topology.name} removed in ${seconds} s: ${removed.containers.length} containers, ${removed.networks.length} networks, ${removed.volumes.length} volumes`;
+      return { incomplete: false, report: { json: { removed, seconds: Number(seconds) }, lines: [line] } };
     },
     async exists() {
       return (await lab()).exists();
@@ -36,6 +43,7 @@ export function dockerTarget(topology: Topology): LabTarget {
       const containers = await (await lab()).containers();
       return containers.map((container) => ({ node: container.node, machine: container.container, state: container.state, up: container.state === "running", detail: container.status }));
     },
+    machinesJson: (machines) => ({ containers: machines.map((machine) => ({ node: machine.node, container: machine.machine, state: machine.state, status: machine.detail })) }),
   };
 }
 

@@ -1,7 +1,6 @@
 import type { Host, LabSecrets, NodeControl, ProgressEvent } from "@odoo-ha-lab/roles";
-import type { NodeCheck, NodeUpSummary, SshDownResult } from "@odoo-ha-lab/ssh";
+import type { NodeCheck } from "@odoo-ha-lab/ssh";
 import type { Topology } from "@odoo-ha-lab/topology";
-import type { RemovedResources } from "@odoo-ha-lab/docker";
 import type { LabOptionValues } from "../options.ts";
 import { dockerTarget } from "./docker.ts";
 import { sshTarget } from "./ssh.ts";
@@ -11,7 +10,7 @@ import { vagrantTarget } from "./vagrant.ts";
  * Where a lab runs, as every command sees it: Docker containers on this machine, or machines
  * reached over SSH. Commands ask the target for hosts and node control and never care which it is.
  */
-export type TargetKind = "docker" | "ssh";
+export type TargetKind = "docker" | "ssh" | "vagrant";
 /** What --target accepts: vagrant is the SSH target on VMs that `vagrant up` started. */
 export const TARGET_NAMES: readonly string[] = ["docker", "ssh", "vagrant"];
 
@@ -27,11 +26,28 @@ export interface MachineState {
   detail: string;
 }
 
-export type UpResult =
-  | { kind: "docker"; secrets: LabSecrets; imagesBuilt: string[] }
-  | { kind: "ssh"; secrets: LabSecrets; nodes: NodeUpSummary[] };
+/**
+ * What a target says about what it did, in its own terms: merged into a command's --json output, and
+ * lines for people. Commands print it and never ask which target it is.
+ */
+export interface TargetReport {
+  json: Record<string, unknown>;
+  lines: string[];
+}
 
-export type DownResult = { kind: "docker"; removed: RemovedResources } | ({ kind: "ssh" } & SshDownResult);
+export interface UpResult {
+  secrets: LabSecrets;
+  /** In "lab <name> is up<where> (12 s<detail>)": " on 6 SSH machines", ", built images: …". */
+  where: string;
+  detail: string;
+  report: TargetReport;
+}
+
+export interface DownResult {
+  report: TargetReport;
+  /** Some machine was not reached: its services still run. */
+  incomplete: boolean;
+}
 
 export interface UpOptions {
   /** docker: keep what a failed first `up` created. */
@@ -41,17 +57,23 @@ export interface UpOptions {
 export interface LabTarget {
   readonly kind: TargetKind;
   readonly topology: Topology;
+  /** What names this target on a command line ("--target ssh --inventory x.yaml"; "" for the default). */
+  readonly commandArgs: string;
+  /** What `lab status` calls a node's machine: "container", "ssh". */
+  readonly machineLabel: string;
   /** One Host per node (unreachable ones too: asking them fails, as with a stopped container). */
   hosts(): Promise<Map<string, Host>>;
   /** Whole-node power for the chaos faults (kill/stop/start/pause). */
   nodeControl(): Promise<NodeControl>;
   /** Machines, then converge: idempotent. */
   up(progress: (event: ProgressEvent) => void, options?: UpOptions): Promise<UpResult>;
-  /** docker: remove everything of the lab. ssh: stop and disable its services (`purge`: also remove data, configs and units). */
+  /** docker: remove everything of the lab. ssh: stop and disable its services (`purge`: also remove data, configs and units; refused by targets that always remove everything). */
   down(options?: { purge?: boolean }): Promise<DownResult>;
   /** Has this lab been brought up (and not taken down)? */
   exists(): Promise<boolean>;
   machines(): Promise<MachineState[]>;
+  /** The machines as `lab status --json` shows them, in the target's terms. */
+  machinesJson(machines: MachineState[]): Record<string, unknown>;
   /** `up --check` (ssh only): what `up` would change, without changing anything. */
   check?(): Promise<NodeCheck[]>;
 }

@@ -7,7 +7,7 @@ import { INVENTORY_FILE_NAME, VagrantCli, vagrantUp, writeVagrantInventory, type
 import { DEFAULT_TOPOLOGY, type LabOptionValues } from "../options.ts";
 import { labStateDir, REPO_ROOT } from "../state.ts";
 import type { LabTarget } from "./index.ts";
-import { sshTarget } from "./ssh.ts";
+import { sshMachinesJson, sshTarget } from "./ssh.ts";
 
 export interface VagrantTargetOptions {
   /** `--vagrant-dir`; default `.lab/<lab>/vagrant`. */
@@ -76,7 +76,7 @@ export function vagrantProgress(progress: (event: ProgressEvent) => void): (line
 /**
  * `--target vagrant` as a whole LabTarget: `up` brings the VMs up and hands over to the SSH target;
  * every other command (status, logs, exec, down, the chaos runs) is the SSH target on the derived
- * inventory. It reports itself as kind "ssh" because that is what it is once the VMs run.
+ * inventory.
  * `down` stops the lab's services like `down --target ssh`; `pnpm lab vagrant destroy` deletes the VMs.
  */
 export function vagrantTarget(topology: Topology, options: VagrantTargetOptions): LabTarget {
@@ -87,23 +87,26 @@ export function vagrantTarget(topology: Topology, options: VagrantTargetOptions)
   const ssh = async (): Promise<LabTarget> => {
     if (!overSsh) {
       if (!existsSync(inventoryPath)) await writeVagrantInventory(topology, new VagrantCli({ directory: vagrantDir }));
-      overSsh = sshTarget(topology, inventoryPath);
+      overSsh = sshTarget(topology, inventoryPath, "--target vagrant");
     }
     return overSsh;
   };
   return {
-    kind: "ssh",
+    kind: "vagrant",
     topology,
+    commandArgs: "--target vagrant",
+    machineLabel: "ssh",
     hosts: async () => (await ssh()).hosts(),
     nodeControl: async () => (await ssh()).nodeControl(),
     async up(progress, upOptions) {
       const handOver = await vagrantTargetUp(topology, options, progress);
-      overSsh = sshTarget(topology, handOver.inventoryPath);
+      overSsh = sshTarget(topology, handOver.inventoryPath, "--target vagrant");
       return overSsh.up(progress, upOptions);
     },
     down: async (downOptions) => (await ssh()).down(downOptions),
     exists: async () => existsSync(inventoryPath) && (await ssh()).exists(),
     machines: async () => (await ssh()).machines(),
+    machinesJson: sshMachinesJson,
     async check() {
       const target = await ssh();
       return target.check!();
