@@ -41,12 +41,16 @@ type UnionOptions = [z.ZodDiscriminatedUnionOption<"kind">, ...z.ZodDiscriminate
  */
 export const faultSpecSchema = z.discriminatedUnion("kind", CATALOGUE.map((entry) => entry.schema) as unknown as UnionOptions, {
   errorMap: (issue, context) =>
-    issue.code === z.ZodIssueCode.invalid_union_discriminator ? { message: `unknown fault kind '${String((context.data as { kind?: unknown } | undefined)?.kind)}': use one of ${FAULT_KINDS.join(", ")}` } : { message: context.defaultError },
+    issue.code === z.ZodIssueCode.invalid_union_discriminator ? { message: kindProblem((context.data as { kind?: unknown } | undefined)?.kind) } : { message: context.defaultError },
 }) as unknown as z.ZodType<FaultSpec>;
+
+function kindProblem(kind: unknown): string {
+  return kind === undefined ? `name the fault's kind: one of ${FAULT_KINDS.join(", ")}` : `unknown fault kind '${String(kind)}': use one of ${FAULT_KINDS.join(", ")}`;
+}
 
 function entryOf(spec: FaultSpec): FaultKindEntry {
   const entry = CATALOGUE.find((candidate) => kindsOf(candidate as FaultKindEntry).includes(spec.kind));
-  if (!entry) throw new Error(`unknown fault kind '${String(spec.kind)}': use one of ${FAULT_KINDS.join(", ")}`);
+  if (!entry) throw new Error(kindProblem(spec.kind));
   // The entry was found by the spec's kind, so the spec has that entry's shape.
   return entry as unknown as FaultKindEntry;
 }

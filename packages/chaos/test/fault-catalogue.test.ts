@@ -37,6 +37,7 @@ describe("faultProblems", () => {
     [{ kind: "partition", groups: [["postgresql1"], ["lb1", "lb2", "odoo2"]], direction: "first-to-second" }],
     [{ kind: "bandwidth", node: "postgresql2", rateKbit: 64, direction: "egress" }],
     [{ kind: "cpu-hog", node: "odoo1", seconds: 60 }],
+    [{ kind: "fill-disk", node: "odoo1", path: "/run", leaveFreeMiB: 0.5 }],
   ])("accepts %j", (spec) => {
     expect(faultProblems(spec, lab)).toEqual([]);
   });

@@ -36,16 +36,19 @@ export function plannedScenarioCheckers(scenario: Scenario): PlannedChecker[] {
 function methodProblems(scenario: Scenario, topology: Topology): string[] {
   const target: FaultTarget = { topology, nodesNamed: (name) => nodesANameMayStandFor(name, topology) };
   const problems: string[] = [];
-  const named: string[] = [];
+  // The names of the faults injected and not yet healed: a name is free again once its fault is.
+  let named: string[] = [];
   scenario.method.forEach((step, index) => {
     const field = `method.${index}`;
     if ("inject" in step) {
       problems.push(...faultProblems(step.inject, target).map((problem) => `${field}.inject.${problem}`));
-      if (step.as !== undefined && named.includes(step.as)) problems.push(`${field}.as: '${step.as}' already names an earlier fault: give each fault its own name`);
+      if (step.as !== undefined && named.includes(step.as)) problems.push(`${field}.as: '${step.as}' already names a fault still injected: give each fault its own name`);
       if (step.as !== undefined) named.push(step.as);
     }
-    if ("heal" in step && step.heal !== "all" && !named.includes(step.heal)) {
-      problems.push(`${field}.heal: no earlier step injects a fault 'as: ${step.heal}' (${named.length ? `named so far: ${named.join(", ")}` : "none is named yet"}): name it, or heal all`);
+    if ("heal" in step) {
+      if (step.heal === "all") named = [];
+      else if (named.includes(step.heal)) named = named.filter((name) => name !== step.heal);
+      else problems.push(`${field}.heal: no earlier step injects a fault 'as: ${step.heal}' that is still injected (${named.length ? `named: ${named.join(", ")}` : "none is"}): name it, or heal all`);
     }
   });
   if (scenario.workload.cron && !scenario.method.some((step) => "mark" in step)) {

@@ -41,14 +41,18 @@ function unloadedSteadyKinds(scenario: Scenario): string[] {
 }
 
 /**
- * A method step matches none of the step shapes: zod says only "Invalid input". The shape with the
- * fewest complaints is the one the author meant (an `until` with a misspelt kind fails the
- * workload-steady shape on that kind alone, and every other shape on several keys), so its
- * complaints are the ones worth reading.
+ * A method step matches none of the step shapes: zod says only "Invalid input". The shape that knows
+ * the step's keys, with the fewest complaints, is the one the author meant (an `until` with a
+ * misspelt kind fails the workload-steady shape on that kind alone, and every other shape on several
+ * keys), so its complaints are the ones worth reading.
  */
 function closestIssues(issue: ZodIssue): ZodIssue[] {
   if (issue.code !== "invalid_union" || issue.unionErrors.length === 0) return [issue];
-  const closest = issue.unionErrors.reduce((best, candidate) => (candidate.issues.length < best.issues.length ? candidate : best));
+  // A shape that finds one of the step's own keys unknown (`inject` to the `wait` shape) is not the
+  // one meant, however few its other complaints.
+  const keysKnown = issue.unionErrors.filter((candidate) => !candidate.issues.some((inner) => inner.code === "unrecognized_keys" && inner.path.length === issue.path.length));
+  const candidates = keysKnown.length > 0 ? keysKnown : issue.unionErrors;
+  const closest = candidates.reduce((best, candidate) => (candidate.issues.length < best.issues.length ? candidate : best));
   return closest.issues.flatMap(closestIssues);
 }
 

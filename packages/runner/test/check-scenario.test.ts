@@ -46,8 +46,8 @@ describe("a scenario checked before anything runs", () => {
     ["a fault field of another kind", ["node: $primary }", "node: $primary, seconds: 5 }"], /^method\.1\.inject: 'seconds': not a field of a kill-node fault \(its fields: kind, node\)$/],
     ["a parameter out of range", ["{ kind: kill-node, node: $primary }", "{ kind: cpu-hog, node: odoo1, workers: 1000 }"], /^method\.1\.inject\.workers: Number must be less than or equal to 64$/],
     ["cpu-hog's seconds settable", ["{ kind: kill-node, node: $primary }", "{ kind: cpu-hog, node: odoo1, seconds: 0 }"], /^method\.1\.inject\.seconds: Number must be greater than or equal to 1$/],
-    ["a heal of a name never given", ["heal: killed", "heal: kiled"], /^method\.3\.heal: no earlier step injects a fault 'as: kiled' \(named so far: killed\): name it, or heal all$/],
-    ["a typo in a checker", ['"recovery:sql.write"', '"recovery:sql.writes"'], /^budgets\.0\.checker: 'recovery:sql\.writes' is not a checker of this scenario \(this scenario's checkers: .*recovery:sql\.write, latency:sql\.write, .*\)/],
+    ["a heal of a name never given", ["heal: killed", "heal: kiled"], /^method\.3\.heal: no earlier step injects a fault 'as: kiled' that is still injected \(named: killed\): name it, or heal all$/],
+    ["a typo in a checker", ['"recovery:sql.write"', '"recovery:sql.writes"'], /^budgets\.0\.checker: 'recovery:sql\.writes' is not a checker of this scenario \(this scenario's checkers: .*recovery:sql\.write, .*latency:sql\.write, .*\)/],
     ["a checker of a kind the workload does not run", ['"recovery:sql.write"', '"recovery:sql.read"'], /^budgets\.0\.checker: 'recovery:sql\.read' is not a checker .*needs its kind in workload\.rates$/],
     ["a typo in a metric", ["metric: lost,", "metric: lots,"], /^budgets\.1\.metric: lost-writes has no metric 'lots' \(it has: acknowledged, lost, /],
     ["a budget with no bound", ["metric: lost, max: 0", "metric: lost"], /^budgets\.1\.max: a budget on lost-writes\.lost needs a bound: add max \(or min\)$/],
@@ -90,5 +90,23 @@ describe("a scenario file that is not one", () => {
     const file = join(dir, "s.yaml");
     writeFileSync(file, content);
     expect(() => loadScenario(file)).toThrow(problem);
+  });
+});
+
+describe("fault names in a method", () => {
+  it("are free again once their fault is healed, and refused while it is injected", () => {
+    const twice = BASE.replace("  - heal: killed\n", "  - heal: killed\n  - inject: { kind: kill-node, node: $primary }\n    as: killed\n  - heal: killed\n");
+    expect(problemsOf(twice)).toEqual([]);
+    const overlapping = BASE.replace("  - heal: killed\n", "  - inject: { kind: stop-node, node: odoo1 }\n    as: killed\n  - heal: killed\n");
+    expect(problemsOf(overlapping)).toEqual([expect.stringMatching(/^method\.3\.as: 'killed' already names a fault still injected/)]);
+  });
+
+  it("a step with two problems in its fault is reported on the fault, not as another step shape", () => {
+    const problems = problemsOf(BASE.replace("{ kind: kill-node, node: $primary }", "{ kind: latency, node: odoo1 }"));
+    expect(problems).toEqual([expect.stringMatching(/^method\.1\.inject\.peers: Required$/), expect.stringMatching(/^method\.1\.inject\.delayMs: Required$/)]);
+  });
+
+  it("a fault without a kind is told to name one", () => {
+    expect(problemsOf(BASE.replace("{ kind: kill-node, node: $primary }", "{ node: $primary }"))).toEqual([expect.stringMatching(/^method\.1\.inject\.kind: name the fault's kind: one of kill-node, /)]);
   });
 });

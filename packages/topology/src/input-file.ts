@@ -13,13 +13,22 @@ export function readInputFile(path: string, fixUnreadable: string): { text: stri
   let descriptor: number | undefined;
   try {
     descriptor = openSync(path, "r");
-    const size = fstatSync(descriptor).size;
-    if (size > MAX_INPUT_FILE_BYTES) {
-      return { issue: { path: "(file)", message: `is ${(size / 1024).toFixed(0)} KiB; an input file is at most ${MAX_INPUT_FILE_BYTES / 1024} KiB`, fix: "is this the right file? A topology, scenario or inventory is a few KiB of YAML" } };
+    // A pipe (/dev/stdin) has no size until read: it is read up to the limit, and one byte more to tell.
+    const stat = fstatSync(descriptor);
+    const known = stat.isFile() ? stat.size : 0;
+    const buffer = Buffer.alloc(MAX_INPUT_FILE_BYTES + 1);
+    let length = 0;
+    while (known <= MAX_INPUT_FILE_BYTES && length < buffer.length) {
+      const read = readSync(descriptor, buffer, length, buffer.length - length, null);
+      if (read === 0) break;
+      length += read;
     }
-    const buffer = Buffer.alloc(size);
-    const read = size === 0 ? 0 : readSync(descriptor, buffer, 0, size, 0);
-    const text = buffer.subarray(0, read).toString("utf8");
+    const size = Math.max(known, length);
+    if (size > MAX_INPUT_FILE_BYTES) {
+      const shown = known > 0 ? `is ${(size / 1024).toFixed(0)} KiB` : `holds more than ${MAX_INPUT_FILE_BYTES / 1024} KiB`;
+      return { issue: { path: "(file)", message: `${shown}; an input file is at most ${MAX_INPUT_FILE_BYTES / 1024} KiB`, fix: "is this the right file? A topology, scenario or inventory is a few KiB of YAML" } };
+    }
+    const text = buffer.subarray(0, length).toString("utf8");
     if (text.trim() === "") return { issue: { path: "(file)", message: "is empty", fix: "write the file, starting from an example (labs/odoo-ha/topology.yaml, scenarios/kill-master.yaml, docs/ssh-target.md)" } };
     return { text };
   } catch (error) {

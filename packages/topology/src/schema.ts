@@ -7,7 +7,7 @@ const labName = z
   .string()
   .regex(/^[a-z][a-z0-9-]{0,19}$/, "must be 1-20 characters of a-z, 0-9 and '-', starting with a letter");
 
-export const MAX_NODES = 250;
+const MAX_NODES = 250;
 
 const port = z.number().int().min(1).max(65535);
 
@@ -70,7 +70,7 @@ export const topologyFileSchema = z
         version: z.literal(15).default(15),
         synchronous: z.boolean().default(true),
         /** PostgreSQL's max_connections: every Odoo process's pool must fit (see validate.ts). */
-        maxConnections: z.number().int().min(20).max(10_000).default(200),
+        maxConnections: z.number().int().min(50).max(10_000).default(200),
         patroni: patroniSchema.default({}),
       })
       .strict()

@@ -189,7 +189,7 @@ export function validateTopology(file: ParsedTopologyFile): { topology?: Topolog
  * PostgreSQL node), and the lab's own sessions (the SQL workload keeps at most 8 idle per endpoint
  * plus those in flight; the probes keep one per PostgreSQL node).
  */
-export const RESERVED_CONNECTIONS = { superuser: 3, perPostgresNode: 2, lab: 24 } as const;
+const RESERVED_CONNECTIONS = { superuser: 3, perPostgresNode: 2, lab: 24 } as const;
 
 /**
  * Every Odoo process has its own pool of up to db_maxconn connections: with workers (prefork), each

@@ -5,7 +5,7 @@ import { runScript } from "./host-script.ts";
 import { GONE_WITH_THE_NODE, onRunningNode } from "./on-running-node.ts";
 
 /** A hog ends by itself even if nobody heals it (a crashed run must not burn a node forever). */
-export const DEFAULT_CPU_HOG_SECONDS = 600;
+const DEFAULT_CPU_HOG_SECONDS = 600;
 
 /** Busy loops, `workers` of them (default: the node's CPU count), ending by themselves after `seconds` (default 600). */
 const cpuHogSchema = faultSchema({

@@ -4,14 +4,14 @@ import { faultKind, faultSchema, nodeName, nodeProblems } from "./fault-kind.ts"
 import { runScript } from "./host-script.ts";
 import { onRunningNode } from "./on-running-node.ts";
 
-export const DEFAULT_LEAVE_FREE_MIB = 8;
+const DEFAULT_LEAVE_FREE_MIB = 8;
 
 /** Fill the filesystem that holds `path` until `leaveFreeMiB` (default 8) are left. */
 const fillDiskSchema = faultSchema({
   kind: z.literal("fill-disk"),
   node: nodeName,
   path: z.string().startsWith("/", "an absolute directory path on the node"),
-  leaveFreeMiB: z.number().int("a whole number of MiB").min(0).max(1024 * 1024).optional(),
+  leaveFreeMiB: z.number().min(0).max(1024 * 1024).optional(),
 });
 type FillDiskSpec = z.output<typeof fillDiskSchema>;
 

@@ -6,24 +6,24 @@ import { addChain, removeChains } from "./iptables-chain.ts";
 
 /** Drop traffic between two groups of nodes (iptables in each node's network namespace). */
 const partitionSchema = faultSchema({
-    kind: z.literal("partition"),
-    groups: z.tuple([z.array(nodeName).min(1, "a side needs at least one node"), z.array(nodeName).min(1, "a side needs at least one node")], {
-      errorMap: (issue, context) => (issue.code === "invalid_type" || issue.code === "too_big" || issue.code === "too_small" ? { message: "give exactly two non-empty lists of nodes, e.g. [[lb1], [lb2]]" } : { message: context.defaultError }),
-    }),
-    direction: z.enum(["both", "first-to-second"]).optional(),
-  });
+  kind: z.literal("partition"),
+  groups: z.tuple([z.array(nodeName).min(1, "a side needs at least one node"), z.array(nodeName).min(1, "a side needs at least one node")], {
+    errorMap: (issue, context) => (issue.code === "invalid_type" || issue.code === "too_big" || issue.code === "too_small" ? { message: "give exactly two non-empty lists of nodes, e.g. [[lb1], [lb2]]" } : { message: context.defaultError }),
+  }),
+  direction: z.enum(["both", "first-to-second"]).optional(),
+});
 
 /** Cut one node off from every other lab node (and the host). */
 const isolateSchema = faultSchema({ kind: z.literal("isolate"), node: nodeName });
 
 /** Drop a fraction (0 < probability <= 1) of the packets a node receives and sends. */
 const packetLossSchema = faultSchema({
-    kind: z.literal("packet-loss"),
-    node: nodeName,
-    probability: z.number().gt(0, "must be > 0 and <= 1 (0.3 drops 30%)").max(1, "must be > 0 and <= 1 (0.3 drops 30%)"),
-  });
+  kind: z.literal("packet-loss"),
+  node: nodeName,
+  probability: z.number().gt(0, "must be > 0 and <= 1 (0.3 drops 30%)").max(1, "must be > 0 and <= 1 (0.3 drops 30%)"),
+});
 
-export type PartitionSpec = z.output<typeof partitionSchema>;
+type PartitionSpec = z.output<typeof partitionSchema>;
 export type NetworkDropSpec = PartitionSpec | z.output<typeof isolateSchema> | z.output<typeof packetLossSchema>;
 
 export const partitionFault = faultKind({

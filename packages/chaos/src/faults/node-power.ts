@@ -1,6 +1,5 @@
-import { waitFor } from "@odoo-ha-lab/roles";
+import { waitFor, type NodePowerState } from "@odoo-ha-lab/roles";
 import { z } from "zod";
-import type { NodePowerState } from "@odoo-ha-lab/roles";
 import type { FaultAction, FaultContext } from "./fault-action.ts";
 import { faultKind, faultSchema, nodeName, nodeProblems } from "./fault-kind.ts";
 

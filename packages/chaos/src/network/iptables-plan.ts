@@ -1,14 +1,6 @@
 import { findNode, type Topology } from "@odoo-ha-lab/topology";
 import type { NetworkDropSpec } from "../faults/network-drop.ts";
 
-/**
- * The iptables rules of a network fault, per node (pure). Packets are dropped where they ARRIVE, in
- * the receiving node's INPUT: the sender sees silence, as on a cut cable. A drop in OUTPUT would
- * instead fail a datagram sender's send() at once with EPERM (measured: UDP, and keepalived's VRRP
- * adverts), which no real network does. So a partition puts rules on both sides, and a node's
- * outgoing loss lives in its peers' INPUT.
- */
-
 export interface NodeRules {
   node: string;
   /** Each rule is the iptables arguments after `-A <chain>`. */
@@ -31,6 +23,13 @@ export function chaosChainName(faultId: string): string {
  */
 const MANAGEMENT_PATH = ["-p", "tcp", "--dport", "22", "-j", "RETURN"];
 
+/**
+ * The iptables rules of a network fault, per node (pure). Packets are dropped where they ARRIVE, in
+ * the receiving node's INPUT: the sender sees silence, as on a cut cable. A drop in OUTPUT would
+ * instead fail a datagram sender's send() at once with EPERM (measured: UDP, and keepalived's VRRP
+ * adverts), which no real network does. So a partition puts rules on both sides, and a node's
+ * outgoing loss lives in its peers' INPUT.
+ */
 export function networkRulePlan(spec: NetworkDropSpec, topology: Topology): NodeRules[] {
   switch (spec.kind) {
     case "partition": {

@@ -3,7 +3,7 @@ import { aggregateRuns, runScenario, type AggregatedVerdict, type ScenarioRun } 
 import { onInterrupt, signalExitCode } from "../interrupts.ts";
 import { progressPrinter } from "../progress.ts";
 import { LAB_OPTIONS, type LabOptionValues } from "../options.ts";
-import { prepareScenarioLab, reportDirFor, scenarioTopology } from "../scenario-lab.ts";
+import { prepareScenarioLab, reportDirFor } from "../scenario-lab.ts";
 import { resolveTarget } from "../targets/index.ts";
 import { renderTable } from "../table.ts";
 import { loadCheckedScenario } from "./scenario.ts";
@@ -17,8 +17,7 @@ export const RUN_OPTIONS = {
 
 /** Runs one scenario `repeat` times on its lab (brought up if needed, on the chosen target); one report per run. */
 export async function runScenarioRepeatedly(name: string, repeat: number, options: LabOptionValues, quiet = false): Promise<ScenarioRun[]> {
-  const scenario = loadCheckedScenario(name, options);
-  const topology = scenarioTopology(scenario, options);
+  const { scenario, topology } = loadCheckedScenario(name, options);
   const progress = progressPrinter(quiet);
   const lab = await prepareScenarioLab(resolveTarget(options, topology), progress);
   const interrupt = healOnInterrupt((message) => progress({ stage: scenario.name, message }));

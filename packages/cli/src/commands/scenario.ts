@@ -2,6 +2,7 @@ import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { checkScenario, loadScenario, type Scenario } from "@odoo-ha-lab/runner";
+import type { Topology } from "@odoo-ha-lab/topology";
 import { LAB_OPTIONS, type LabOptionValues } from "../options.ts";
 import { scenarioTopology } from "../scenario-lab.ts";
 import { SCENARIOS_DIR } from "./scenarios.ts";
@@ -16,12 +17,13 @@ export function scenarioFile(nameOrPath: string): string {
  * A scenario read and checked against the topology it runs on, before any lab is touched: every
  * node, service, fault, checker and metric it names exists, and every budget can fail.
  */
-export function loadCheckedScenario(nameOrPath: string, options: LabOptionValues): Scenario {
+export function loadCheckedScenario(nameOrPath: string, options: LabOptionValues): { scenario: Scenario; topology: Topology } {
   const file = scenarioFile(nameOrPath);
   if (!existsSync(file)) throw new Error(`no scenario '${nameOrPath}': not a file, and not in ${SCENARIOS_DIR} (see \`pnpm lab scenarios\`)`);
   const scenario = loadScenario(file);
-  checkScenario(scenario, scenarioTopology(scenario, options), file);
-  return scenario;
+  const topology = scenarioTopology(scenario, options);
+  checkScenario(scenario, topology, file);
+  return { scenario, topology };
 }
 
 /** `lab scenario validate <scenario…>`: each file checked as `lab run` checks it; non-zero if any is invalid. */
@@ -32,7 +34,7 @@ export async function scenarioCommand(argv: string[]): Promise<number> {
   if (names.length === 0) throw new Error("usage: lab scenario validate <scenario|file…>   (a name from `pnpm lab scenarios`, or a path to a .yaml file)");
   const results = names.map((name) => {
     try {
-      const scenario = loadCheckedScenario(name, values);
+      const { scenario } = loadCheckedScenario(name, values);
       return { scenario: name, valid: true, detail: `valid (topology ${scenario.topology}, ${scenario.method.length} steps, ${scenario.budgets.length} budgets)` };
     } catch (error) {
       return { scenario: name, valid: false, detail: (error as Error).message };

@@ -62,7 +62,7 @@ export function sshMachinesJson(machines: MachineState[]): Record<string, unknow
 }
 
 /** "changed 3 files, 2 services" or "unchanged", for one node of an SSH `up`. */
-export function describeNodeChanges(node: NodeUpSummary): string {
+function describeNodeChanges(node: NodeUpSummary): string {
   if (!node.changed) return "unchanged";
   const parts = [
     ...(node.installed.length ? [`installed ${node.installed.length} packages`] : []),

@@ -43,14 +43,13 @@ export interface PlannedChecker {
 
 /** Every checker that applies to a plan: per kind run, per probe sampled (the one place that decides). */
 export function plannedCheckers(plan: RunPlan): PlannedChecker[] {
-  const perKind = (kind: OperationKind): PlannedChecker[] => [
-    { name: `recovery:${kind}`, metrics: RECOVERY_METRICS, check: (history, options) => checkRecovery(history, kind, options.recovery?.[kind]) },
-    { name: `latency:${kind}`, metrics: LATENCY_METRICS, check: (history, options) => checkLatency(history, kind, options.latency?.[kind]) },
-  ];
+  const recovery = (kind: OperationKind): PlannedChecker => ({ name: `recovery:${kind}`, metrics: RECOVERY_METRICS, check: (history, options) => checkRecovery(history, kind, options.recovery?.[kind]) });
+  const latency = (kind: OperationKind): PlannedChecker => ({ name: `latency:${kind}`, metrics: LATENCY_METRICS, check: (history, options) => checkLatency(history, kind, options.latency?.[kind]) });
   const when = (applies: boolean, checker: PlannedChecker): PlannedChecker[] => (applies ? [checker] : []);
   const sampled = (probe: ProbeName) => plan.probes.includes(probe);
   return [
-    ...plan.kinds.flatMap(perKind),
+    ...plan.kinds.map(recovery),
+    ...plan.kinds.map(latency),
     ...when(plan.kinds.some((kind) => WRITE_KINDS.includes(kind)), { name: "lost-writes", metrics: LOST_WRITES_METRICS, check: (history) => checkLostWrites(history) }),
     ...when(sampled("writable-primaries"), { name: "split-brain", metrics: SPLIT_BRAIN_METRICS, check: (history) => checkSplitBrain(history) }),
     ...when(sampled("vip-holders"), { name: "single-vip-holder", metrics: SINGLE_VIP_HOLDER_METRICS, check: (history) => checkSingleVipHolder(history) }),
@@ -68,7 +67,7 @@ export function planOfHistory(history: History, options: CheckHistoryOptions = {
     kinds: OPERATION_KINDS.filter((kind) => history.operations.some((op) => op.kind === kind)),
     probes: [...new Set(history.probes.map((sample) => sample.probe))],
     cronJobs: options.cronJobs ?? [],
-    ...(history.cronBacklog ? { cronPhases: (history.marks ?? []).map((mark) => mark.label) } : {}),
+    ...(history.cronBacklog ? { cronPhases: [...(history.marks ?? [])].sort((a, b) => a.at - b.at).map((mark) => mark.label) } : {}),
   };
 }
 
