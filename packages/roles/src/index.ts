@@ -15,7 +15,7 @@ export * from "./render/paths.ts";
 export * from "./render/patroni.ts";
 export * from "./render/tcp-keepalives.ts";
 export * from "./secrets.ts";
-export * from "./services.ts";
+export * from "./role-catalogue.ts";
 export * from "./wait.ts";
 export * from "./shell-quote.ts";
 export * from "./spawned-command.ts";

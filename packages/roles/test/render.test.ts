@@ -145,14 +145,20 @@ describe("HAProxy stats parsing", () => {
   });
 });
 
-describe("service names", () => {
-  it("match the services each role's plan defines", async () => {
-    const { ROLE_SERVICES, etcdPlan, postgresqlPlan, filestoreServerPlan, haproxyPlan, keepalivedPlan, odooPlan } = await import("../src/index.ts");
-    const plans = { etcd: etcdPlan, postgresql: postgresqlPlan, "filestore-server": filestoreServerPlan, haproxy: haproxyPlan, keepalived: keepalivedPlan, odoo: odooPlan };
-    for (const [role, plan] of Object.entries(plans)) {
+describe("the role catalogue", () => {
+  it("names the services each role's plan defines, in the same order", async () => {
+    const { ROLE_CATALOGUE } = await import("../src/index.ts");
+    for (const [role, entry] of Object.entries(ROLE_CATALOGUE)) {
       const node = topology.nodes.find((candidate) => candidate.roles.includes(role as never))!;
-      const defined = plan({ topology, node, secrets, interfaceName: "eth0" }).services.map((service) => service.name);
-      expect(defined, role).toEqual(ROLE_SERVICES[role as keyof typeof ROLE_SERVICES]);
+      const defined = entry.plan({ topology, node, secrets, interfaceName: "eth0" }).services.map((service) => service.name);
+      expect(defined, role).toEqual(entry.services);
     }
+  });
+
+  it("has an entry for every role, each brought up by a converge stage", async () => {
+    const { ROLE_CATALOGUE, STAGES } = await import("../src/index.ts");
+    const { ROLE_NAMES } = await import("@odoo-ha-lab/topology");
+    expect(Object.keys(ROLE_CATALOGUE).sort()).toEqual([...ROLE_NAMES].sort());
+    for (const entry of Object.values(ROLE_CATALOGUE)) expect(STAGES.map((stage) => stage.name)).toContain(entry.stage);
   });
 });

@@ -1,17 +1,12 @@
 import {
-  etcdPlan,
-  filestoreServerPlan,
-  haproxyPlan,
-  keepalivedPlan,
-  odooPlan,
-  postgresqlPlan,
+  ROLE_CATALOGUE,
   type FileSpec,
   type LabSecrets,
   type PlanContext,
   type RolePlan,
   type ServiceDefinition,
 } from "@odoo-ha-lab/roles";
-import type { RoleName, Topology, TopologyNode } from "@odoo-ha-lab/topology";
+import type { Topology, TopologyNode } from "@odoo-ha-lab/topology";
 import { installedOdooSource, type OdooSourceForMachines } from "./odoo-install.ts";
 import { missingPackages, packagesForNode } from "./packages.ts";
 import { provisionFiles } from "./provision.ts";
@@ -24,15 +19,6 @@ import { unifiedDiff } from "./text-diff.ts";
  * `lab up --target ssh --check`: what `up` would change on each node, asked with read-only commands
  * only (dpkg-query, stat, sha256sum, cat, systemctl show). Nothing is written, started or installed.
  */
-
-export const ROLE_PLANS: Record<RoleName, (context: PlanContext) => RolePlan> = {
-  etcd: etcdPlan,
-  postgresql: postgresqlPlan,
-  "filestore-server": filestoreServerPlan,
-  haproxy: haproxyPlan,
-  keepalived: keepalivedPlan,
-  odoo: odooPlan,
-};
 
 export interface FileCheck {
   path: string;
@@ -62,7 +48,7 @@ const MAX_DIFF_BYTES = 256 * 1024;
 
 export function nodePlans(topology: Topology, node: TopologyNode, secrets: LabSecrets, interfaceName: string): RolePlan[] {
   const context = { topology, node, secrets, interfaceName };
-  return node.roles.map((role) => ROLE_PLANS[role](context));
+  return node.roles.map((role) => ROLE_CATALOGUE[role].plan(context));
 }
 
 export async function checkNode(

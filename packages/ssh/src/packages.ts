@@ -1,29 +1,18 @@
-import { ODOO_ARCHIVE_TOOLS, ODOO_DEBIAN_PACKAGES, type Host } from "@odoo-ha-lab/roles";
-import type { RoleName, Topology, TopologyNode } from "@odoo-ha-lab/topology";
+import { ODOO_ARCHIVE_TOOLS, ODOO_DEBIAN_PACKAGES, ROLE_CATALOGUE, type Host } from "@odoo-ha-lab/roles";
+import type { Topology, TopologyNode } from "@odoo-ha-lab/topology";
 
 /**
- * The Debian packages a node needs: what the lab's Docker images carry, per role, so a node gets
- * only what its roles run. Debian 12 names; Ubuntu 22.04/24.04 carry the same ones except the
+ * The Debian packages a node needs: what the lab's Docker images carry, per role (each role's
+ * `debianPackages` in the role catalogue), so a node gets only what its roles run. Debian 12 names; Ubuntu 22.04/24.04 carry the same ones except the
  * PostgreSQL major version (the preflight requires 15 to be installable).
  */
 
 /** Every node: what the status probes and the chaos faults use (iptables, tc, pkill, killall, the NFQUEUE delay program). */
 export const BASE_PACKAGES = ["iproute2", "iptables", "procps", "psmisc", "curl", "ca-certificates", "python3"] as const;
 
-export const ROLE_PACKAGES: Record<RoleName, readonly string[]> = {
-  // python3-etcd: Patroni's etcd3 backend is built on its etcd (v2) module.
-  postgresql: ["postgresql-15", "postgresql-client-15", "patroni", "python3-etcd"],
-  etcd: ["etcd-server", "etcd-client"],
-  haproxy: ["haproxy"],
-  keepalived: ["keepalived"],
-  "filestore-server": ["glusterfs-server"],
-  // psql: the Odoo stage asks through the VIP whether the database exists.
-  odoo: ["glusterfs-client", "postgresql-client-15"],
-};
-
 export function packagesForNode(topology: Topology, node: TopologyNode): string[] {
   const wanted = new Set<string>(BASE_PACKAGES);
-  for (const role of node.roles) for (const name of ROLE_PACKAGES[role]) wanted.add(name);
+  for (const role of node.roles) for (const name of ROLE_CATALOGUE[role].debianPackages) wanted.add(name);
   // Odoo from a source runs on Debian's Python packages, as in the odoo image; an Odoo installed by
   // the user (its Debian package) brought its own.
   if (node.roles.includes("odoo") && topology.odoo.source) for (const name of [...ODOO_DEBIAN_PACKAGES, ...ODOO_ARCHIVE_TOOLS]) wanted.add(name);

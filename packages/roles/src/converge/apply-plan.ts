@@ -1,6 +1,7 @@
 import { nodesWithRole, type RoleName, type TopologyNode } from "@odoo-ha-lab/topology";
 import { run, type Host } from "../host.ts";
 import type { PlanContext, RolePlan } from "../node-plan.ts";
+import { ROLE_CATALOGUE } from "../role-catalogue.ts";
 import { hostFor, type ConvergeContext } from "./context.ts";
 
 /**
@@ -55,17 +56,9 @@ export async function applyRoleEverywhere(
       const host = hostFor(context, node.name);
       const changes = await applyPlan(host, plan({ ...context, node, interfaceName: host.interfaceName }));
       await afterApply?.(host);
-      context.progress({ stage: STAGE_OF_ROLE[role], node: node.name, message: changes.join(", ") || "unchanged" });
+      context.progress({ stage: ROLE_CATALOGUE[role].stage, node: node.name, message: changes.join(", ") || "unchanged" });
     }),
   );
   return nodes;
 }
 
-const STAGE_OF_ROLE: Record<RoleName, string> = {
-  etcd: "etcd",
-  postgresql: "postgresql",
-  "filestore-server": "filestore",
-  haproxy: "loadbalancer",
-  keepalived: "loadbalancer",
-  odoo: "odoo",
-};

@@ -17,6 +17,8 @@ export const STAGES = [
   { name: "odoo", run: convergeOdoo },
 ] as const;
 
+export type StageName = (typeof STAGES)[number]["name"];
+
 export class ConvergeError extends Error {
   constructor(
     readonly stage: string,

@@ -166,7 +166,7 @@ async function login(host: Host, context: ConvergeContext, password: string, bas
   return answer.ok && typeof answer.result === "number" ? answer.result : false;
 }
 
-/** One of an app node's services, by name (ROLE_SERVICES.odoo lists them). */
+/** One of an app node's services, by name (ROLE_CATALOGUE.odoo lists them). */
 function serviceNamed(plan: RolePlan, name: string): ServiceDefinition {
   const service = plan.services.find((candidate) => candidate.name === name);
   if (!service) throw new Error(`the odoo plan has no service '${name}' (it has: ${plan.services.map((candidate) => candidate.name).join(", ")})`);

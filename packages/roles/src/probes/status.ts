@@ -1,6 +1,6 @@
 import { nodesWithRole, type Topology } from "@odoo-ha-lab/topology";
 import type { Host, ServiceState } from "../host.ts";
-import { planServices } from "../services.ts";
+import { planServices } from "../role-catalogue.ts";
 import { PATHS, PORTS } from "../render/paths.ts";
 import { readPatroniCluster, type PatroniMember } from "./patroni.ts";
 import { findVipHolders } from "./vip.ts";
