@@ -5,7 +5,7 @@ import { loadScenarios, renderJunit, type JunitCase } from "@odoo-ha-lab/runner"
 import { REPO_ROOT } from "../state.ts";
 import { renderTable } from "../table.ts";
 import { compactRun, RUN_OPTIONS, runScenarioRepeatedly, summarise } from "./run.ts";
-import { loadCheckedScenario } from "./scenario.ts";
+import { loadCheckedScenario, type CheckedScenario } from "./scenario.ts";
 import { SCENARIOS_DIR } from "./scenarios.ts";
 
 /**
@@ -16,9 +16,10 @@ export async function gateCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { ...RUN_OPTIONS, junit: { type: "string" } } });
   const names = positionals.length ? positionals : loadScenarios(SCENARIOS_DIR).map((scenario) => scenario.name);
   // Every scenario is checked before the first one touches a lab: a typo in the last must not cost the runs before it.
+  const checked: CheckedScenario[] = [];
   const invalid = names.flatMap((name) => {
     try {
-      loadCheckedScenario(name, values);
+      checked.push(loadCheckedScenario(name, values));
       return [];
     } catch (error) {
       return [(error as Error).message];
@@ -31,10 +32,11 @@ export async function gateCommand(argv: string[]): Promise<number> {
   const rows: (string | number)[][] = [];
   const results: object[] = [];
   let passed = true;
-  for (const name of names) {
+  for (const scenario of checked) {
+    const name = scenario.scenario.name;
     let runs;
     try {
-      runs = await runScenarioRepeatedly(name, repeat, values, values.quiet);
+      runs = await runScenarioRepeatedly(scenario, repeat, values, values.quiet);
     } catch (error) {
       // A scenario that could not run (its lab would not come up, say) fails the gate; the rest still run.
       passed = false;

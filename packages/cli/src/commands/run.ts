@@ -6,7 +6,7 @@ import { LAB_OPTIONS, type LabOptionValues } from "../options.ts";
 import { prepareScenarioLab, reportDirFor } from "../scenario-lab.ts";
 import { resolveTarget } from "../targets/index.ts";
 import { renderTable } from "../table.ts";
-import { loadCheckedScenario } from "./scenario.ts";
+import { loadCheckedScenario, type CheckedScenario } from "./scenario.ts";
 
 export const RUN_OPTIONS = {
   ...LAB_OPTIONS,
@@ -15,9 +15,9 @@ export const RUN_OPTIONS = {
 } as const;
 
 
-/** Runs one scenario `repeat` times on its lab (brought up if needed, on the chosen target); one report per run. */
-export async function runScenarioRepeatedly(name: string, repeat: number, options: LabOptionValues, quiet = false): Promise<ScenarioRun[]> {
-  const { scenario, topology } = loadCheckedScenario(name, options);
+/** Runs one checked scenario `repeat` times on its lab (brought up if needed, on the chosen target); one report per run. */
+export async function runScenarioRepeatedly(checked: CheckedScenario, repeat: number, options: LabOptionValues, quiet = false): Promise<ScenarioRun[]> {
+  const { scenario, topology } = checked;
   const progress = progressPrinter(quiet);
   const lab = await prepareScenarioLab(resolveTarget(options, topology), progress);
   const interrupt = healOnInterrupt((message) => progress({ stage: scenario.name, message }));
@@ -58,7 +58,7 @@ export async function runCommand(argv: string[]): Promise<number> {
   if (!name) throw new Error("usage: lab run <scenario> [--repeat N] [--json]   (see `pnpm lab scenarios`)");
   const repeat = Number(values.repeat);
   if (!Number.isInteger(repeat) || repeat < 1 || repeat > 20) throw new Error(`--repeat ${values.repeat}: give a whole number from 1 to 20`);
-  const runs = await runScenarioRepeatedly(name, repeat, values, values.quiet);
+  const runs = await runScenarioRepeatedly(loadCheckedScenario(name, values), repeat, values, values.quiet);
   const summary = summarise(runs);
   if (values.json) console.log(JSON.stringify({ scenario: name, passed: summary.passed, budgets: summary.budgets, runs: runs.map(compactRun) }, null, 2));
   else printSummary(runs, summary);

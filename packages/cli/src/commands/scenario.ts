@@ -17,7 +17,12 @@ export function scenarioFile(nameOrPath: string): string {
  * A scenario read and checked against the topology it runs on, before any lab is touched: every
  * node, service, fault, checker and metric it names exists, and every budget can fail.
  */
-export function loadCheckedScenario(nameOrPath: string, options: LabOptionValues): { scenario: Scenario; topology: Topology } {
+export interface CheckedScenario {
+  scenario: Scenario;
+  topology: Topology;
+}
+
+export function loadCheckedScenario(nameOrPath: string, options: LabOptionValues): CheckedScenario {
   const file = scenarioFile(nameOrPath);
   if (!existsSync(file)) throw new Error(`no scenario '${nameOrPath}': not a file, and not in ${SCENARIOS_DIR} (see \`pnpm lab scenarios\`)`);
   const scenario = loadScenario(file);
