@@ -59,6 +59,9 @@ export class FakeNodeControl implements NodeControl {
   async kill(node: string) {
     this.set(node, "kill", "stopped");
   }
+  async powerCut(node: string) {
+    this.set(node, "power cut", "stopped");
+  }
   async stop(node: string) {
     this.set(node, "stop", "stopped");
   }

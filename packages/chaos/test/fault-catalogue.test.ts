@@ -10,6 +10,7 @@ describe("describeFault", () => {
   it.each([
     [{ kind: "kill-node", node: "postgresql1" }, "kill node postgresql1"],
     [{ kind: "pause-node", node: "lb2" }, "pause node lb2"],
+    [{ kind: "power-cut", node: "lb1" }, "cut the power of node lb1"],
     [{ kind: "partition", groups: [["lb1"], ["lb2"]] }, "partition [lb1] | [lb2]"],
     [{ kind: "partition", groups: [["lb1"], ["lb2", "odoo1"]], direction: "first-to-second" }, "partition [lb1] -> [lb2, odoo1] (one way)"],
     [{ kind: "isolate", node: "odoo2" }, "isolate odoo2"],
@@ -26,7 +27,7 @@ describe("describeFault", () => {
   });
 
   it("covers every kind of the catalogue", () => {
-    expect(FAULT_KINDS).toEqual(["kill-node", "stop-node", "pause-node", "stop-service", "kill-service", "drain-app-node", "partition", "isolate", "packet-loss", "latency", "bandwidth", "fill-disk", "cpu-hog"]);
+    expect(FAULT_KINDS).toEqual(["kill-node", "power-cut", "stop-node", "pause-node", "stop-service", "kill-service", "drain-app-node", "partition", "isolate", "packet-loss", "latency", "bandwidth", "fill-disk", "cpu-hog"]);
   });
 });
 
@@ -43,7 +44,7 @@ describe("faultProblems", () => {
   });
 
   it.each([
-    [{ kind: "kill-nod", node: "lb1" }, /^kind: unknown fault kind 'kill-nod': use one of kill-node, stop-node, .*, drain-app-node, .*cpu-hog$/],
+    [{ kind: "kill-nod", node: "lb1" }, /^kind: unknown fault kind 'kill-nod': use one of kill-node, power-cut, stop-node, .*, drain-app-node, .*cpu-hog$/],
     [{ kind: "kill-node", node: "lb9" }, /^node: no node named 'lb9' \(nodes of lab odoo-ha: lb1, lb2, .*\)$/],
     [{ kind: "kill-node" }, /^node: Required$/],
     [{ kind: "kill-node", node: "lb1", nodes: ["lb2"] }, /^\(the fault\): 'nodes': not a field of a kill-node fault \(its fields: kind, node\)$/],

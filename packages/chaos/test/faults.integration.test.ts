@@ -237,6 +237,37 @@ describe("node faults", () => {
     expect(await nodes.state("lb2")).toBe("running");
     expect((await sh("lb1", stats)).exitCode).toBe(0);
   });
+  it("power-cut lb2: unlike kill-node, nothing lb2 had open is closed, so its peers hear nothing; heal: it runs again, its rules gone", async () => {
+    // A connection from lb1 to lb2's HAProxy stats port, held open by a shell on lb1.
+    const holdOpen = `nohup bash -c 'exec 3<>/dev/tcp/${address("lb2")}/8404; sleep 60' >/dev/null 2>&1 &`;
+    const established = async () => (await sh("lb1", `ss -Htn state established dst ${address("lb2")}:8404 | wc -l`)).stdout;
+    // (a node just started answers its port a moment after it runs: try again until one holds)
+    const open = () =>
+      eventually("lb1 to hold a connection to lb2:8404", async () => {
+        if ((await established()) !== "0") return true;
+        await sh("lb1", holdOpen);
+        return "none established yet";
+      });
+    try {
+      // The control: a kill ends lb2's processes, and their kernel closes the connection at once.
+      await open();
+      const killed = await inject({ kind: "kill-node", node: "lb2" });
+      await eventually("lb1's connection to be closed by lb2's kernel", async () => (await established()) === "0" || "still established");
+      await heal(killed);
+      await open();
+      const cut = await inject({ kind: "power-cut", node: "lb2" });
+      expect(await nodes.state("lb2")).toBe("stopped");
+      // Read after the node is off: anything its kernel sent as it died has arrived by now.
+      expect(await established()).not.toBe("0");
+      await heal(cut);
+      expect(await nodes.state("lb2")).toBe("running");
+      // The silencing rule went with the container's network namespace.
+      expect((await sh("lb2", "iptables -w -S OUTPUT | grep -c -- '-j DROP' || true")).stdout).toBe("0");
+      await eventually("lb2's HAProxy to answer lb1 again", () => connects("lb1", address("lb2"), 8404), 30_000);
+    } finally {
+      await sh("lb1", "pkill -f 'exec 3<>/dev/tcp' || true");
+    }
+  });
 });
 
 describe("service faults", () => {

@@ -8,6 +8,8 @@
 import { execFileSync, spawnSync } from "node:child_process";
 import { join } from "node:path";
 import Dockerode from "dockerode";
+import { loadTopologyFile } from "@odoo-ha-lab/topology";
+import { DEFAULT_TOPOLOGY } from "../src/options.ts";
 import { REPO_ROOT } from "../src/state.ts";
 import { writeMarkdownSection } from "./markdown-section.ts";
 
@@ -52,6 +54,12 @@ const again = lab("up", "-q");
 const memory = await labMemoryMiB();
 const down = lab("down");
 
+/** What each app node runs, as the topology says (the figures depend on it). */
+function appNodesDescription(): string {
+  const settings = [...new Set(loadTopologyFile(DEFAULT_TOPOLOGY).nodes.flatMap((node) => (node.odoo ? [`${node.odoo.workers} workers + ${node.odoo.maxCronThreads} cron`] : [])))];
+  return settings.join(" or ");
+}
+
 const cpu = execFileSync("sh", ["-c", "nproc; grep -m1 'model name' /proc/cpuinfo | cut -d: -f2"], { encoding: "utf8" }).trim().split("\n");
 const rows = [
   ["cold `lab up` (engine running, no lab image: debootstrap + every image build + the lab; installing docker.io first adds its apt time)", cold === undefined ? "not run" : `${cold.toFixed(1)} s`, "—"],
@@ -63,7 +71,7 @@ const rows = [
 const body = [
   "## `lab up` / `lab down` and the lab's memory",
   "",
-  `Measured ${new Date().toISOString().slice(0, 10)} by \`pnpm bench:lab\` on ${cpu[0]} cores (${cpu[1]?.trim()}), default topology (real Odoo 17 built from LAB_ODOO_SOURCE, 2 workers + 1 cron each).`,
+  `Measured ${new Date().toISOString().slice(0, 10)} by \`pnpm bench:lab\` on ${cpu[0]} cores (${cpu[1]?.trim()}), default topology (real Odoo 17 built from LAB_ODOO_SOURCE, ${appNodesDescription()} on each app node).`,
   "",
   "| what | measured | target |",
   "|---|---|---|",

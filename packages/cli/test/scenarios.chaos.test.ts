@@ -12,6 +12,7 @@ import { runLab } from "./lab-cli.ts";
 const CI_SCENARIOS = [
   "kill-master",
   "lose-lb1",
+  "power-cut-lb1",
   "move-vip-under-transactions",
   "lose-odoo1",
   "rolling-restart-odoo",

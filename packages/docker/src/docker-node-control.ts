@@ -1,6 +1,14 @@
 import type Dockerode from "dockerode";
 import type { NodeControl, NodePowerState } from "@odoo-ha-lab/roles";
+import { DockerHost } from "./docker-host.ts";
 import { containerName } from "./labels.ts";
+
+/**
+ * Before a power cut, the container drops everything it sends but to itself: the connections its
+ * dying processes close then send nothing. The rule lives in the container's network namespace,
+ * which the engine tears down with it: the node starts again without it.
+ */
+const SILENCE_RULE = ["!", "-o", "lo", "-j", "DROP"];
 
 /** The machine layer of a Docker lab: a node's power is its container's state. */
 export class DockerNodeControl implements NodeControl {
@@ -13,6 +21,20 @@ export class DockerNodeControl implements NodeControl {
 
   kill(node: string): Promise<void> {
     return this.act(node, "kill", (container) => container.kill({ signal: "SIGKILL" }));
+  }
+
+  async powerCut(node: string): Promise<void> {
+    const host = new DockerHost(this.docker, node, containerName(this.lab, node));
+    const silence = ["iptables", "-w", "-I", "OUTPUT", "1", ...SILENCE_RULE];
+    const silenced = await host.exec(silence, { timeoutMs: 30_000 });
+    if (silenced.exitCode !== 0) throw new Error(`cannot cut the power of node ${node}: ${silence.join(" ")} failed (exit ${silenced.exitCode}): ${silenced.stderr.trim()}`);
+    try {
+      await this.kill(node);
+    } catch (error) {
+      // Still running, so its heal starts nothing: it must not stay silent.
+      await host.exec(["iptables", "-w", "-D", "OUTPUT", ...SILENCE_RULE], { timeoutMs: 30_000 }).catch(() => undefined);
+      throw error;
+    }
   }
 
   stop(node: string): Promise<void> {

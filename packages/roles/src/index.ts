@@ -19,6 +19,7 @@ export * from "./role-catalogue.ts";
 export * from "./wait.ts";
 export * from "./shell-quote.ts";
 export * from "./spawned-command.ts";
+export * from "./odoo-lab-addon.ts";
 export * from "./odoo-source.ts";
 export * from "./odoo-rpc-on-node.ts";
 export * from "./odoo-warm-up.ts";

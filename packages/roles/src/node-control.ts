@@ -7,6 +7,12 @@ export type NodePowerState = "running" | "paused" | "stopped" | "absent";
 export interface NodeControl {
   /** Hard power-off: SIGKILL every process, no shutdown (docker kill; a PDU/IPMI off on hardware). */
   kill(node: string): Promise<void>;
+  /**
+   * A power cut: the node goes dark at once and closes nothing, so no peer hears a FIN or RST from
+   * it (they learn from their own timeouts and keepalives). On hardware that is the power-off
+   * itself; a killed container's kernel would still close its processes' connections.
+   */
+  powerCut(node: string): Promise<void>;
   /** Clean shutdown. */
   stop(node: string): Promise<void>;
   /** Power on / boot; services come back through the service manager, as after a reboot. */

@@ -5,6 +5,7 @@ import { renderEtcdConfig } from "./render/etcd.ts";
 import { filestoreClientCommand } from "./render/glusterfs.ts";
 import { renderHaproxyConfig } from "./render/haproxy.ts";
 import { renderKeepalivedCheckScript, renderKeepalivedConfig, renderKeepalivedLeaveScript } from "./render/keepalived.ts";
+import { labOdooAddonFiles } from "./odoo-lab-addon.ts";
 import { renderOdooConfig } from "./render/odoo-conf.ts";
 import { PATHS } from "./render/paths.ts";
 import { renderPatroniConfig } from "./render/patroni.ts";
@@ -101,6 +102,7 @@ export function odooPlan({ topology, node, secrets }: PlanContext): RolePlan {
     files: [
       { path: PATHS.odooConfig, content: renderOdooConfig(topology, node, secrets), mode: 0o640, owner: "odoo" },
       { path: PATHS.odooPgService, content: renderOdooPgService(), mode: 0o644 },
+      ...labOdooAddonFiles(),
     ],
     services: [
       // The FUSE mount reads none of odoo.conf: an Odoo config change must not remount the filestore.

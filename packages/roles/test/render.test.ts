@@ -115,6 +115,17 @@ describe("odoo.conf and the filestore", () => {
     expect(config).toContain("workers = 4");
   });
 
+  it("loads the lab's own addon in every Odoo process, from a folder the app node is given", async () => {
+    const { odooPlan, PATHS, LAB_ODOO_ADDON } = await import("../src/index.ts");
+    const config = renderOdooConfig(topology, findNode(topology, "odoo1"), secrets);
+    expect(config).toContain(`server_wide_modules = base,web,${LAB_ODOO_ADDON}`);
+    expect(config).toContain(`addons_path = ${PATHS.odooHome}/addons,${PATHS.odooLabAddons}`);
+    const plan = odooPlan({ topology, node: findNode(topology, "odoo1"), secrets, interfaceName: "eth0" });
+    const addon = plan.files.filter((file) => file.path.startsWith(`${PATHS.odooLabAddons}/${LAB_ODOO_ADDON}/`)).map((file) => file.path.split("/").at(-1));
+    // Odoo imports a folder as an addon only when it holds both.
+    expect(addon).toEqual(expect.arrayContaining(["__init__.py", "__manifest__.py"]));
+  });
+
   it("gives Odoo's database connections the same TCP keepalives as PostgreSQL's end, through a libpq service", async () => {
     const { odooPlan, PATHS } = await import("../src/index.ts");
     const plan = odooPlan({ topology, node: findNode(topology, "odoo1"), secrets, interfaceName: "eth0" });

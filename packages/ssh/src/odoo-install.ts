@@ -1,4 +1,4 @@
-import { odooSourceArchive, run, type Host, type OdooSourceArchive } from "@odoo-ha-lab/roles";
+import { odooSourceArchive, PATHS, run, type Host, type OdooSourceArchive } from "@odoo-ha-lab/roles";
 
 /**
  * Real Odoo on an SSH machine, laid out as the lab's odoo image has it: the source unpacked under
@@ -7,7 +7,7 @@ import { odooSourceArchive, run, type Host, type OdooSourceArchive } from "@odoo
  * `up` with the same source changes nothing, and a new source replaces the old one in one rename.
  */
 
-export const ODOO_HOME = "/opt/odoo";
+export const ODOO_HOME = PATHS.odooHome;
 export const ODOO_COMMAND = "/usr/bin/odoo";
 /** The sha256 of the source that /opt/odoo holds (written last: a cut-off install is redone). */
 export const ODOO_SOURCE_MARKER = `${ODOO_HOME}/.lab-source-sha256`;

@@ -9,7 +9,8 @@ import { UNIT_PREFIX } from "./systemd-services.ts";
  * The machine layer of an SSH lab. A real machine's power is only in reach through what the
  * inventory gives (powerOff/powerOn: IPMI, a PDU, a hypervisor's CLI), run on this machine.
  *
- * - kill: powerOff (a hard power cut); without it the fault is unsupported on that node.
+ * - kill, powerCut: powerOff (a hard power cut: the machine closes nothing); without it the fault
+ *   is unsupported on that node.
  * - stop: a clean stop of every lab-* unit. The machine stays up: powering a machine off cleanly
  *   (`systemctl poweroff`) would leave no way back without powerOn.
  * - start: powerOn when the node does not answer; then (and for a node that answers) start every lab-* unit.
@@ -32,6 +33,10 @@ export class SshNodeControl implements NodeControl {
       );
     }
     await this.runLocal(node, "powerOff", command);
+  }
+
+  powerCut(node: string): Promise<void> {
+    return this.kill(node);
   }
 
   async stop(node: string): Promise<void> {

@@ -3,11 +3,11 @@ import { z } from "zod";
 import type { FaultAction, FaultContext } from "./fault-action.ts";
 import { faultKind, faultSchema, nodeName, nodeProblems } from "./fault-kind.ts";
 
-/** Power off (SIGKILL), shut down, or freeze a whole machine. */
-const nodePowerSchema = faultSchema({ kind: z.enum(["kill-node", "stop-node", "pause-node"]), node: nodeName });
+/** Power off (SIGKILL), cut the power (closing nothing), shut down, or freeze a whole machine. */
+const nodePowerSchema = faultSchema({ kind: z.enum(["kill-node", "power-cut", "stop-node", "pause-node"]), node: nodeName });
 type NodePowerSpec = z.output<typeof nodePowerSchema>;
 
-const VERB = { "kill-node": "kill", "stop-node": "stop", "pause-node": "pause" } as const;
+const VERB = { "kill-node": "kill", "power-cut": "cut the power of", "stop-node": "stop", "pause-node": "pause" } as const;
 
 export const nodePowerFault = faultKind({
   schema: nodePowerSchema,
@@ -16,12 +16,13 @@ export const nodePowerFault = faultKind({
   action: nodePowerAction,
 });
 
-/** kill-node, stop-node, pause-node: through the target's NodeControl; inject returns once the state shows it. */
+/** kill-node, power-cut, stop-node, pause-node: through the target's NodeControl; inject returns once the state shows it. */
 function nodePowerAction(spec: NodePowerSpec): FaultAction {
   const node = spec.node;
   return {
     async inject(context) {
-      if (spec.kind === "kill-node") await context.nodes.kill(node);
+      if (spec.kind === "power-cut") await context.nodes.powerCut(node);
+      else if (spec.kind === "kill-node") await context.nodes.kill(node);
       else if (spec.kind === "stop-node") await context.nodes.stop(node);
       else await context.nodes.pause(node);
       await waitForState(context, node, spec.kind === "pause-node" ? "paused" : "stopped");

@@ -1,5 +1,6 @@
 import type { Topology, TopologyNode } from "@odoo-ha-lab/topology";
 import type { LabSecrets } from "../secrets.ts";
+import { LAB_ODOO_ADDON } from "../odoo-lab-addon.ts";
 import { PATHS, PORTS } from "./paths.ts";
 
 /**
@@ -11,6 +12,10 @@ import { PATHS, PORTS } from "./paths.ts";
  * session, /web/health included. With a dbfilter, each health check opened a connection to the
  * database through the VIP, so while the primary failed over the balancers' checks timed out and both
  * app nodes were marked down (503 for every user, even for pages that need no database).
+ *
+ * `addons_path` replaces Odoo's default, so it names Odoo's own addons folder of a source install
+ * (the lab's image and the SSH target; an official image keeps them inside the package, which Odoo
+ * always adds) beside the lab's; `server_wide_modules` loads the lab's addon in every process.
  */
 export function renderOdooConfig(topology: Topology, node: TopologyNode, secrets: LabSecrets): string {
   const settings = node.odoo;
@@ -23,6 +28,8 @@ export function renderOdooConfig(topology: Topology, node: TopologyNode, secrets
     ["db_name", topology.odoo.database],
     ["db_maxconn", topology.odoo.dbMaxConn],
     ["data_dir", PATHS.odooDataDir],
+    ["addons_path", `${PATHS.odooHome}/addons,${PATHS.odooLabAddons}`],
+    ["server_wide_modules", `base,web,${LAB_ODOO_ADDON}`],
     ["http_enable", settings.http ? "True" : "False"],
     ["http_port", PORTS.odooHttp],
     ["gevent_port", PORTS.odooRealtime],

@@ -14,6 +14,10 @@ export const PATHS = {
   odooConfig: "/etc/odoo/odoo.conf",
   odooPgService: "/etc/odoo/pg_service.conf",
   odooDataDir: "/var/lib/odoo",
+  /** Where a source-built Odoo lives (the lab's image and the SSH target); its addons beside the package. */
+  odooHome: "/opt/odoo",
+  /** The lab's own Odoo addons (odoo-lab-addon.ts), outside the shared filestore so they load while it is down. */
+  odooLabAddons: "/usr/local/lib/odoo-ha-lab/addons",
 } as const;
 
 export { PORTS } from "@odoo-ha-lab/topology";

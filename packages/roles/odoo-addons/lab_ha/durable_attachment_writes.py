@@ -1,0 +1,64 @@
+"""An attachment upload is acknowledged only once its file is on the filestore.
+
+Stock `ir.attachment._file_write` logs an IOError at INFO and returns as if the file were written,
+so the record commits without its content: on a GlusterFS filestore this happened when an upload
+coincided with the FUSE client losing a brick. It also writes in place, so a failed write can leave
+a truncated file behind, which every later upload of the same content then hits ("The attachment
+collides with an existing file").
+
+Here the content goes to a temporary file beside its final name, is flushed and fsync'ed (a FUSE
+client may report a failed write only then), and is renamed into place: the file is there whole or
+not at all. Any OSError fails the upload, so its transaction rolls back and the user sees an error
+instead of an attachment with no content.
+"""
+import contextlib
+import logging
+import os
+import socket
+import uuid
+
+from odoo import api
+from odoo.addons.base.models.ir_attachment import IrAttachment
+
+_logger = logging.getLogger(__name__)
+
+
+def write_durably(full_path, content):
+    """Write `content` to `full_path` atomically and durably; raise OSError if that cannot be done."""
+    # Unique across the app nodes, whose workers share the filestore and may share pids (one pid
+    # namespace per container). A worker killed mid-write leaves its .lab-tmp behind: harmless, as
+    # nothing reads it, and Odoo's garbage collector does not know it.
+    temporary = "%s.%s.%s.lab-tmp" % (full_path, socket.gethostname(), uuid.uuid4().hex)
+    # 0o666 before the umask, as open(..., 'wb') in stock Odoo: the other app nodes may run Odoo
+    # under another uid and must still read the file.
+    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+    try:
+        with os.fdopen(fd, "wb") as stream:
+            stream.write(content)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.replace(temporary, full_path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise
+
+
+@api.model
+def _file_write(self, bin_value, checksum):
+    fname, full_path = self._get_path(bin_value, checksum)
+    # As stock Odoo: a file already there is taken to hold this content (_get_path checks the new
+    # layout's; written by write_durably, it is whole).
+    if not os.path.exists(full_path):
+        try:
+            write_durably(full_path, bin_value)
+        except OSError:
+            _logger.error("attachment %s not written to the filestore; the upload fails", full_path, exc_info=True)
+            raise
+        # As stock Odoo does: if the transaction aborts, the garbage collector removes the file.
+        self._mark_for_gc(fname)
+    return fname
+
+
+def apply():
+    IrAttachment._file_write = _file_write
