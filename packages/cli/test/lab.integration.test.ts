@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { waitFor, type LabSecrets } from "@odoo-ha-lab/roles";
 import { runLab, type CliRun } from "./lab-cli.ts";
 import { odooCall } from "./odoo-rpc.ts";
+import { alternateWebRequests } from "./web-session-handoff.ts";
 import { readFileSync } from "node:fs";
 
 /**
@@ -101,6 +102,20 @@ describe("lab up", () => {
     expect(partner?.name).toBe("Written on odoo1");
     const [attachment] = await call<{ datas: string }[]>(odoo2, "ir.attachment", "read", [[attachmentId]], { fields: ["datas"] });
     expect(attachment?.datas).toBe(content);
+  });
+
+  it("a web user's page and its calls served by alternate app nodes all succeed (sessions in the database, not stale files)", async () => {
+    const failures = await alternateWebRequests({ nodes: [`http://${ADDRESS.odoo1}:8069`, `http://${ADDRESS.odoo2}:8069`], database: "lab", password: secrets.odooAdminPassword, pairs: 20 });
+    expect(failures).toEqual([]);
+    // ...because the session came from PostgreSQL, where both nodes read the same row.
+    const lab = client(VIP, 5433, "lab");
+    await lab.connect();
+    try {
+      const { rows } = await lab.query<{ sessions: number }>("SELECT count(*)::int AS sessions FROM lab_ha_http_session");
+      expect(rows[0]!.sessions).toBeGreaterThan(0);
+    } finally {
+      await lab.end();
+    }
   });
 
   it("a second up changes nothing", async () => {

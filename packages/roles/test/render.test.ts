@@ -120,6 +120,9 @@ describe("odoo.conf and the filestore", () => {
     const config = renderOdooConfig(topology, findNode(topology, "odoo1"), secrets);
     expect(config).toContain(`server_wide_modules = base,web,${LAB_ODOO_ADDON}`);
     expect(config).toContain(`addons_path = ${PATHS.odooHome}/addons,${PATHS.odooLabAddons}`);
+    // Web sessions in the database unless the topology asks for stock Odoo's files.
+    expect(config).toContain("lab_ha_session_store = database");
+    expect(renderOdooConfig({ ...topology, odoo: { ...topology.odoo, sessions: "filestore" } }, findNode(topology, "odoo1"), secrets)).toContain("lab_ha_session_store = filestore");
     const plan = odooPlan({ topology, node: findNode(topology, "odoo1"), secrets, interfaceName: "eth0" });
     const addon = plan.files.filter((file) => file.path.startsWith(`${PATHS.odooLabAddons}/${LAB_ODOO_ADDON}/`)).map((file) => file.path.split("/").at(-1));
     // Odoo imports a folder as an addon only when it holds both.

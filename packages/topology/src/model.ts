@@ -22,7 +22,8 @@ export interface Topology {
     servers: string[];
   };
   /** `source` (absolute) is set when the app image is built from a local Odoo source instead of `image`. */
-  odoo: { image: string; source: string | undefined; database: string; dbMaxConn: number };
+  /** `sessions`: where Odoo keeps web sessions (the lab's addon: the database; or stock Odoo's files on the filestore). */
+  odoo: { image: string; source: string | undefined; database: string; dbMaxConn: number; sessions: "database" | "filestore" };
 }
 
 export interface OdooNodeSettings {

@@ -98,6 +98,13 @@ export const topologyFileSchema = z
          * threaded mode.
          */
         dbMaxConn: z.number().int().min(2).max(10_000).default(8),
+        /**
+         * Where web sessions live. `database`: a table of the lab's database (the lab's Odoo addon),
+         * replicated and failed over with it. `filestore`: stock Odoo's files in the data directory,
+         * on the shared filestore, where the other app node may read a replaced file as stale and
+         * losing lb2 logs every user out; kept to measure that difference.
+         */
+        sessions: z.enum(["database", "filestore"]).default("database"),
       })
       .strict()
       .default({}),

@@ -268,6 +268,6 @@ function normalise(file: ParsedTopologyFile, cidr: Cidr, holders: string[], stor
     services: file.services,
     postgres: file.postgres,
     storage: { ...file.storage, servers: storageServers },
-    odoo: { image: file.odoo.image, source: file.odoo.source, database: file.odoo.database, dbMaxConn: file.odoo.dbMaxConn },
+    odoo: { image: file.odoo.image, source: file.odoo.source, database: file.odoo.database, dbMaxConn: file.odoo.dbMaxConn, sessions: file.odoo.sessions },
   };
 }

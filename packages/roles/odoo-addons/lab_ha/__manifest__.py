@@ -2,7 +2,7 @@
 # database. Each patch fixes a way stock Odoo 17 loses or logs out a user's work when an HA component
 # fails; docs/real-odoo.md says what each was measured to do.
 {
-    "name": "odoo-ha-lab: no acknowledged upload without its file, no logout while the filestore is gone",
+    "name": "odoo-ha-lab: no acknowledged upload without its file, web sessions in PostgreSQL, no logout while a store is out of reach",
     "version": "17.0.1.0.0",
     "category": "Hidden",
     "depends": ["base", "web"],

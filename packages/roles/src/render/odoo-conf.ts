@@ -15,7 +15,8 @@ import { PATHS, PORTS } from "./paths.ts";
  *
  * `addons_path` replaces Odoo's default, so it names Odoo's own addons folder of a source install
  * (the lab's image and the SSH target; an official image keeps them inside the package, which Odoo
- * always adds) beside the lab's; `server_wide_modules` loads the lab's addon in every process.
+ * always adds) beside the lab's; `server_wide_modules` loads the lab's addon in every process, and
+ * `lab_ha_session_store` tells it where web sessions live.
  */
 export function renderOdooConfig(topology: Topology, node: TopologyNode, secrets: LabSecrets): string {
   const settings = node.odoo;
@@ -30,6 +31,7 @@ export function renderOdooConfig(topology: Topology, node: TopologyNode, secrets
     ["data_dir", PATHS.odooDataDir],
     ["addons_path", `${PATHS.odooHome}/addons,${PATHS.odooLabAddons}`],
     ["server_wide_modules", `base,web,${LAB_ODOO_ADDON}`],
+    ["lab_ha_session_store", topology.odoo.sessions],
     ["http_enable", settings.http ? "True" : "False"],
     ["http_port", PORTS.odooHttp],
     ["gevent_port", PORTS.odooRealtime],
