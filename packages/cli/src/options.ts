@@ -45,9 +45,23 @@ export function resolveTopology(values: LabOptionValues): Topology {
 /** The one place where flags and environment become overrides of a topology file: every command, runs and gates too. */
 export function topologyOverrides(values: LabOptionValues): TopologyOverrides {
   return {
-    name: values.name ?? process.env.LAB_NAME,
-    subnet: values.subnet ?? process.env.LAB_SUBNET,
-    odooImage: values["odoo-image"] ?? process.env.LAB_ODOO_IMAGE,
-    odooSource: values["odoo-source"] ?? process.env.LAB_ODOO_SOURCE,
+    name: flagOrEnvironment(values.name, "--name", "LAB_NAME", "a lab name, e.g. --name lab2"),
+    subnet: flagOrEnvironment(values.subnet, "--subnet", "LAB_SUBNET", "a /24, e.g. --subnet 192.168.56.0/24"),
+    odooImage: flagOrEnvironment(values["odoo-image"], "--odoo-image", "LAB_ODOO_IMAGE", "an image, e.g. --odoo-image odoo:17"),
+    odooSource: flagOrEnvironment(values["odoo-source"], "--odoo-source", "LAB_ODOO_SOURCE", "a tarball or checkout of Odoo's source"),
   };
+}
+
+/**
+ * A flag, else its environment variable. An empty one is an error, not the topology's default: an
+ * unset shell variable (`lab down --name "$LAB"`) would otherwise name the default lab.
+ */
+function flagOrEnvironment(flag: string | undefined, flagName: string, variable: string, what: string): string | undefined {
+  if (flag !== undefined) {
+    if (flag.trim() === "") throw new Error(`${flagName} is empty: give ${what}, or leave the flag out for the topology's own`);
+    return flag;
+  }
+  const value = process.env[variable];
+  if (value !== undefined && value.trim() === "") throw new Error(`the environment variable ${variable} is set but empty: give ${what}, or unset it (unset ${variable}) for the topology's own`);
+  return value;
 }

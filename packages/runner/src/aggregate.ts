@@ -26,7 +26,7 @@ export function median(values: number[]): number | undefined {
 /**
  * Judges repeated runs: an "every" budget must hold in each run; a "median" budget on the median
  * of the measured values (a run that measured nothing counts against it). Every run must also have
- * completed and, for a negative control, seen its expected violations.
+ * completed and, for a negative control, seen its expected violations. Zero runs fail.
  */
 export function aggregateRuns(verdicts: ScenarioVerdict[], aborted: boolean[]): AggregatedVerdict {
   const first = verdicts[0];
@@ -45,5 +45,7 @@ export function aggregateRuns(verdicts: ScenarioVerdict[], aborted: boolean[]): 
   const brokenRuns = verdicts
     .map((verdict, index) => (aborted[index] || verdict.expectedViolations.some((violation) => !violation.reported) ? index + 1 : 0))
     .filter((run) => run > 0);
-  return { passed: brokenRuns.length === 0 && budgets.every((budget) => budget.ok), budgets, brokenRuns };
+  // No run judged nothing: whatever cut the runs short, that is never a pass.
+  const passed = verdicts.length > 0 && brokenRuns.length === 0 && budgets.every((budget) => budget.ok);
+  return { passed, budgets, brokenRuns };
 }

@@ -172,4 +172,10 @@ describe("repeated runs", () => {
     expect(aggregateRuns([run(11, 0), run(12, 0), run(7, 0)], [false, false, false]).passed).toBe(false);
     expect(aggregateRuns([run(7, 0), run(7, 0)], [false, true])).toMatchObject({ passed: false, brokenRuns: [2] });
   });
+
+  it("fail when no run was made: nothing judged is never a pass", async () => {
+    const { aggregateRuns } = await import("../src/aggregate.ts");
+    expect(aggregateRuns([], []).passed).toBe(false);
+    expect(aggregateRuns([run(7, 0)], [false]).passed).toBe(true);
+  });
 });

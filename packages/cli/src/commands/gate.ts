@@ -4,7 +4,7 @@ import { parseArgs } from "node:util";
 import { loadScenarios, renderJunit, type JunitCase } from "@odoo-ha-lab/runner";
 import { REPO_ROOT } from "../state.ts";
 import { renderTable } from "../table.ts";
-import { compactRun, RUN_OPTIONS, runScenarioRepeatedly, summarise } from "./run.ts";
+import { compactRun, parseRepeat, RUN_OPTIONS, runScenarioRepeatedly, summarise } from "./run.ts";
 import { loadCheckedScenario, type CheckedScenario } from "./scenario.ts";
 import { SCENARIOS_DIR } from "./scenarios.ts";
 
@@ -14,6 +14,7 @@ import { SCENARIOS_DIR } from "./scenarios.ts";
  */
 export async function gateCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { ...RUN_OPTIONS, junit: { type: "string" } } });
+  const repeat = parseRepeat(values.repeat);
   const names = positionals.length ? positionals : loadScenarios(SCENARIOS_DIR).map((scenario) => scenario.name);
   // Every scenario is checked before the first one touches a lab: a typo in the last must not cost the runs before it.
   const checked: CheckedScenario[] = [];
@@ -26,12 +27,11 @@ export async function gateCommand(argv: string[]): Promise<number> {
     }
   });
   if (invalid.length > 0) throw new Error(`the gate runs nothing: ${invalid.length} of ${names.length} scenario(s) cannot run\n${invalid.join("\n")}`);
-  const repeat = Number(values.repeat);
   const junitPath = values.junit ?? join(REPO_ROOT, "reports", "gate-junit.xml");
   const cases: JunitCase[] = [];
   const rows: (string | number)[][] = [];
   const results: object[] = [];
-  let passed = true;
+  let passed = checked.length > 0; // a gate that judged no scenario has passed nothing
   for (const scenario of checked) {
     const name = scenario.scenario.name;
     let runs;

@@ -56,13 +56,19 @@ export async function runCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: RUN_OPTIONS });
   const name = positionals[0];
   if (!name) throw new Error("usage: lab run <scenario> [--repeat N] [--json]   (see `pnpm lab scenarios`)");
-  const repeat = Number(values.repeat);
-  if (!Number.isInteger(repeat) || repeat < 1 || repeat > 20) throw new Error(`--repeat ${values.repeat}: give a whole number from 1 to 20`);
+  const repeat = parseRepeat(values.repeat);
   const runs = await runScenarioRepeatedly(loadCheckedScenario(name, values), repeat, values, values.quiet);
   const summary = summarise(runs);
   if (values.json) console.log(JSON.stringify({ scenario: name, passed: summary.passed, budgets: summary.budgets, runs: runs.map(compactRun) }, null, 2));
   else printSummary(runs, summary);
   return summary.passed ? 0 : 1;
+}
+
+/** `--repeat` of run and gate: a whole number of runs from 1 to 20 (a gate of zero runs would judge nothing). */
+export function parseRepeat(value: string | undefined): number {
+  const repeat = Number(value);
+  if (value === undefined || value.trim() === "" || !Number.isInteger(repeat) || repeat < 1 || repeat > 20) throw new Error(`--repeat ${value ?? ""}: give a whole number of runs from 1 to 20 (3 for a median of 3)`);
+  return repeat;
 }
 
 export interface RunsSummary extends AggregatedVerdict {}
