@@ -339,6 +339,13 @@ describe("resource faults", () => {
     expect(await availableMiB("odoo1", "/run")).toBeGreaterThan(before - 1);
   });
 
+  it("fill-disk / on a Docker node is refused before anything is written: that disk is the host's", async () => {
+    const before = await availableMiB("odoo1", "/");
+    await expect(inject({ kind: "fill-disk", node: "odoo1", path: "/", leaveFreeMiB: 4 })).rejects.toThrow(/the Docker host's own disk: filling it would fill the host; give a tmpfs/);
+    expect((await sh("odoo1", "ls -a / | grep -c lab-chaos-fill || true")).stdout).toBe("0");
+    expect(await availableMiB("odoo1", "/")).toBeGreaterThan(before - 64);
+  });
+
   it("cpu-hog on odoo2 burns CPU in busy loops; heal kills every one", async () => {
     const record = await inject({ kind: "cpu-hog", node: "odoo2", workers: 2, seconds: 120 });
     const pattern = `[l]ab-chaos-cpu-${record.id}`;

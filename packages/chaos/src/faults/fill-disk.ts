@@ -30,6 +30,11 @@ export function fillFilePath(directory: string, faultId: string): string {
 // $1 directory, $2 file, $3 bytes to leave free. Prints "<bytes written> <bytes free after>".
 const FILL = `set -e
 [ -d "$1" ] || { echo "no directory $1" >&2; exit 2; }
+# In a container (Docker creates /.dockerenv) every filesystem but a tmpfs is the Docker host's disk.
+if [ -e /.dockerenv ] && [ "$(stat -f -c %T "$1")" != tmpfs ]; then
+  echo "$1 is on $(stat -f -c %T "$1"), the Docker host's own disk: filling it would fill the host; give a tmpfs of the node (such as /run)" >&2
+  exit 3
+fi
 free() { df -P -B1 "$1" | awk 'NR == 2 { print $4 }'; }
 size=$(( $(free "$1") - $3 ))
 if [ "$size" -gt 0 ]; then
@@ -43,8 +48,9 @@ echo "$size $(free "$1")"`;
 const REMOVE = `rm -f "$1" && [ ! -e "$1" ]`;
 
 /**
- * fill-disk. Beware on Docker: a container's root filesystem and its volumes live on the host's disk,
- * so filling them fills the host; a tmpfs (e.g. /run in lab nodes) or a real host's own disk is safe.
+ * fill-disk. On Docker a container's root filesystem and its volumes live on the host's disk, so
+ * filling them would fill the host: there the fault refuses any path but a tmpfs (e.g. /run in lab
+ * nodes), before it writes anything. A real host's own disk is the node's to fill.
  */
 function fillDiskAction(spec: FillDiskSpec): FaultAction {
   const leaveFreeBytes = Math.round((spec.leaveFreeMiB ?? DEFAULT_LEAVE_FREE_MIB) * 1024 * 1024);
