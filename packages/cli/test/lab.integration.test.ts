@@ -5,6 +5,7 @@ import { waitFor, type LabSecrets } from "@odoo-ha-lab/roles";
 import { runLab, type CliRun } from "./lab-cli.ts";
 import { odooCall } from "./odoo-rpc.ts";
 import { alternateWebRequests } from "./web-session-handoff.ts";
+import { BrowserUser, ensureChromium, type BrowserStep } from "@odoo-ha-lab/verify";
 import { readFileSync } from "node:fs";
 
 /**
@@ -57,6 +58,8 @@ describe("lab up", () => {
   it("reports progress per stage and node", () => {
     for (const stage of ["etcd", "postgresql", "filestore", "loadbalancer", "odoo"]) expect(firstUp.stderr).toMatch(new RegExp(`\\] ${stage}\\s`));
     expect(firstUp.stderr).toMatch(/postgresql\s+postgresql[12]\s+leader; replicas streaming/);
+    // ...and its last check: a person in a browser got the web client whole through the VIP.
+    expect(firstUp.stderr).toMatch(/\] browser\s+login: a whole page in [\d.]+ s/);
   });
 
   it("a write through VIP:5433 lands on the Patroni leader and reaches the replica", async () => {
@@ -116,6 +119,25 @@ describe("lab up", () => {
     } finally {
       await lab.end();
     }
+  });
+
+  it("a person in a real browser, through the VIP: logs in to a whole page, opens the contacts, saves a record", async () => {
+    const user = await BrowserUser.launch({ url: `http://${VIP}`, database: "lab", login: "admin", password: secrets.odooAdminPassword, chromium: ensureChromium(), stepTimeoutMs: 20_000 });
+    const name = `Saved in a browser ${Date.now()}`;
+    const steps: BrowserStep[] = [];
+    try {
+      // Three logins: each lands on a page whose bundles and calls the two app nodes share (roundrobin).
+      for (let login = 0; login < 3; login++) steps.push(await user.login());
+      steps.push(await user.openList());
+      steps.push(await user.editAndSave("res.partner", 3, "name", name));
+    } finally {
+      await user.close();
+    }
+    const seen = (step: BrowserStep) => ({ step: step.step, ok: step.ok, error: step.error, broken: step.brokenResponses, dialogs: step.dialogs, notices: step.notices, loggedOut: step.loggedOut });
+    expect(steps.map(seen)).toEqual(steps.map((step) => ({ step: step.step, ok: true, error: undefined, broken: [], dialogs: [], notices: [], loggedOut: false })));
+    const uid = await odooCall<number>(`http://${VIP}`, "common", "login", ["lab", "admin", secrets.odooAdminPassword]);
+    const [partner] = await odooCall<{ name: string }[]>(`http://${VIP}`, "object", "execute_kw", ["lab", uid, secrets.odooAdminPassword, "res.partner", "read", [[3]], { fields: ["name"] }]);
+    expect(partner?.name).toBe(name);
   });
 
   it("a second up changes nothing", async () => {

@@ -3,7 +3,7 @@ import type { Topology } from "@odoo-ha-lab/topology";
 import { OPERATION_KINDS, plannedCheckers, type OperationKind, type PlannedChecker, type RunPlan } from "@odoo-ha-lab/verify";
 import { ScenarioError } from "./load-scenario.ts";
 import { nodesANameMayStandFor } from "./node-references.ts";
-import type { Scenario } from "./scenario-schema.ts";
+import { scenarioBrowser, type Scenario } from "./scenario-schema.ts";
 import { scenarioProbes } from "./verification.ts";
 
 /**
@@ -25,7 +25,7 @@ export function checkScenario(scenario: Scenario, topology: Topology, file: stri
 /** The checkers a run of the scenario gets, decided as the verifier decides them for its history. */
 export function plannedScenarioCheckers(scenario: Scenario): PlannedChecker[] {
   const plan: RunPlan = {
-    kinds: OPERATION_KINDS.filter((kind: OperationKind) => (scenario.workload.rates[kind] ?? 0) > 0),
+    kinds: OPERATION_KINDS.filter((kind: OperationKind) => (kind === "browser.page" ? scenarioBrowser(scenario) !== undefined : (scenario.workload.rates[kind] ?? 0) > 0)),
     probes: scenarioProbes(scenario),
     cronJobs: [],
     ...(scenario.workload.cron ? { cronPhases: scenario.method.flatMap((step) => ("mark" in step ? [step.mark] : [])) } : {}),

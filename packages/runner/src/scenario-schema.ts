@@ -1,5 +1,5 @@
 import { faultSpecSchema, type FaultSpec } from "@odoo-ha-lab/chaos";
-import { OPERATION_KINDS, type OperationKind } from "@odoo-ha-lab/verify";
+import { OPEN_LOOP_KINDS, type OpenLoopKind } from "@odoo-ha-lab/verify";
 import { z } from "zod";
 
 /**
@@ -25,9 +25,12 @@ export type Condition = (typeof CONDITIONS)[number];
  */
 export const WORKLOAD_STEADY = "workload-steady"; // the last STEADY_OPERATIONS (3) of each named kind, invoked since the step began, succeeded
 
-const unknownKind = (kind: unknown) => `unknown operation kind '${String(kind)}': use one of ${OPERATION_KINDS.join(", ")}`;
-const isOperationKind = (value: unknown): value is OperationKind => typeof value === "string" && (OPERATION_KINDS as readonly string[]).includes(value);
-const operationKind = z.custom<OperationKind>(isOperationKind, (value) => ({ message: unknownKind(value) }));
+const unknownKind = (kind: unknown) =>
+  kind === "browser.page"
+    ? "browser.page is a person in a real browser, who takes a step, reads, then takes the next (a closed loop, not a rate): give workload.browser instead"
+    : `unknown operation kind '${String(kind)}': use one of ${OPEN_LOOP_KINDS.join(", ")}`;
+const isOperationKind = (value: unknown): value is OpenLoopKind => typeof value === "string" && (OPEN_LOOP_KINDS as readonly string[]).includes(value);
+const operationKind = z.custom<OpenLoopKind>(isOperationKind, (value) => ({ message: unknownKind(value) }));
 
 /** A condition of the lab itself: what a steady-state hypothesis or a recovery may ask. */
 const labCondition = z.enum(CONDITIONS, {
@@ -107,6 +110,14 @@ export const scenarioSchema = z
          * and released at its first `mark`. Checked by `cron-scaling`; `settleSeconds` of each phase
          * are not measured (workers just started are still connecting).
          */
+        /**
+         * A person in a real browser (Debian's Chromium) using Odoo's web client through the VIP for
+         * the whole run: logs in, opens the contacts, saves a record, and again after `thinkSeconds`
+         * (checked by `browser`). Every scenario with Odoo traffic has one unless it says `false`.
+         */
+        browser: z
+          .union([z.literal(false), z.object({ thinkSeconds: z.number().min(0.5).max(60).default(2) }).strict()])
+          .optional(),
         cron: z
           .object({
             jobs: z.number().int().min(1).max(5000),
@@ -138,3 +149,11 @@ export type Scenario = z.output<typeof scenarioSchema>;
 export type ScenarioStep = Scenario["method"][number];
 export type ScenarioFault = FaultSpec;
 export type Budget = Scenario["budgets"][number];
+
+/** The scenario's browser user: on wherever Odoo has traffic, unless `workload.browser: false`. */
+export function scenarioBrowser(scenario: Scenario): { thinkSeconds: number } | undefined {
+  const { browser, rates } = scenario.workload;
+  if (browser === false) return undefined;
+  const odooTraffic = Object.entries(rates).some(([kind, rate]) => kind.startsWith("odoo.") && rate > 0);
+  return browser ?? (odooTraffic ? { thinkSeconds: 2 } : undefined);
+}

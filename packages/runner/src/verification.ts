@@ -3,6 +3,7 @@ import { join } from "node:path";
 import type { LabSecrets, Host } from "@odoo-ha-lab/roles";
 import type { Topology } from "@odoo-ha-lab/topology";
 import {
+  BrowserWorkload,
   CronBacklog,
   OpenLoopWorkload,
   PROBES,
@@ -13,13 +14,13 @@ import {
   type CheckerResult,
   type FaultEvent,
   type History,
-  type OperationKind,
+  type OpenLoopKind,
   type PhaseMark,
   type ProbeName,
   type WrittenReport,
 } from "@odoo-ha-lab/verify";
 import type { ScenarioVerdict } from "./budgets.ts";
-import type { Scenario } from "./scenario-schema.ts";
+import { scenarioBrowser, type Scenario } from "./scenario-schema.ts";
 
 /** What the verifier produced for one run: the history (the journal) and the checkers' results. */
 export interface VerificationOutcome {
@@ -36,7 +37,7 @@ export interface Verification {
   /** A `mark` step: records the instant (the first one releases the cron backlog first). */
   mark(label: string): Promise<void>;
   /** Until what users see is steady: the workload's last operations of each kind since `since` succeeded. */
-  untilWorkloadSteady(kinds: readonly OperationKind[], since: number, timeoutMs: number): Promise<void>;
+  untilWorkloadSteady(kinds: readonly OpenLoopKind[], since: number, timeoutMs: number): Promise<void>;
   finish(): Promise<VerificationOutcome>;
   writeReport(verdict: ScenarioVerdict): Promise<WrittenReport | undefined>;
 }
@@ -65,15 +66,24 @@ export async function startVerification(options: VerificationOptions): Promise<V
   const workload = new OpenLoopWorkload({
     topology,
     secrets,
-    rates: scenario.workload.rates as Partial<Record<OperationKind, number>>,
+    rates: scenario.workload.rates as Partial<Record<OpenLoopKind, number>>,
     timeoutMs: scenario.workload.timeoutMs,
     maxDurationMs: MAX_RUN_MS,
   });
   const cron = scenario.workload.cron;
   const backlog = cron ? new CronBacklog({ topology, secrets, jobs: cron.jobs, workSeconds: cron.workSeconds }) : undefined;
   const probes = new ProbeSampler({ topology, hosts, secrets, maxDurationMs: MAX_RUN_MS, probes: scenarioProbes(scenario) });
+  const person = scenarioBrowser(scenario);
+  // (the open-loop workload numbers its operations from 1; the browser's steps stay clear of them)
+  const browser = person ? new BrowserWorkload({ topology, secrets, thinkSeconds: person.thinkSeconds, reportDir: options.reportDir, firstId: 10_000_000 }) : undefined;
   await backlog?.create();
-  await workload.start();
+  await browser?.start();
+  try {
+    await workload.start();
+  } catch (error) {
+    await browser?.stop(); // its Chromium would otherwise outlive the run
+    throw error;
+  }
   probes.start();
   const marks: PhaseMark[] = [];
   let outcome: VerificationOutcome | undefined;
@@ -96,7 +106,8 @@ export async function startVerification(options: VerificationOptions): Promise<V
       return workload.untilSteady(kinds, since, timeoutMs);
     },
     async finish() {
-      const [operations, samples] = await Promise.all([workload.stop(), probes.stop()]);
+      const [openLoop, steps, samples] = await Promise.all([workload.stop(), browser?.stop() ?? [], probes.stop()]);
+      const operations = [...openLoop, ...steps];
       const endedAt = Date.now();
       // The next run must start from an empty queue (it also removes any leftovers before it starts).
       const removeError = await backlog?.remove().then(

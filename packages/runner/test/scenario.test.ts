@@ -45,6 +45,16 @@ describe("scenario files", () => {
     expect(() => parseScenario(KILL_MASTER.replace("kill-node", "melt-node"), "kill-master.yaml")).toThrow(/method\.1/);
     expect(() => parseScenario(KILL_MASTER.replace("until: new-primary", "until: happiness"), "kill-master.yaml")).toThrow(/method\.2\.until: Invalid enum value/);
     expect(() => parseScenario(KILL_MASTER.replace("sql.write: 20", "sql.wrte: 20"), "kill-master.yaml")).toThrow(/workload\.rates\.sql\.wrte: unknown operation kind 'sql\.wrte'/);
+    expect(() => parseScenario(KILL_MASTER.replace("sql.write: 20", "browser.page: 1"), "kill-master.yaml")).toThrow(/workload\.rates\.browser\.page: browser\.page is a person in a real browser.*give workload\.browser instead/);
+  });
+
+  it("give a browser user to every scenario with Odoo traffic, unless it says browser: false", async () => {
+    const { scenarioBrowser } = await import("../src/scenario-schema.ts");
+    expect(scenarioBrowser(parseScenario(KILL_MASTER, "kill-master.yaml"))).toBeUndefined(); // SQL only
+    const withOdoo = KILL_MASTER.replace("sql.write: 20", "sql.write: 20, odoo.partner.read: 5");
+    expect(scenarioBrowser(parseScenario(withOdoo, "kill-master.yaml"))).toEqual({ thinkSeconds: 2 });
+    expect(scenarioBrowser(parseScenario(withOdoo.replace("} }", "}, browser: false }"), "kill-master.yaml"))).toBeUndefined();
+    expect(scenarioBrowser(parseScenario(withOdoo.replace("} }", "}, browser: { thinkSeconds: 5 } }"), "kill-master.yaml"))).toEqual({ thinkSeconds: 5 });
   });
 });
 

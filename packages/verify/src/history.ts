@@ -3,7 +3,8 @@
  * every probe sample, every fault. Checkers read only this; they know nothing of how a fault was made.
  * Times are epoch milliseconds.
  */
-export type OperationKind =
+/** What the open-loop workload fires at fixed rates (a scenario's `workload.rates`). */
+export type OpenLoopKind =
   | "odoo.login"
   | "odoo.partner.write"
   | "odoo.partner.read"
@@ -14,7 +15,7 @@ export type OperationKind =
   | "sql.read"
   | "sql.transaction";
 
-export const OPERATION_KINDS: readonly OperationKind[] = [
+export const OPEN_LOOP_KINDS: readonly OpenLoopKind[] = [
   "odoo.login",
   "odoo.partner.write",
   "odoo.partner.read",
@@ -25,6 +26,11 @@ export const OPERATION_KINDS: readonly OperationKind[] = [
   "sql.read",
   "sql.transaction",
 ];
+
+/** `browser.page`: one step of a person in a real browser (closed loop: a step, a pause, the next; `workload.browser`). */
+export type OperationKind = OpenLoopKind | "browser.page";
+
+export const OPERATION_KINDS: readonly OperationKind[] = [...OPEN_LOOP_KINDS, "browser.page"];
 
 /** The kinds whose acknowledgement promises that something was stored: final verification reads them back. */
 export const WRITE_KINDS: readonly OperationKind[] = ["sql.write", "odoo.partner.write", "odoo.attachment.upload"];
@@ -45,6 +51,22 @@ export interface Operation {
   /** What was written or read: a write's key (to find it again), a read's result summary. */
   key?: string;
   value?: string;
+  /** A browser step's: what the person was shown. */
+  shown?: BrowserShown;
+}
+
+/** What a browser step showed the person (browser.page operations). */
+export interface BrowserShown {
+  /** Answers of 400 or more and requests with no answer: the page missing part of itself. */
+  broken: string[];
+  /** The web client's error dialogs ("Odoo Server Error", "Odoo Session Expired", ...). */
+  dialogs: string[];
+  /** Its notices ("Connection lost. Trying to reconnect..."). */
+  notices: string[];
+  /** Sent back to the login page. */
+  loggedOut: boolean;
+  /** The screenshot, relative to the report's folder. */
+  screenshot?: string;
 }
 
 export type ProbeName = "patroni-leader" | "writable-primaries" | "vip-holders" | "storage" | "odoo-health" | "cron-runs";

@@ -3,6 +3,7 @@ export * from "./history.ts";
 export { labEndpoints, type LabEndpoints } from "./lab-endpoints.ts";
 
 export { OpenLoopWorkload, type OpenLoopWorkloadOptions } from "./workload/open-loop-workload.ts";
+export { BrowserWorkload, describeStep, type BrowserWorkloadOptions } from "./workload/browser-workload.ts";
 export { OpenLoopScheduler, CLIENT_SATURATED, type OpenLoopScheduleOptions, type OperationBody, type OperationContext, type OperationResult } from "./workload/open-loop-scheduler.ts";
 export { SQL_WRITES_TABLE } from "./workload/sql-operations.ts";
 export { STEADY_OPERATIONS, workloadSteadyProblem } from "./workload/workload-steady.ts";
@@ -20,6 +21,7 @@ export { checkSingleVipHolder } from "./checkers/single-vip-holder-checker.ts";
 export { checkVipFailover } from "./checkers/vip-failover-checker.ts";
 export { checkSessionSurvival, type SessionSurvivalOptions } from "./checkers/session-survival-checker.ts";
 export { checkAttachmentsReadable } from "./checkers/attachments-readable-checker.ts";
+export { checkBrowser } from "./checkers/browser-checker.ts";
 export { checkCron, type CronOptions, type ExpectedCronJob } from "./checkers/cron-checker.ts";
 export { checkCronScaling, type CronScalingOptions } from "./checkers/cron-scaling-checker.ts";
 export { checkLatency, type LatencyOptions } from "./checkers/latency-checker.ts";
@@ -27,3 +29,5 @@ export { checkHistory, planOfHistory, plannedCheckers, type CheckHistoryOptions,
 
 export { writeReport, type WrittenReport } from "./report/write-report.ts";
 export { buildTimeline, type TimelineData } from "./report/timeline.ts";
+
+export { BrowserUser, DEBIAN_CHROMIUM, ensureChromium, type BrowserStep, type BrowserUserOptions } from "./browser/browser-user.ts";

@@ -36,6 +36,7 @@ describe("the checkers a run gets", () => {
       "single-vip-holder",
       "vip-failover",
       "session-survival",
+      "browser",
       "attachments-readable",
       "cron",
       "cron-scaling",

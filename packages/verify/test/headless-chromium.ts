@@ -3,24 +3,16 @@ import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { installLocalPackages } from "@odoo-ha-lab/roles";
+import { DEBIAN_CHROMIUM as CHROMIUM, ensureChromium as ensureBrowser } from "../src/browser/browser-user.ts";
 
 const run = promisify(execFile);
-export const CHROMIUM = "/usr/bin/chromium";
+export { CHROMIUM };
 
-/**
- * Debian's chromium, installed if missing (as root, with apt-get). Returns undefined, after a loud
- * warning, only when it is missing and cannot be installed because we are not root.
- */
+/** Debian's chromium (installed if missing, as root), or undefined after a loud warning where only root could install it. */
 export function ensureChromium(): string | undefined {
-  if (existsSync(CHROMIUM)) return CHROMIUM;
-  if (process.getuid?.() !== 0) {
-    console.warn(`\n*** SKIPPING the report rendering test: ${CHROMIUM} is missing and only root can install it (apt-get install -y chromium). ***\n`);
-    return undefined;
-  }
-  const installed = installLocalPackages(["chromium"]);
-  if (!installed.ok) throw new Error(`apt-get install chromium failed (exit code ${installed.status}):\n${installed.output}`);
-  return CHROMIUM;
+  if (existsSync(CHROMIUM) || process.getuid?.() === 0) return ensureBrowser();
+  console.warn(`\n*** SKIPPING the report rendering test: ${CHROMIUM} is missing and only root can install it (apt-get install -y chromium). ***\n`);
+  return undefined;
 }
 
 /** Headless Chromium, offline and with a throw-away profile: nothing reaches the network. */

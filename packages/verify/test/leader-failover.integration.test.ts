@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DockerLab } from "@odoo-ha-lab/docker";
 import { readPatroniCluster, waitFor, type Host, type LabSecrets } from "@odoo-ha-lab/roles";
 import { loadTopologyFile, type Topology } from "@odoo-ha-lab/topology";
-import { checkHistory, OpenLoopWorkload, ProbeSampler, verifyFinalState, writeReport, type CheckerResult, type History, type OperationKind } from "../src/index.ts";
+import { checkHistory, OpenLoopWorkload, ProbeSampler, verifyFinalState, writeReport, type CheckerResult, type History, type OpenLoopKind } from "../src/index.ts";
 import { DEFAULT_TOPOLOGY, lab } from "./lab-command.ts";
 
 /**
@@ -56,7 +56,7 @@ describe("killing the Patroni leader under load", () => {
     sampler.start();
     await workload.start();
     // Every kind but the rare login (one per 5 s) must have worked before the fault, and again after the heal.
-    const steadyKinds: OperationKind[] = ["sql.write", "sql.read", "odoo.partner.write", "odoo.partner.read", "odoo.attachment.upload", "odoo.attachment.download", "odoo.session.call"];
+    const steadyKinds: OpenLoopKind[] = ["sql.write", "sql.read", "odoo.partner.write", "odoo.partner.read", "odoo.attachment.upload", "odoo.attachment.download", "odoo.session.call"];
     await workload.untilSteady(steadyKinds, startedAt, 90_000);
 
     const leader = await leaderSeenBy("postgresql1");

@@ -4,7 +4,8 @@ import { renderCheck } from "@odoo-ha-lab/ssh";
 import { findNode, PORTS, type Topology } from "@odoo-ha-lab/topology";
 import { LAB_OPTIONS, resolveTopology } from "../options.ts";
 import { progressPrinter } from "../progress.ts";
-import { secretsPath } from "../state.ts";
+import { loadOrCreateSecrets, secretsPath } from "../state.ts";
+import { browserCheck } from "../browser-check.ts";
 import { renderTable } from "../table.ts";
 import { resolveTarget, type LabTarget } from "../targets/index.ts";
 
@@ -12,7 +13,7 @@ import { resolveTarget, type LabTarget } from "../targets/index.ts";
 export async function upCommand(argv: string[]): Promise<number> {
   const { values } = parseArgs({
     args: argv,
-    options: { ...LAB_OPTIONS, "keep-on-failure": { type: "boolean" }, quiet: { type: "boolean", short: "q" }, check: { type: "boolean" } },
+    options: { ...LAB_OPTIONS, "keep-on-failure": { type: "boolean" }, quiet: { type: "boolean", short: "q" }, check: { type: "boolean" }, "skip-browser": { type: "boolean" } },
   });
   const topology = resolveTopology(values);
   const target = resolveTarget(values, topology);
@@ -20,11 +21,19 @@ export async function upCommand(argv: string[]): Promise<number> {
   const progress = progressPrinter(values.quiet);
   const started = Date.now();
   const outcome = await target.up(progress, { keepOnFailure: values["keep-on-failure"] ?? false });
+  // What a person sees, from this machine: on Docker it sits on the lab's network. Elsewhere the VIP
+  // may be out of its reach, and the converge's own check (a login through the VIP) is the last word.
+  const browser = target.kind === "docker" && !values["skip-browser"] ? await browserCheck(topology, loadOrCreateSecrets(topology.name), progress) : undefined;
   const seconds = Number(((Date.now() - started) / 1000).toFixed(1));
   const endpoints = labEndpoints(topology);
   if (values.json) {
-    console.log(JSON.stringify({ lab: topology.name, seconds, endpoints, credentials: secretsPath(topology.name), ...outcome.report.json }, null, 2));
-    return 0;
+    console.log(JSON.stringify({ lab: topology.name, seconds, endpoints, credentials: secretsPath(topology.name), ...(browser ? { browser } : {}), ...outcome.report.json }, null, 2));
+    return browser?.ok === false ? 1 : 0;
+  }
+  if (browser && !browser.ok) {
+    const failed = browser.steps.find((step) => !step.ok)!;
+    console.error(`\nlab ${topology.name} is up, but a person in a browser does not get a whole page through the VIP: ${failed.step}: ${failed.seen}${failed.screenshot ? `\n  what they saw: ${failed.screenshot}` : ""}\nThe lab is kept for you to look at (pnpm lab status, pnpm lab logs odoo1 odoo); pnpm lab down removes it.`);
+    return 1;
   }
   console.log(`\nlab ${topology.name} is up${outcome.where} (${seconds} s${outcome.detail})\n`);
   for (const line of outcome.report.lines) console.log(line);

@@ -44,7 +44,18 @@ function faultsTable(data: TimelineData): string {
   return `<table class="narrow"><thead><tr><th>fault</th><th>what</th><th>injected</th><th>healed</th></tr></thead><tbody>${rows.join("")}</tbody></table>`;
 }
 
-/** One self-contained HTML page: verdict, timeline charts, checker table. */
+function browserSection(data: TimelineData): string {
+  if (data.browser.length === 0) return "";
+  const rows = data.browser.map(
+    (step) =>
+      `<tr class="${step.outcome === "ok" ? "pass" : "fail"}"><td>t+${step.at.toFixed(2)} s</td><td>${escapeHtml(step.outcome)}</td><td>${escapeHtml(step.step)}: ${escapeHtml(step.seen)}</td><td>${step.screenshot ? `<a href="${escapeHtml(step.screenshot)}"><img src="${escapeHtml(step.screenshot)}" width="320" alt="what the browser showed"></a>` : ""}</td></tr>`,
+  );
+  return `<h2>What the browser user saw</h2>
+<p>A person in a real browser through the VIP: the first step of each kind, and every step that went wrong.</p>
+<table><thead><tr><th>when</th><th>outcome</th><th>step and what it showed</th><th>screenshot</th></tr></thead><tbody>${rows.join("")}</tbody></table>`;
+}
+
+/** One HTML page, self-contained but for the browser user's screenshots beside it: verdict, timeline charts, checker table. */
 export function renderReportHtml(data: TimelineData): string {
   const failed = data.results.filter((result) => !result.ok);
   const verdict = data.results.length === 0 ? "no checker ran" : failed.length === 0 ? `all ${data.results.length} checks passed` : `${failed.length} of ${data.results.length} checks FAILED: ${failed.map((result) => result.name).join(", ")}`;
@@ -81,6 +92,7 @@ Shaded bands: faults. Solid vertical lines: Patroni leader changes; dashed: VIP 
 <div id="probes" class="chart"></div>
 <h2>Checkers</h2>
 ${resultsTable(data)}
+${browserSection(data)}
 <h2>Faults</h2>
 ${faultsTable(data)}
 <h2>Operations</h2>

@@ -22,6 +22,8 @@ export interface TimelineData {
   /** Step lines of what the probes saw: writable primaries, VIP holders, healthy app nodes, mounted filestores. */
   probeSeries: { name: string; points: [number, number][] }[];
   counts: { kind: OperationKind; ok: number; fail: number; indeterminate: number }[];
+  /** The browser user's steps worth showing: each that went wrong, and each with a screenshot kept. */
+  browser: { at: number; step: string; outcome: Outcome; seen: string; screenshot?: string }[];
   results: CheckerResult[];
 }
 
@@ -69,6 +71,10 @@ export function buildTimeline(history: History, results: CheckerResult[], bucket
       const ofKind = history.operations.filter((op) => op.kind === kind);
       return { kind, ok: count(ofKind, "ok"), fail: count(ofKind, "fail"), indeterminate: count(ofKind, "indeterminate") };
     }),
+    browser: history.operations
+      .filter((op) => op.kind === "browser.page" && (op.outcome !== "ok" || op.shown?.screenshot))
+      .sort((a, b) => a.invokedAt - b.invokedAt)
+      .map((op) => ({ at: seconds(op.invokedAt), step: op.key ?? "", outcome: op.outcome, seen: op.error ?? "the page, whole", ...(op.shown?.screenshot ? { screenshot: op.shown.screenshot } : {}) })),
     results,
   };
 }

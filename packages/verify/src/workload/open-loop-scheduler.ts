@@ -1,4 +1,4 @@
-import type { Operation, OperationKind, Outcome } from "../history.ts";
+import type { OpenLoopKind as OperationKind, Operation, Outcome } from "../history.ts";
 
 /** What an operation body reports; the scheduler adds id, kind and the times. */
 export interface OperationResult {

@@ -1,6 +1,6 @@
 import { odooAdminCredentials, waitFor, type LabSecrets } from "@odoo-ha-lab/roles";
 import type { Topology } from "@odoo-ha-lab/topology";
-import type { Operation, OperationKind } from "../history.ts";
+import type { OpenLoopKind as OperationKind, Operation } from "../history.ts";
 import { labEndpoints, odooDatabaseCredentials } from "../lab-endpoints.ts";
 import { AcknowledgedWrites } from "./acknowledged-writes.ts";
 import { OdooOperations } from "./odoo-operations.ts";
