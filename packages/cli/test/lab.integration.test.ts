@@ -35,7 +35,7 @@ async function query<T extends pg.QueryResultRow>(host: string, port: number, sq
   }
 }
 
-async function status(): Promise<{ patroni: { name: string; role: string }[]; vip: { holders: string[] } }> {
+async function status(): Promise<{ patroni: { name: string; role: string; state: string }[]; vip: { holders: string[] } }> {
   const run = await runLab(["status", "--json"], LAB);
   expect(run.code, run.stderr).toBe(0);
   return JSON.parse(run.stdout);
@@ -138,6 +138,42 @@ describe("lab up", () => {
     const uid = await odooCall<number>(`http://${VIP}`, "common", "login", ["lab", "admin", secrets.odooAdminPassword]);
     const [partner] = await odooCall<{ name: string }[]>(`http://${VIP}`, "object", "execute_kw", ["lab", uid, secrets.odooAdminPassword, "res.partner", "read", [[3]], { fields: ["name"] }]);
     expect(partner?.name).toBe(name);
+  });
+
+  it("while the database is out of reach, Odoo answers 503 with Retry-After, and the web session goes on after it", async () => {
+    const web = `http://${VIP}`;
+    const jsonRpc = (path: string, params: object, cookie?: string) =>
+      fetch(`${web}${path}`, { method: "POST", headers: { "Content-Type": "application/json", ...(cookie ? { Cookie: `session_id=${cookie}` } : {}) }, body: JSON.stringify({ jsonrpc: "2.0", method: "call", id: 1, params }), signal: AbortSignal.timeout(15_000) });
+    const login = await jsonRpc("/web/session/authenticate", { db: "lab", login: "admin", password: secrets.odooAdminPassword });
+    const cookie = /session_id=([^;]+)/.exec(login.headers.get("set-cookie") ?? "")?.[1];
+    expect(cookie).toBeDefined();
+    const readAsUser = () => jsonRpc("/web/dataset/call_kw/res.users/read", { model: "res.users", method: "read", args: [[2], ["login"]], kwargs: {} }, cookie);
+    const patroni = (action: "stop" | "start") => Promise.all(["postgresql1", "postgresql2"].map((node) => runLab(["exec", node, "--", "supervisorctl", action, "patroni"], LAB)));
+    await patroni("stop");
+    try {
+      // An API client (no session) and a logged-in user alike: retry later, nothing was done.
+      const api = await jsonRpc("/jsonrpc", { service: "object", method: "execute_kw", args: ["lab", 2, secrets.odooAdminPassword, "res.partner", "search_count", [[]]] });
+      expect({ status: api.status, retryAfter: api.headers.get("retry-after") }).toEqual({ status: 503, retryAfter: "1" });
+      const user = await readAsUser();
+      expect({ status: user.status, retryAfter: user.headers.get("retry-after") }).toEqual({ status: 503, retryAfter: "1" });
+    } finally {
+      await patroni("start");
+    }
+    // The same session, still logged in, once a primary is back.
+    const answer = await waitFor("the session's call to answer again", async () => {
+      const response = await readAsUser().catch((error: Error) => error);
+      if (response instanceof Error) return { done: false, observation: response.message };
+      const text = await response.text();
+      return response.status === 200 && text.includes('"login"') ? { done: true, value: text } : { done: false, observation: `${response.status} ${text.slice(0, 120)}` };
+    }, { timeoutMs: 90_000, intervalMs: 1000 });
+    expect(JSON.parse(answer).result[0].login).toBe("admin");
+    // Patroni is back to a leader and a streaming replica before the next test's `up`.
+    await waitFor("a Patroni leader and a streaming replica", async () => {
+      const { patroni: members } = await status();
+      // (a replica reports "streaming" in recent Patroni, "running" in 3.0)
+      const ready = members.some((member) => member.role === "leader" && member.state === "running") && members.some((member) => member.role !== "leader" && ["streaming", "running"].includes(member.state));
+      return ready ? { done: true, value: undefined } : { done: false, observation: JSON.stringify(members) };
+    }, { timeoutMs: 90_000, intervalMs: 1000 });
   });
 
   it("a second up changes nothing", async () => {

@@ -22,6 +22,7 @@ export { checkVipFailover } from "./checkers/vip-failover-checker.ts";
 export { checkSessionSurvival, type SessionSurvivalOptions } from "./checkers/session-survival-checker.ts";
 export { checkAttachmentsReadable } from "./checkers/attachments-readable-checker.ts";
 export { checkBrowser } from "./checkers/browser-checker.ts";
+export { checkOdooErrors, classifyOdooFailure } from "./checkers/odoo-errors-checker.ts";
 export { checkCron, type CronOptions, type ExpectedCronJob } from "./checkers/cron-checker.ts";
 export { checkCronScaling, type CronScalingOptions } from "./checkers/cron-scaling-checker.ts";
 export { checkLatency, type LatencyOptions } from "./checkers/latency-checker.ts";

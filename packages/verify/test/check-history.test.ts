@@ -36,6 +36,7 @@ describe("the checkers a run gets", () => {
       "single-vip-holder",
       "vip-failover",
       "session-survival",
+      "odoo-errors",
       "browser",
       "attachments-readable",
       "cron",

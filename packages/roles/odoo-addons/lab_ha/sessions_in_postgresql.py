@@ -24,16 +24,16 @@ databases keeps its sessions in one place; the table is created on first use.
 import logging
 
 import psycopg2
-from werkzeug.exceptions import ServiceUnavailable
 
 from odoo import http, sql_db
 from odoo.tools import config
 from odoo.tools.func import lazy_property
 from odoo.tools.misc import pickle
 
+from .database_unreachable import database_unreachable, unavailable
+
 _logger = logging.getLogger(__name__)
 
-RETRY_AFTER_SECONDS = 1
 TABLE = "lab_ha_http_session"
 
 
@@ -93,20 +93,14 @@ class PostgresSessionStore(http.FilesystemSessionStore):
             cursor.execute(f"DELETE FROM {TABLE} WHERE write_date < (now() at time zone 'UTC') - %s * interval '1 second'", [max_lifetime])
 
 
-def unavailable(error):
-    _logger.warning("session store unreachable; answering 503, session kept: %s", str(error).strip())
-    return ServiceUnavailable(retry_after=RETRY_AFTER_SECONDS)
-
-
 class unavailable_on_database_errors:
-    """Around a session read or write: a lost or refused database connection is 503, the session untouched."""
+    """Around a session read or write: a database out of reach is 503, the session untouched."""
 
     def __enter__(self):
         return self
 
     def __exit__(self, kind, error, traceback):
-        if isinstance(error, (psycopg2.OperationalError, psycopg2.InterfaceError)) or getattr(error, "pgcode", "") == "25006":
-            # 25006: read_only_sql_transaction, a demoted primary still reached for a moment
+        if error is not None and database_unreachable(error):
             raise unavailable(error) from error
         return False
 

@@ -2,6 +2,7 @@ import type { CheckerResult } from "../checker-result.ts";
 import { OPERATION_KINDS, WRITE_KINDS, type History, type OperationKind, type ProbeName } from "../history.ts";
 import { ATTACHMENTS_READABLE_METRICS, checkAttachmentsReadable } from "./attachments-readable-checker.ts";
 import { BROWSER_METRICS, checkBrowser } from "./browser-checker.ts";
+import { checkOdooErrors, ODOO_ERRORS_METRICS } from "./odoo-errors-checker.ts";
 import { checkCron, cronMetrics, type ExpectedCronJob } from "./cron-checker.ts";
 import { checkCronScaling, cronScalingMetrics, type CronScalingOptions } from "./cron-scaling-checker.ts";
 import { checkLatency, LATENCY_METRICS, type LatencyOptions } from "./latency-checker.ts";
@@ -56,6 +57,7 @@ export function plannedCheckers(plan: RunPlan): PlannedChecker[] {
     ...when(sampled("vip-holders"), { name: "single-vip-holder", metrics: SINGLE_VIP_HOLDER_METRICS, check: (history) => checkSingleVipHolder(history) }),
     ...when(sampled("vip-holders"), { name: "vip-failover", metrics: VIP_FAILOVER_METRICS, check: (history) => checkVipFailover(history) }),
     ...when(plan.kinds.includes("odoo.session.call"), { name: "session-survival", metrics: SESSION_SURVIVAL_METRICS, check: (history, options) => checkSessionSurvival(history, options.session) }),
+    ...when(plan.kinds.some((kind) => kind.startsWith("odoo.")), { name: "odoo-errors", metrics: ODOO_ERRORS_METRICS, check: (history) => checkOdooErrors(history) }),
     ...when(plan.kinds.includes("browser.page"), { name: "browser", metrics: BROWSER_METRICS, check: (history) => checkBrowser(history) }),
     ...when(plan.kinds.includes("odoo.attachment.upload"), { name: "attachments-readable", metrics: ATTACHMENTS_READABLE_METRICS, check: (history) => checkAttachmentsReadable(history) }),
     ...when(plan.cronJobs.length > 0, { name: "cron", metrics: cronMetrics(plan.cronJobs), check: (history) => checkCron(history, { jobs: [...plan.cronJobs] }) }),

@@ -1,0 +1,103 @@
+"""While the database cannot be reached, a request answers 503 with Retry-After, and nothing else changes.
+
+What stock Odoo 17 does when a request meets a database it cannot reach (a failover: the primary is
+gone, the VIP moved, the new primary not promoted yet), in odoo/http.py:
+
+- `Request._serve_db` takes any OperationalError while it opens the registry
+  (`Registry(db).check_signaling()`) for "the database is gone": it clears the session's database,
+  saves the session and serves the request without a database. Every route that needs one answers
+  404, and on a server with several databases and no dbfilter the user is logged out.
+- A JSON-RPC call (`/jsonrpc`, `/web/dataset/call_kw`) that meets it mid-way gets HTTP 200 with a
+  JSON error `psycopg2.OperationalError` (`JsonRPCDispatcher.handle_error`): the web client shows
+  "Odoo Server Error", and an API client has no sign that the same call would work a moment later.
+- An HTTP route gets 500.
+
+Here, when nothing of the request was done, it answers 503 Service Unavailable with Retry-After and
+the session is left as it was: the web client shows "Connection lost", an API client can retry.
+Nothing was done when the registry check at the start of the request lost its connection, when a
+connection could not be made (refused, timed out, the server starting up or shutting down), or when
+a demoted primary refused a write as read-only. A connection that broke under a request may have
+broken during its COMMIT: that keeps Odoo's own answer, so no client is told to retry a write that
+may have happened. A database that does not exist keeps Odoo's own handling.
+"""
+import logging
+import re
+
+import psycopg2
+from werkzeug.exceptions import ServiceUnavailable
+
+from odoo import http
+from odoo.modules.registry import Registry
+
+_logger = logging.getLogger(__name__)
+
+RETRY_AFTER_SECONDS = 1
+# SQLSTATE of a write refused by a server in recovery or demoted: read_only_sql_transaction
+READ_ONLY_TRANSACTION = "25006"
+
+
+def database_unreachable(error):
+    """The database is out of reach for now (not wrong, not gone): any lost or refused connection."""
+    for candidate in (error, getattr(error, "__cause__", None)):
+        if isinstance(candidate, (psycopg2.OperationalError, psycopg2.InterfaceError)):
+            # Connection errors carry no SQLSTATE; a missing database is reported the same way.
+            return "does not exist" not in str(candidate)
+        if getattr(candidate, "pgcode", None) == READ_ONLY_TRANSACTION:
+            return True
+    return False
+
+
+# A connection that was never made: nothing of the request reached the database through it.
+NEVER_CONNECTED = re.compile(r"connection to server .* failed|could not connect to server|could not translate host name|the database system is (starting up|shutting down|in recovery mode)")
+
+
+def nothing_was_done(error):
+    """Mid-request: the database was never reached, or refused the write. A connection that broke
+    under a request may have broken during its COMMIT: that keeps Odoo's own answer (the client
+    cannot know, and must not be told to retry as if nothing happened)."""
+    for candidate in (error, getattr(error, "__cause__", None)):
+        if getattr(candidate, "pgcode", None) == READ_ONLY_TRANSACTION:
+            return True
+        if isinstance(candidate, psycopg2.OperationalError) and NEVER_CONNECTED.search(str(candidate)):
+            return True
+    return False
+
+
+def unavailable(error):
+    _logger.warning("database unreachable; answering 503 (Retry-After %ss): %s", RETRY_AFTER_SECONDS, str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__)
+    return ServiceUnavailable(retry_after=RETRY_AFTER_SECONDS)
+
+
+def serving_a_request():
+    return http._request_stack.top is not None
+
+
+def patched_check_signaling(stock):
+    def check_signaling(self, *args, **kwargs):
+        try:
+            return stock(self, *args, **kwargs)
+        except Exception as error:
+            # Only an HTTP request gets a 503; the cron workers keep Odoo's own handling.
+            if serving_a_request() and database_unreachable(error):
+                raise unavailable(error) from error
+            raise
+
+    return check_signaling
+
+
+def patched_handle_error(stock):
+    def handle_error(self, exc):
+        if database_unreachable(exc) and nothing_was_done(exc):
+            return unavailable(exc)
+        # A 503 raised on the way (the session store out of reach) stays a 503, also for a JSON-RPC call.
+        if isinstance(exc, ServiceUnavailable):
+            return exc
+        return stock(self, exc)
+
+    return handle_error
+
+
+def apply():
+    Registry.check_signaling = patched_check_signaling(Registry.check_signaling)
+    http.HttpDispatcher.handle_error = patched_handle_error(http.HttpDispatcher.handle_error)
+    http.JsonRPCDispatcher.handle_error = patched_handle_error(http.JsonRPCDispatcher.handle_error)
