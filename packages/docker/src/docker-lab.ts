@@ -1,5 +1,5 @@
 import type Dockerode from "dockerode";
-import { converge, waitFor, type Host, type LabSecrets, type ProgressEvent } from "@odoo-ha-lab/roles";
+import { converge, waitFor, type Host, type LabSecrets, type OdooDatabaseCache, type ProgressEvent } from "@odoo-ha-lab/roles";
 import type { Topology } from "@odoo-ha-lab/topology";
 import { DockerHost } from "./docker-host.ts";
 import { containerName } from "./labels.ts";
@@ -11,6 +11,8 @@ export interface DockerUpOptions {
   progress: (event: ProgressEvent) => void;
   /** Keep what a failed first `up` created, for debugging (default: remove it all). */
   keepOnFailure?: boolean;
+  /** Where a new lab's database comes from when a snapshot for these images is kept (and goes to when not). */
+  databaseCache?: OdooDatabaseCache;
 }
 
 /** The Docker target: containers are the hosts; the roles converge onto them. */
@@ -42,7 +44,7 @@ export class DockerLab {
       );
       const hosts = this.hosts();
       await Promise.all([...hosts.values()].map((host) => waitForSupervisor(host)));
-      await converge({ topology: this.topology, hosts, secrets: options.secrets, progress: options.progress });
+      await converge({ topology: this.topology, hosts, secrets: options.secrets, progress: options.progress, ...(options.databaseCache ? { databaseCache: options.databaseCache } : {}) });
     } catch (error) {
       if (firstUp && !options.keepOnFailure) {
         const removed = await this.down();

@@ -27,3 +27,4 @@ export * from "./probes/web-path.ts";
 export * from "./local-packages.ts";
 export * from "./node-control.ts";
 export * from "./unsupported-fault-error.ts";
+export * from "./converge/odoo-database-cache.ts";

@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { converge, PATHS, RecordingHost, STAGES, type Host, type LabSecrets, type ProgressEvent } from "@odoo-ha-lab/roles";
+import { converge, ConvergeError, PATHS, RecordingHost, STAGES, type Host, type LabSecrets, type ProgressEvent } from "@odoo-ha-lab/roles";
 import type { Topology } from "@odoo-ha-lab/topology";
 import { checkNode, type NodeCheck } from "./check.ts";
 import type { Inventory } from "./inventory.ts";
@@ -49,7 +49,8 @@ export class SshUpError extends Error {
       .filter(([, nodes]) => nodes.length > 0)
       .map(([name, nodes]) => `${name} (${nodes.join(", ")})`);
     const reached = UP_STAGES.indexOf(stage);
-    const notReached = reached >= 0 ? UP_STAGES.slice(reached + 1) : [];
+    // (stages run side by side: one after the failed stage in the list may have completed)
+    const notReached = reached >= 0 ? UP_STAGES.slice(reached + 1).filter((name) => (completed[name]?.length ?? 0) === 0) : [];
     super(
       `lab up --target ssh failed in stage '${stage}': ${cause.message}\n` +
         `  completed: ${done.join("; ") || "nothing"}\n` +
@@ -179,7 +180,8 @@ export class SshLab {
       });
     } catch (error) {
       if (error instanceof PreflightError) throw error;
-      throw new SshUpError(stage, completed, changedNodes(), error as Error);
+      // Stages run side by side: the failed one is the converge's word, not the last one begun.
+      throw new SshUpError(error instanceof ConvergeError ? error.stage : stage, completed, changedNodes(), error as Error);
     }
     return this.topology.nodes.map((node) => {
       const provision = provisioned.get(node.name)!;

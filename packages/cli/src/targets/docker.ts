@@ -4,6 +4,7 @@ import type { ProgressEvent } from "@odoo-ha-lab/roles";
 import type { Topology } from "@odoo-ha-lab/topology";
 import { onInterrupt, signalExitCode } from "../interrupts.ts";
 import { forgetLab, loadOrCreateSecrets } from "../state.ts";
+import { databaseCacheKey, localDatabaseCache } from "../database-cache.ts";
 import type { LabTarget } from "./index.ts";
 
 /** Containers on this machine's Docker engine: the lab's default target. */
@@ -58,7 +59,9 @@ async function ensureLabUp(topology: Topology, progress: (event: ProgressEvent) 
   const lab = new DockerLab(docker, topology);
   const stopWatching = removeOnInterrupt(lab, !(await lab.exists()), progress);
   try {
-    await lab.up({ images: { node: images.node, odoo: images.odoo }, secrets, progress, keepOnFailure });
+    const imageId = async (image: string) => (await docker.getImage(image).inspect()).Id;
+    const databaseCache = localDatabaseCache(databaseCacheKey({ odooImageId: await imageId(images.odoo), postgresImageId: await imageId(images.node) }));
+    await lab.up({ images: { node: images.node, odoo: images.odoo }, secrets, progress, keepOnFailure, databaseCache });
   } finally {
     stopWatching(); // what follows (a scenario run) handles interrupts its own way
   }

@@ -1,6 +1,7 @@
 import type { Topology } from "@odoo-ha-lab/topology";
 import type { Host } from "../host.ts";
 import type { LabSecrets } from "../secrets.ts";
+import type { OdooDatabaseCache } from "./odoo-database-cache.ts";
 
 /** One line of progress: which stage, which node (if any), what happened. */
 export interface ProgressEvent {
@@ -16,6 +17,8 @@ export interface ConvergeContext {
   progress: (event: ProgressEvent) => void;
   /** Multiplies every wait's timeout (slow machines, real hardware). */
   timeoutScale?: number;
+  /** Where a freshly initialised database is kept for the next new lab (none: every lab runs `-i base`). */
+  databaseCache?: OdooDatabaseCache;
 }
 
 export function hostFor(context: ConvergeContext, node: string): Host {

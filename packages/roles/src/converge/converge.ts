@@ -6,15 +6,17 @@ import { convergePostgresql } from "./postgresql-stage.ts";
 import type { ConvergeContext } from "./context.ts";
 
 /**
- * The order every target follows. The load balancers come before Odoo (unlike a plain "app then
- * proxy" order) because Odoo reaches its database through the VIP's read-write listener.
+ * The stages every target runs, each once the stages it needs are done, side by side otherwise:
+ * PostgreSQL needs etcd (Patroni's lock); the filestore and the load balancers need nothing of the
+ * others (HAProxy's checks find the backends when they come); Odoo needs all three, because it
+ * reaches its database through the VIP's read-write listener and keeps its data on the filestore.
  */
 export const STAGES = [
-  { name: "etcd", run: convergeEtcd },
-  { name: "postgresql", run: convergePostgresql },
-  { name: "filestore", run: convergeFilestore },
-  { name: "loadbalancer", run: convergeLoadBalancers },
-  { name: "odoo", run: convergeOdoo },
+  { name: "etcd", after: [], run: convergeEtcd },
+  { name: "postgresql", after: ["etcd"], run: convergePostgresql },
+  { name: "filestore", after: [], run: convergeFilestore },
+  { name: "loadbalancer", after: [], run: convergeLoadBalancers },
+  { name: "odoo", after: ["postgresql", "filestore", "loadbalancer"], run: convergeOdoo },
 ] as const;
 
 export type StageName = (typeof STAGES)[number]["name"];
@@ -29,13 +31,41 @@ export class ConvergeError extends Error {
   }
 }
 
-export async function converge(context: ConvergeContext): Promise<void> {
-  for (const stage of STAGES) {
-    context.progress({ stage: stage.name, message: "begin" });
-    try {
-      await stage.run(context);
-    } catch (error) {
-      throw new ConvergeError(stage.name, error as Error);
-    }
+export function converge(context: ConvergeContext): Promise<void> {
+  return runStages(STAGES, context);
+}
+
+export interface Stage<Name extends string = string> {
+  name: Name;
+  after: readonly Name[];
+  run(context: ConvergeContext): Promise<void>;
+}
+
+/**
+ * Runs each stage once the stages it names in `after` are done (listed before it), side by side
+ * otherwise. Every stage settles (none is cut off half way), then the first failure in the list's
+ * order is the answer; a stage whose dependency failed does not begin.
+ */
+export async function runStages<Name extends string>(stages: readonly Stage<Name>[], context: ConvergeContext): Promise<void> {
+  const done = new Map<Name, Promise<void>>();
+  const failed = new Map<Name, ConvergeError>();
+  for (const stage of stages) {
+    const running = (async () => {
+      const needed = await Promise.allSettled(stage.after.map((name) => done.get(name)));
+      if (needed.some((outcome) => outcome.status === "rejected")) throw new Error(`not begun: ${stage.after.filter((name) => failed.has(name)).join(", ")} failed`);
+      context.progress({ stage: stage.name, message: "begin" });
+      try {
+        await stage.run(context);
+      } catch (error) {
+        const failure = new ConvergeError(stage.name, error as Error);
+        failed.set(stage.name, failure);
+        throw failure;
+      }
+    })();
+    running.catch(() => undefined); // judged below, once every stage settled
+    done.set(stage.name, running);
   }
+  await Promise.allSettled(done.values());
+  const first = stages.find((stage) => failed.has(stage.name));
+  if (first) throw failed.get(first.name)!;
 }

@@ -8,6 +8,7 @@ import { waitFor } from "../wait.ts";
 import { ODOO_ADMIN_LOGIN, odooAdminCredentials } from "../secrets.ts";
 import { warmOdooNode } from "../odoo-warm-up.ts";
 import { applyServices, writePlanFiles } from "./apply-plan.ts";
+import { ODOO_INITIAL_MODULES, restoreOdooDatabase, snapshotOdooDatabase } from "./odoo-database-cache.ts";
 import { hostFor, timeout, type ConvergeContext } from "./context.ts";
 
 /** Real Odoo's `-i base` leaves admin/admin: the lab replaces it with its own secret at once. */
@@ -47,12 +48,7 @@ export async function convergeOdoo(context: ConvergeContext): Promise<void> {
   //    initialise is refused (Odoo would start and answer 500 to every request).
   const database = await odooDatabaseState(context);
   if (database.state === "missing") {
-    context.progress({ stage: "odoo", node: first.node, message: `initialising database '${context.topology.odoo.database}' (-i base)` });
-    await run(first, ["odoo", "-c", PATHS.odooConfig, "-d", context.topology.odoo.database, "-i", "base", "--stop-after-init"], {
-      user: "odoo",
-      env: { HOME: PATHS.odooDataDir },
-      timeoutMs: timeout(context, 600),
-    });
+    await createDatabase(first, context);
   } else {
     const problem = databaseProblem(database, await odooSeries(first), context.topology);
     if (problem) throw new Error(problem);
@@ -96,6 +92,33 @@ async function checkThroughVip(host: Host, context: ConvergeContext): Promise<vo
     return count.ok ? { done: true, value: count.result } : { done: false, observation: count.error };
   }, { timeoutMs: timeout(context, 60), intervalMs: 500 });
   context.progress({ stage: "odoo", node: host.node, message: `through the VIP ${url}: login as admin and res.partner.search_count (${String(partners)}) answered` });
+}
+
+/**
+ * A new lab's database: restored from the cache when it holds one for this Odoo, PostgreSQL and
+ * module set, else initialised by Odoo (`-i base`) and then kept in the cache for the next lab.
+ */
+async function createDatabase(host: Host, context: ConvergeContext): Promise<void> {
+  const { topology, secrets, databaseCache: cache } = context;
+  const name = topology.odoo.database;
+  const started = Date.now();
+  const seconds = () => `${((Date.now() - started) / 1000).toFixed(1)} s`;
+  const snapshot = await cache?.get();
+  if (snapshot && cache) {
+    await restoreOdooDatabase(host, topology, secrets, snapshot);
+    context.progress({ stage: "odoo", node: host.node, message: `database '${name}' restored from the cache (${cache.key.slice(0, 12)}, ${ODOO_INITIAL_MODULES.join(", ")}) in ${seconds()}` });
+    return;
+  }
+  context.progress({ stage: "odoo", node: host.node, message: `initialising database '${name}' (-i ${ODOO_INITIAL_MODULES.join(",")})` });
+  await run(host, ["odoo", "-c", PATHS.odooConfig, "-d", name, "-i", ODOO_INITIAL_MODULES.join(","), "--stop-after-init"], {
+    user: "odoo",
+    env: { HOME: PATHS.odooDataDir },
+    timeoutMs: timeout(context, 600),
+  });
+  if (!cache) return;
+  const initialised = seconds();
+  await cache.put(await snapshotOdooDatabase(host, topology, secrets));
+  context.progress({ stage: "odoo", node: host.node, message: `database '${name}' initialised in ${initialised}, kept in the cache (${cache.key.slice(0, 12)}) for the next lab` });
 }
 
 /** What the lab's database holds: nothing yet, no Odoo (another app, a cut-off -i base), or Odoo's `base` at a version. */

@@ -1,0 +1,41 @@
+import { createHash } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { ODOO_INITIAL_MODULES, type OdooDatabaseCache } from "@odoo-ha-lab/roles";
+import { REPO_ROOT } from "./state.ts";
+
+/** Beside the labs' own state (.lab/<lab>/), under a name no lab can take. */
+export function databaseCacheRoot(): string {
+  return join(process.env.LAB_STATE_DIR ?? join(REPO_ROOT, ".lab"), ".cache", "odoo-database");
+}
+
+/**
+ * The key of a database snapshot: the images that run Odoo and PostgreSQL, by content (image ids:
+ * a tag such as odoo:17 may point at another image tomorrow), and the modules installed.
+ */
+export function databaseCacheKey(parts: { odooImageId: string; postgresImageId: string }): string {
+  return createHash("sha256").update(JSON.stringify({ ...parts, modules: ODOO_INITIAL_MODULES })).digest("hex");
+}
+
+/** Snapshots kept as files on this machine, one folder per key, each written whole or not at all. */
+export function localDatabaseCache(key: string, root = databaseCacheRoot()): OdooDatabaseCache {
+  const directory = join(root, key);
+  const files = { dump: join(directory, "database.pgdump"), filestore: join(directory, "filestore.tar.gz") };
+  return {
+    key,
+    async get() {
+      if (!existsSync(files.dump) || !existsSync(files.filestore)) return undefined;
+      return { dump: readFileSync(files.dump), filestore: readFileSync(files.filestore) };
+    },
+    async put(snapshot) {
+      // A folder beside the final one, renamed into place: a cut-off write leaves no half snapshot.
+      const partial = `${directory}.partial-${process.pid}`;
+      rmSync(partial, { recursive: true, force: true });
+      mkdirSync(partial, { recursive: true, mode: 0o700 });
+      writeFileSync(join(partial, "database.pgdump"), snapshot.dump, { mode: 0o600 });
+      writeFileSync(join(partial, "filestore.tar.gz"), snapshot.filestore, { mode: 0o600 });
+      rmSync(directory, { recursive: true, force: true });
+      renameSync(partial, directory);
+    },
+  };
+}

@@ -1,0 +1,32 @@
+import { mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { databaseCacheKey, localDatabaseCache } from "../src/database-cache.ts";
+
+describe("the database cache", () => {
+  let root: string;
+  beforeEach(() => {
+    root = mkdtempSync(join(tmpdir(), "lab-db-cache-"));
+  });
+  afterEach(() => rmSync(root, { recursive: true, force: true }));
+
+  it("holds nothing for a key it never kept, then the snapshot it was given, byte for byte", async () => {
+    const cache = localDatabaseCache("k1", root);
+    expect(await cache.get()).toBeUndefined();
+    const snapshot = { dump: Buffer.from([0, 1, 2, 255]), filestore: Buffer.from("tar.gz bytes") };
+    await cache.put(snapshot);
+    expect(await cache.get()).toEqual(snapshot);
+    expect(await localDatabaseCache("k2", root).get()).toBeUndefined();
+    // Written beside its place and renamed: nothing partial is left.
+    expect(readdirSync(root)).toEqual(["k1"]);
+  });
+
+  it("keys a snapshot by the Odoo image and the PostgreSQL image, by content", () => {
+    const key = databaseCacheKey({ odooImageId: "sha256:aaa", postgresImageId: "sha256:bbb" });
+    expect(key).toMatch(/^[0-9a-f]{64}$/);
+    expect(databaseCacheKey({ odooImageId: "sha256:aaa", postgresImageId: "sha256:bbb" })).toBe(key);
+    expect(databaseCacheKey({ odooImageId: "sha256:aab", postgresImageId: "sha256:bbb" })).not.toBe(key);
+    expect(databaseCacheKey({ odooImageId: "sha256:aaa", postgresImageId: "sha256:bbc" })).not.toBe(key);
+  });
+});

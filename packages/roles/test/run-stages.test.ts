@@ -1,0 +1,39 @@
+import { describe, expect, it } from "vitest";
+import { ConvergeError, runStages, STAGES, type ConvergeContext, type Stage } from "../src/index.ts";
+
+/** Stages that log when they begin and end; each takes `ms`, or fails. */
+function stages(timings: Record<string, number | "fail">, log: string[]): Stage[] {
+  return STAGES.map((stage) => ({
+    name: stage.name,
+    after: stage.after,
+    async run() {
+      log.push(`${stage.name} begins`);
+      const taken = timings[stage.name] ?? 1;
+      await new Promise((resolve) => setTimeout(resolve, taken === "fail" ? 5 : taken));
+      if (taken === "fail") throw new Error(`${stage.name} broke`);
+      log.push(`${stage.name} ends`);
+    },
+  }));
+}
+
+const context = { progress: () => undefined } as unknown as ConvergeContext;
+
+describe("the converge's stages", () => {
+  it("run side by side where nothing orders them: the filestore and the balancers while etcd and PostgreSQL start; Odoo after all three", async () => {
+    const log: string[] = [];
+    await runStages(stages({ etcd: 30, postgresql: 30, filestore: 10, loadbalancer: 10, odoo: 1 }, log), context);
+    const at = (event: string) => log.indexOf(event);
+    expect(at("filestore begins")).toBeLessThan(at("etcd ends"));
+    expect(at("loadbalancer begins")).toBeLessThan(at("etcd ends"));
+    expect(at("postgresql begins")).toBeGreaterThan(at("etcd ends"));
+    for (const before of ["postgresql ends", "filestore ends", "loadbalancer ends"]) expect(at("odoo begins")).toBeGreaterThan(at(before));
+  });
+
+  it("let every stage under way finish, do not begin one whose dependency failed, and answer the failed stage", async () => {
+    const log: string[] = [];
+    const run = runStages(stages({ etcd: 5, postgresql: "fail", filestore: 40, loadbalancer: 1 }, log), context);
+    await expect(run).rejects.toSatisfy((error: unknown) => error instanceof ConvergeError && error.stage === "postgresql" && /postgresql broke/.test(error.message));
+    expect(log).toContain("filestore ends");
+    expect(log).not.toContain("odoo begins");
+  });
+});
