@@ -3,9 +3,11 @@ import { ROLE_NAMES } from "./roles.ts";
 
 /** The topology file as a user writes it. Everything optional here has a default a lab can run with. */
 
-const labName = z
-  .string()
-  .regex(/^[a-z][a-z0-9-]{0,19}$/, "must be 1-20 characters of a-z, 0-9 and '-', starting with a letter");
+/** A DNS label (RFC 1123) that starts with a letter: lab and node names become host and container names. */
+const dnsLabel = (max: number) =>
+  z.string().regex(new RegExp(`^[a-z](?:[a-z0-9-]{0,${max - 2}}[a-z0-9])?$`), `must match [a-z][a-z0-9-]*: 1-${max} characters of a-z, 0-9 and '-', starting with a letter and not ending with '-'`);
+
+const labName = dnsLabel(20);
 
 const MAX_NODES = 250;
 
@@ -50,12 +52,13 @@ export const topologyFileSchema = z
       .object({
         address: z.string(),
         routerId: z.number().int().min(1).max(255).default(55),
-        advertIntervalSeconds: z.number().min(0.01).max(255).default(1),
+        /** VRRPv3 carries it in centiseconds in 12 bits: 0.01 to 40.95 s. */
+        advertIntervalSeconds: z.number().min(0.01).max(40.95, "VRRPv3 advertises at most every 40.95 s (12 bits of centiseconds)").default(1),
       })
       .strict(),
     /** A lab is a handful of machines; the bound keeps a generated or mistaken file from taking minutes to check. */
     nodes: z
-      .record(z.string().regex(/^[a-z][a-z0-9-]{0,30}$/, "node names are a-z, 0-9 and '-'"), nodeSchema)
+      .record(dnsLabel(31), nodeSchema)
       .refine((nodes) => Object.keys(nodes).length <= MAX_NODES, { message: `a lab has at most ${MAX_NODES} nodes` }),
     services: z
       .object({
@@ -78,7 +81,8 @@ export const topologyFileSchema = z
     storage: z
       .object({
         layout: z.enum(["single-brick", "replicated"]).default("single-brick"),
-        volume: z.string().regex(/^[a-z][a-z0-9_-]*$/).default("filestore"),
+        /** glusterd takes volume names of up to 256 characters. */
+        volume: z.string().regex(/^[a-z][a-z0-9_-]{0,255}$/, "must match [a-z][a-z0-9_-]*, at most 256 characters").default("filestore"),
         pingTimeoutSeconds: z.number().int().min(1).max(1800).default(5),
       })
       .strict()
@@ -86,10 +90,14 @@ export const topologyFileSchema = z
     odoo: z
       .object({
         /** The Odoo image: any image that follows the official odoo:<version> conventions. */
-        image: z.string().min(1).default("odoo:17"),
+        image: z
+          .string()
+          .regex(/^[a-z0-9][a-z0-9._\/-]*(:[A-Za-z0-9_][A-Za-z0-9._-]{0,127})?(@sha256:[0-9a-f]{64})?$/, "must be an image reference such as odoo:17 or registry.example.com/odoo:17.0")
+          .default("odoo:17"),
         /** A local Odoo source (tarball or checkout) to build the image from; wins over `image`. */
         source: z.string().min(1).optional(),
-        database: z.string().regex(/^[a-z][a-z0-9_]*$/).default("lab"),
+        /** PostgreSQL truncates names to 63 bytes: a longer one would name another database. */
+        database: z.string().regex(/^[a-z][a-z0-9_]{0,62}$/, "must match [a-z][a-z0-9_]*, at most 63 characters (PostgreSQL's limit)").default("lab"),
         workers: z.number().int().min(0).max(32).default(2),
         maxCronThreads: z.number().int().min(0).max(32).default(1),
         /**

@@ -27,6 +27,14 @@ export function validateTopology(file: ParsedTopologyFile): { topology?: Topolog
     });
     return { issues };
   }
+  const unusable = UNUSABLE_NETWORKS.find((range) => cidrsOverlap(range.cidr, cidr));
+  if (unusable) {
+    issues.push({
+      path: "network.subnet",
+      message: `${file.network.subnet} overlaps ${unusable.text}, ${unusable.what}: no lab host can use it`,
+      fix: "use a private network such as 192.168.55.0/24, 172.20.0.0/24 or 10.55.0.0/24",
+    });
+  }
   if (cidr.prefix < 16 || cidr.prefix > 28) {
     issues.push({
       path: "network.subnet",
@@ -110,6 +118,7 @@ export function validateTopology(file: ParsedTopologyFile): { topology?: Topolog
       });
     }
     checkPortClashes(file, name, node.roles, issues);
+    issues.push(...memoryIssues(name, node));
   }
 
   const etcd = withRole("etcd");
@@ -222,8 +231,37 @@ function connectionBudgetIssues(file: ParsedTopologyFile): TopologyIssue[] {
   ];
 }
 
+/** Ranges no machine's own network can be: the unspecified, loopback, link-local, multicast and reserved blocks. */
+const UNUSABLE_NETWORKS = [
+  { text: "0.0.0.0/8", what: "'this network' (the unspecified address)" },
+  { text: "127.0.0.0/8", what: "the loopback range" },
+  { text: "169.254.0.0/16", what: "the link-local range" },
+  { text: "224.0.0.0/4", what: "the multicast range" },
+  { text: "240.0.0.0/4", what: "the reserved range (and the broadcast address)" },
+].map((range) => ({ ...range, cidr: parseCidr(range.text)! }));
+
+function cidrsOverlap(a: Cidr, b: Cidr): boolean {
+  const wider = a.prefix <= b.prefix ? a : b;
+  const narrower = wider === a ? b : a;
+  return cidrContains(wider, narrower.network);
+}
+
+/** The least memory a node of each role runs in (measured: an Odoo node of the default lab ~330 MiB, PostgreSQL ~100 MiB). */
+const MIN_MEMORY_MIB: Partial<Record<RoleName, number>> = { odoo: 512, postgresql: 256 };
+
+function memoryIssues(name: string, node: ParsedTopologyFile["nodes"][string]): TopologyIssue[] {
+  if (node.memoryMiB === undefined) return [];
+  const needs = Math.max(0, ...node.roles.map((role) => MIN_MEMORY_MIB[role] ?? 0));
+  if (node.memoryMiB >= needs) return [];
+  const role = node.roles.find((candidate) => MIN_MEMORY_MIB[candidate] === needs)!;
+  return [{ path: `nodes.${name}.memoryMiB`, message: `${node.memoryMiB} MiB is too little for a node with the '${role}' role (it needs at least ${needs} MiB)`, fix: `give it ${needs} or more, or leave memoryMiB out` }];
+}
+
+/** sshd: the SSH target reaches every machine there (a front-end listener on it would lock the lab out). */
+const SSH_PORT = 22;
+
 function checkPortClashes(file: ParsedTopologyFile, nodeName: string, roles: RoleName[], issues: TopologyIssue[]): void {
-  const used = new Map<number, string>();
+  const used = new Map<number, string>([[SSH_PORT, "sshd (how the SSH target reaches the machine)"]]);
   const claim = (port: number, owner: string): void => {
     const previous = used.get(port);
     if (previous) {

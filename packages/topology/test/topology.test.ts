@@ -143,6 +143,39 @@ describe("invalid topologies name the field and the fix", () => {
     expect(issue).toEqual({ path: "nodes.odoo2.address", message: "'192.168.055.112' is not an IPv4 address (a part has leading zeros, which some tools read as octal)", fix: "write 192.168.55.112" });
   });
 
+  it("names that are no DNS label, stating the pattern", () => {
+    expect(issuesAfter((text) => text.replace("name: odoo-ha", "name: odoo-ha-"))).toEqual([expect.objectContaining({ path: "name", message: expect.stringMatching(/must match \[a-z\]\[a-z0-9-\]\*: .*not ending with '-'/) })]);
+    expect(issuesAfter((text) => text.replace("  odoo2:\n", "  odoo2-:\n")).map((issue) => issue.path)).toContain("nodes.odoo2-");
+  });
+
+  it("a subnet no host can use, whatever its prefix", () => {
+    for (const subnet of ["127.0.55.0/24", "224.0.55.0/24", "0.0.0.0/16", "169.254.55.0/24"]) {
+      const issues = issuesAfter((text) => text.replace("subnet: 192.168.55.0/24", `subnet: ${subnet}`));
+      expect(issues[0], subnet).toEqual(expect.objectContaining({ path: "network.subnet", message: expect.stringMatching(/no lab host can use it/), fix: expect.stringMatching(/private network/) }));
+    }
+    expect(() => loadTopologyFile(DEFAULT_FILE, { subnet: "127.0.55.0/24" })).toThrow(/the loopback range/);
+  });
+
+  it("a front-end port that is sshd's", () => {
+    const issues = issuesAfter((text) => text.replace("webPort: 80", "webPort: 22"));
+    expect(issues).toContainEqual(expect.objectContaining({ path: "nodes.lb1.roles", message: "port 22 is wanted by both sshd (how the SSH target reaches the machine) and the web listener (haproxy)" }));
+  });
+
+  it("a VRRP advert interval past what VRRPv3 carries", () => {
+    expect(issuesAfter((text) => text.replace(/advertIntervalSeconds: [\d.]+/, "advertIntervalSeconds: 100"))).toEqual([expect.objectContaining({ path: "vip.advertIntervalSeconds", message: expect.stringMatching(/40\.95 s/) })]);
+  });
+
+  it("too little memory for Odoo or PostgreSQL", () => {
+    const issues = issuesAfter((text) => text.replace("  odoo1:\n    address: 192.168.55.111\n", "  odoo1:\n    address: 192.168.55.111\n    memoryMiB: 64\n"));
+    expect(issues).toEqual([{ path: "nodes.odoo1.memoryMiB", message: "64 MiB is too little for a node with the 'odoo' role (it needs at least 512 MiB)", fix: "give it 512 or more, or leave memoryMiB out" }]);
+  });
+
+  it("names PostgreSQL would truncate, and image references that are not", () => {
+    expect(issuesAfter((text) => text.replace("database: lab", `database: ${"d".repeat(70)}`))[0]).toEqual(expect.objectContaining({ path: "odoo.database", message: expect.stringMatching(/at most 63 characters/) }));
+    expect(issuesAfter((text) => text.replace("image: odoo:17", 'image: "--help"'))[0]).toEqual(expect.objectContaining({ path: "odoo.image", message: expect.stringMatching(/image reference/) }));
+    expect(issuesAfter((text) => text.replace("image: odoo:17", "image: registry.example.com/team/odoo:17.0"))).toEqual([]);
+  });
+
   it("absurd numbers", () => {
     const issues = issuesAfter((text) => text.replace(/ttl: \d+/, "ttl: 1e20"));
     expect(issues.map((issue) => `${issue.path}: ${issue.message}`)).toEqual(["postgres.patroni.ttl: Number must be less than or equal to 3600"]);
