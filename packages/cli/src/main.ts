@@ -56,12 +56,22 @@ async function main(argv: string[]): Promise<number> {
   return command.run(rest);
 }
 
-main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
-  (error: Error) => {
-    if (error instanceof TopologyError) console.error(error.message);
-    else console.error(`lab: ${error.message}`);
-    if (process.env.LAB_DEBUG && error.stack) console.error(error.stack);
-    process.exit(1);
-  },
-);
+/**
+ * Exits once what was written to stdout and stderr has left the process: writes to a pipe are
+ * asynchronous, and an exit at once cut a long refusal at 64 KiB, the fix line with it.
+ */
+function exitWhenWritten(code: number): void {
+  let pending = 2;
+  const written = () => {
+    if (--pending === 0) process.exit(code);
+  };
+  process.stdout.write("", written);
+  process.stderr.write("", written);
+}
+
+main(process.argv.slice(2)).then(exitWhenWritten, (error: Error) => {
+  if (error instanceof TopologyError) console.error(error.message);
+  else console.error(`lab: ${error.message}`);
+  if (process.env.LAB_DEBUG && error.stack) console.error(error.stack);
+  exitWhenWritten(1);
+});

@@ -1,3 +1,4 @@
+import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -38,5 +39,18 @@ describe("scenarios checked before anything runs", () => {
       // The Docker engine is never asked: it would have failed on the socket first.
       expect(run.stderr).not.toMatch(/docker|nonexistent/i);
     }
+  });
+});
+
+describe("a refusal read through a pipe", () => {
+  it("arrives whole, its fix line last, however long the value it quotes", async () => {
+    const topology = readFileSync(fileURLToPath(new URL("../../../labs/odoo-ha/topology.yaml", import.meta.url)), "utf8");
+    const file = join(dir, "long-address.yaml");
+    writeFileSync(file, topology.replace("address: 192.168.55.112", `address: "${"1".repeat(100_000)}"`));
+    // A reader slower than the writer (a pager, `| head` after a pause): the pipe fills at 64 KiB.
+    const main = fileURLToPath(new URL("../src/main.ts", import.meta.url));
+    const output = execFileSync("sh", ["-c", 'node --import tsx "$1" topology validate -t "$2" 2>&1 | (sleep 1; cat)', "sh", main, file], { encoding: "utf8", env: { ...process.env, ...ENV }, maxBuffer: 1 << 20 });
+    expect(output.length).toBeGreaterThan(100_000);
+    expect(output.trimEnd()).toMatch(/fix: write a dotted quad like 192\.168\.55\.101$/);
   });
 });

@@ -1,4 +1,4 @@
-import { closeSync, fstatSync, openSync, readSync } from "node:fs";
+import { closeSync, fstatSync, openSync, readSync, statSync, type Stats } from "node:fs";
 import type { TopologyIssue } from "./errors.ts";
 
 /**
@@ -12,10 +12,12 @@ export const MAX_INPUT_FILE_BYTES = 128 * 1024;
 export function readInputFile(path: string, fixUnreadable: string): { text: string } | { issue: TopologyIssue } {
   let descriptor: number | undefined;
   try {
+    // By type, before it is opened: opening a named pipe waits for a writer, for ever.
+    const kind = notAFile(statSync(path));
+    if (kind) return { issue: { path: "(file)", message: `is ${kind}, not a file`, fix: "give the path of a YAML file (a topology, a scenario or an inventory)" } };
     descriptor = openSync(path, "r");
-    // A pipe (/dev/stdin) has no size until read: it is read up to the limit, and one byte more to tell.
     const stat = fstatSync(descriptor);
-    const known = stat.isFile() ? stat.size : 0;
+    const known = stat.size;
     const buffer = Buffer.alloc(MAX_INPUT_FILE_BYTES + 1);
     let length = 0;
     while (known <= MAX_INPUT_FILE_BYTES && length < buffer.length) {
@@ -28,7 +30,17 @@ export function readInputFile(path: string, fixUnreadable: string): { text: stri
       const shown = known > 0 ? `is ${(size / 1024).toFixed(0)} KiB` : `holds more than ${MAX_INPUT_FILE_BYTES / 1024} KiB`;
       return { issue: { path: "(file)", message: `${shown}; an input file is at most ${MAX_INPUT_FILE_BYTES / 1024} KiB`, fix: "is this the right file? A topology, scenario or inventory is a few KiB of YAML" } };
     }
-    const text = buffer.subarray(0, length).toString("utf8");
+    const bytes = buffer.subarray(0, length);
+    let text: string;
+    try {
+      text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+    } catch {
+      text = "\0";
+    }
+    if (text.includes("\0")) {
+      const utf16 = length >= 2 && ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff));
+      return { issue: { path: "(file)", message: `is not UTF-8 text${utf16 ? " (it is UTF-16)" : " (binary data?)"}`, fix: utf16 ? "save it as UTF-8 (e.g. iconv -f UTF-16 -t UTF-8)" : "give the path of a YAML file (a topology, a scenario or an inventory)" } };
+    }
     if (text.trim() === "") return { issue: { path: "(file)", message: "is empty", fix: "write the file, starting from an example (labs/odoo-ha/topology.yaml, scenarios/kill-master.yaml, docs/ssh-target.md)" } };
     return { text };
   } catch (error) {
@@ -36,4 +48,14 @@ export function readInputFile(path: string, fixUnreadable: string): { text: stri
   } finally {
     if (descriptor !== undefined) closeSync(descriptor);
   }
+}
+
+/** What a path is when it is not a regular file: a directory, a named pipe, a device, a socket. */
+function notAFile(stat: Stats): string | undefined {
+  if (stat.isFile()) return undefined;
+  if (stat.isDirectory()) return "a directory";
+  if (stat.isFIFO()) return "a named pipe";
+  if (stat.isCharacterDevice() || stat.isBlockDevice()) return "a device";
+  if (stat.isSocket()) return "a socket";
+  return "not a regular file";
 }

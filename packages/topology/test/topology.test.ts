@@ -1,3 +1,4 @@
+import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -220,6 +221,31 @@ describe("a topology file that is not one", () => {
 
   it("is refused when it holds something other than a mapping", () => {
     expect(issuesOf("- a\n- b\n")).toEqual([expect.objectContaining({ path: "(top level)", message: "the file holds an array, not a mapping of fields" })]);
+  });
+
+  const issuesOfPath = (path: string) => {
+    try {
+      loadTopologyFile(path);
+      return [];
+    } catch (error) {
+      if (error instanceof TopologyError) return error.issues;
+      throw error;
+    }
+  };
+
+  it("is refused by its type before it is opened: a named pipe (which would block), a directory", () => {
+    const fifo = join(dir, "fifo.yaml");
+    execFileSync("mkfifo", [fifo]);
+    expect(issuesOfPath(fifo)).toEqual([expect.objectContaining({ path: "(file)", message: "is a named pipe, not a file" })]);
+    expect(issuesOfPath(dir)).toEqual([expect.objectContaining({ path: "(file)", message: "is a directory, not a file" })]);
+  });
+
+  it("is refused when it is not UTF-8 text, saying so", () => {
+    const file = join(dir, "u16.yaml");
+    writeFileSync(file, Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(defaultText, "utf16le")]));
+    expect(issuesOfPath(file)).toEqual([expect.objectContaining({ message: "is not UTF-8 text (it is UTF-16)", fix: expect.stringContaining("iconv") })]);
+    writeFileSync(file, Buffer.from([0x80, 0x00, 0xc3, 0x28, 0x01]));
+    expect(issuesOfPath(file)).toEqual([expect.objectContaining({ message: "is not UTF-8 text (binary data?)" })]);
   });
 
   it("is refused unread above the size limit", () => {
