@@ -66,6 +66,9 @@ const stepSchema = z.union([
   z.object({ mark: z.union([z.string().min(1), z.number()]).transform(String) }).strict(),
 ]);
 
+/** Past this, a budget's bound judges nothing: a run lasts at most 10 minutes. */
+const MAX_BUDGET_BOUND = 1e7;
+
 const budgetSchema = z
   .object({
     /** A checker name, e.g. "recovery:sql.write", "lost-writes", "split-brain". */
@@ -86,6 +89,14 @@ const budgetSchema = z
     if (budget.metric !== undefined && budget.max === undefined && budget.min === undefined) context.addIssue({ code: z.ZodIssueCode.custom, path: ["max"], message: `a budget on ${budget.checker}.${budget.metric} needs a bound: add max (or min)` });
     if (budget.metric === undefined && (budget.max !== undefined || budget.min !== undefined)) context.addIssue({ code: z.ZodIssueCode.custom, path: ["metric"], message: `a bound needs a metric of ${budget.checker} to compare: add metric (or drop max/min to require that the checker passes)` });
     if (budget.max !== undefined && budget.min !== undefined && budget.min > budget.max) context.addIssue({ code: z.ZodIssueCode.custom, path: ["min"], message: `min ${budget.min} is above max ${budget.max}: no measurement can hold both` });
+    for (const bound of ["max", "min"] as const) {
+      const value = budget[bound];
+      if (value === undefined) continue;
+      // A run lasts at most 10 minutes: no count, second or millisecond it measures comes near this.
+      if (!Number.isFinite(value) || Math.abs(value) >= MAX_BUDGET_BOUND) context.addIssue({ code: z.ZodIssueCode.custom, path: [bound], message: `${bound} ${value} is beyond anything a run measures (a run lasts at most 10 minutes), so the budget judges nothing: give the number the mechanism allows (docs/chaos.md)` });
+    }
+    // Every metric is a count, a duration or a ratio: 0 or more.
+    if (budget.max !== undefined && budget.max < 0) context.addIssue({ code: z.ZodIssueCode.custom, path: ["max"], message: `max ${budget.max} can never hold: every metric is 0 or more (max: 0 for "none at all")` });
   });
 
 export const scenarioSchema = z
@@ -143,7 +154,19 @@ export const scenarioSchema = z
       .union([z.literal("pass"), z.object({ violated: z.array(z.string()).min(1) }).strict()])
       .default("pass"),
   })
-  .strict();
+  .strict()
+  .superRefine((scenario, context) => {
+    // The workload and the probes stop after MAX_RUN_SECONDS whatever the method does: a longer
+    // method would go on judging a lab nobody loads any more.
+    const method = scenario.method.reduce((sum, step) => sum + ("wait" in step ? step.wait : "until" in step ? step.timeoutSeconds : 0), 0);
+    const longest = method + scenario.recoveryTimeoutSeconds;
+    if (longest > MAX_RUN_SECONDS) {
+      context.addIssue({ code: z.ZodIssueCode.custom, path: ["method"], message: `the method may take ${method} s (its waits and until timeouts) and the recovery ${scenario.recoveryTimeoutSeconds} s: ${longest} s, past the ${MAX_RUN_SECONDS} s a run loads the lab; shorten the waits or the timeouts` });
+    }
+  });
+
+/** A run never loads the lab longer than this, whatever its scenario says. */
+export const MAX_RUN_SECONDS = 600;
 
 export type Scenario = z.output<typeof scenarioSchema>;
 export type ScenarioStep = Scenario["method"][number];

@@ -20,7 +20,7 @@ import {
   type WrittenReport,
 } from "@odoo-ha-lab/verify";
 import type { ScenarioVerdict } from "./budgets.ts";
-import { scenarioBrowser, type Scenario } from "./scenario-schema.ts";
+import { MAX_RUN_SECONDS, scenarioBrowser, type Scenario } from "./scenario-schema.ts";
 
 /** What the verifier produced for one run: the history (the journal) and the checkers' results. */
 export interface VerificationOutcome {
@@ -56,8 +56,7 @@ export function scenarioProbes(scenario: Scenario): ProbeName[] {
   return scenario.workload.cron ? all.filter((probe) => probe !== "cron-runs") : all;
 }
 
-/** A run never loads the lab longer than this, whatever the scenario says. */
-const MAX_RUN_MS = 10 * 60_000;
+const MAX_RUN_MS = MAX_RUN_SECONDS * 1000;
 
 export async function startVerification(options: VerificationOptions): Promise<Verification> {
   const { scenario, topology, hosts, secrets } = options;

@@ -48,6 +48,19 @@ describe("scenario files", () => {
     expect(() => parseScenario(KILL_MASTER.replace("sql.write: 20", "browser.page: 1"), "kill-master.yaml")).toThrow(/workload\.rates\.browser\.page: browser\.page is a person in a real browser.*give workload\.browser instead/);
   });
 
+  it("refuse budgets that could never fail or never hold", () => {
+    const budget = (bound: string) => KILL_MASTER.replace("metric: lost, max: 0 }", `metric: lost, ${bound} }`);
+    expect(() => parseScenario(budget("max: .inf"), "kill-master.yaml")).toThrow(/max Infinity is beyond anything a run measures/);
+    expect(() => parseScenario(budget("max: 1e308"), "kill-master.yaml")).toThrow(/max 1e\+308 is beyond anything a run measures/);
+    expect(() => parseScenario(budget("max: -1"), "kill-master.yaml")).toThrow(/max -1 can never hold: every metric is 0 or more/);
+    expect(parseScenario(budget("max: 0"), "kill-master.yaml").budgets).toContainEqual(expect.objectContaining({ metric: "lost", max: 0 }));
+  });
+
+  it("refuse a method longer than a run loads the lab", () => {
+    const long = KILL_MASTER.replace("  - wait: 5\n", `${"  - wait: 600\n".repeat(2)}`);
+    expect(() => parseScenario(long, "kill-master.yaml")).toThrow(/method: the method may take \d+ s .* past the 600 s a run loads the lab/);
+  });
+
   it("give a browser user to every scenario with Odoo traffic, unless it says browser: false", async () => {
     const { scenarioBrowser } = await import("../src/scenario-schema.ts");
     expect(scenarioBrowser(parseScenario(KILL_MASTER, "kill-master.yaml"))).toBeUndefined(); // SQL only
