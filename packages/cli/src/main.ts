@@ -4,6 +4,7 @@ import { downCommand } from "./commands/down.ts";
 import { execCommand } from "./commands/exec.ts";
 import { gateCommand } from "./commands/gate.ts";
 import { healCommand } from "./commands/heal.ts";
+import { inventoryCommand } from "./commands/inventory.ts";
 import { logsCommand } from "./commands/logs.ts";
 import { runCommand } from "./commands/run.ts";
 import { scenarioCommand } from "./commands/scenario.ts";
@@ -27,6 +28,7 @@ const COMMANDS: Record<string, { run: (argv: string[]) => Promise<number>; summa
   scenarios: { run: scenariosCommand, summary: "list the chaos scenarios with one-line descriptions" },
   scenario: { run: scenarioCommand, summary: "scenario validate <scenario|file…>: check scenarios against their topology without running them" },
   topology: { run: topologyCommand, summary: "topology show|validate|graph [--format mermaid|dot]" },
+  inventory: { run: inventoryCommand, summary: "inventory validate <file>: an SSH inventory checked against the topology, no host contacted" },
   vagrant: { run: vagrantCommand, summary: "vagrant init|ssh-config|status|destroy: the lab's Vagrant VMs (then: up --target vagrant)" },
 };
 

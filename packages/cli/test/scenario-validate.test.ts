@@ -54,3 +54,24 @@ describe("a refusal read through a pipe", () => {
     expect(output.trimEnd()).toMatch(/fix: write a dotted quad like 192\.168\.55\.101$/);
   });
 });
+
+describe("`lab inventory validate`", () => {
+  it("checks an inventory against the topology without contacting a host: valid, then a missing key and a shared machine named", async () => {
+    const key = join(dir, "id_lab");
+    writeFileSync(key, "not a real key: only read, never used\n");
+    const machines = (lb2Host: string, identityFile: string) =>
+      [`defaults: { user: admin, sudo: true, identityFile: ${identityFile} }`, "nodes:", "  lb1: { host: 10.0.0.11 }", `  lb2: { host: ${lb2Host} }`, "  odoo1: { host: 10.0.0.21 }", "  odoo2: { host: 10.0.0.22 }", "  postgresql1: { host: 10.0.0.31 }", "  postgresql2: { host: 10.0.0.32 }", ""].join("\n");
+    const file = join(dir, "machines.yaml");
+    writeFileSync(file, machines("10.0.0.12", key));
+    const valid = await runLab(["inventory", "validate", file], ENV);
+    expect(valid.stdout, valid.stderr).toMatch(/valid for lab odoo-ha \(6 nodes on 6 machines; no host was contacted\)/);
+    writeFileSync(file, machines("10.0.0.11", join(dir, "no-such-key")));
+    const shared = await runLab(["inventory", "validate", file], ENV);
+    expect(shared.code).toBe(1);
+    expect(shared.stderr).toMatch(/nodes\.lb2\.host: lb1 and lb2 are one machine \(10\.0\.0\.11:22\)/);
+    writeFileSync(file, machines("10.0.0.12", join(dir, "no-such-key")));
+    const missing = await runLab(["inventory", "validate", file], ENV);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toMatch(/nodes\.lb1\.identityFile: .*no-such-key is not a readable file/);
+  });
+});

@@ -1,8 +1,9 @@
+import { accessSync, constants, existsSync, statSync } from "node:fs";
 import { homedir } from "node:os";
 import { dirname, isAbsolute, join, resolve } from "node:path";
 import { parseDocument } from "yaml";
 import { z, type ZodIssue } from "zod";
-import { describeSchemaIssue, readInputFile, yamlSyntaxIssues, type Topology, type TopologyIssue } from "@odoo-ha-lab/topology";
+import { describeSchemaIssue, parseIpv4, readInputFile, yamlSyntaxIssues, type Topology, type TopologyIssue } from "@odoo-ha-lab/topology";
 
 /**
  * The inventory of an SSH lab: how to reach the machine that plays each topology node. The topology
@@ -51,6 +52,23 @@ const sshWord = (what: string) =>
     .string()
     .min(1, `${what} is empty`)
     .regex(/^[^\s-][^\s]*$/, `${what} must be one word and must not start with '-'`);
+
+/** A host as ssh reaches it: an IPv4 address, an IPv6 address, or a DNS name (RFC 1123). */
+const HOST_NAME = /^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$/i;
+
+function hostProblem(host: string): { message: string; fix: string } | undefined {
+  if (host.includes("@")) return { message: `'${host}' holds a user: ssh would read it as user@host, beside the inventory's own user`, fix: `write the user in 'user' and only '${host.slice(host.indexOf("@") + 1)}' in host` };
+  if (/^[\d.]+$/.test(host)) return parseIpv4(host) === undefined ? { message: `'${host}' is not an IPv4 address`, fix: "write a dotted quad like 10.0.0.11 (each part 0-255, no leading zeros)" } : undefined;
+  if (host.includes(":")) return /^[0-9a-f:]+$/i.test(host) ? undefined : { message: `'${host}' is not an IPv6 address`, fix: "write an IPv6 address like fd00::11, or a host name" };
+  return HOST_NAME.test(host) ? undefined : { message: `'${host}' is not a host name`, fix: "write an address (10.0.0.11) or a DNS name (db1.example.com)" };
+}
+
+/** A path ssh is given on its command line: one word, and only `~` and `~/` expand (ssh does not). */
+function pathProblem(value: string): { message: string; fix: string } | undefined {
+  if (/\s/.test(value)) return { message: `'${value}' has white space: ssh splits its options' values there`, fix: "move the file to a path without spaces" };
+  if (value.startsWith("~") && value !== "~" && !value.startsWith("~/")) return { message: `'${value}': only ~ and ~/ are expanded here (another user's ~name/ is not)`, fix: "write the absolute path" };
+  return undefined;
+}
 
 const port = z.number().int().min(1).max(65535);
 const user = z.string().regex(/^[a-z_][a-z0-9_.-]{0,31}\$?$/i, "is not a valid user name");
@@ -110,6 +128,17 @@ export function parseInventory(object: unknown, topology: Topology, sourceName: 
       issues.push({ path: `nodes.${name}`, message: "is missing: every topology node needs an SSH endpoint", fix: `add 'nodes.${name}.host: <address or name>'` });
     }
   }
+  for (const [name, entry] of Object.entries(file.nodes)) {
+    const problem = hostProblem(entry.host);
+    if (problem) issues.push({ path: `nodes.${name}.host`, ...problem });
+  }
+  for (const [where, fields] of [["defaults", file.defaults ?? {}], ...Object.entries(file.nodes).map(([name, entry]) => [`nodes.${name}`, entry] as const)] as const) {
+    for (const field of ["identityFile", "knownHosts"] as const) {
+      const value = fields[field];
+      const problem = value === undefined ? undefined : pathProblem(value);
+      if (problem) issues.push({ path: `${where}.${field}`, ...problem });
+    }
+  }
   if (issues.length > 0) throw new InventoryError(sourceName, issues);
 
   const defaults = file.defaults ?? {};
@@ -129,7 +158,41 @@ export function parseInventory(object: unknown, topology: Topology, sourceName: 
       powerOn: entry.powerOn,
     };
   });
+  const sameMachine = machineSharers(nodes);
+  if (sameMachine.length > 0) throw new InventoryError(sourceName, sameMachine);
   return { source: sourceName, nodes };
+}
+
+/**
+ * Each topology node is a machine of its own: two on one endpoint would put both halves of an HA
+ * pair (lb1 and lb2, the two databases) on one machine, which one failure takes down together.
+ */
+function machineSharers(nodes: InventoryNode[]): TopologyIssue[] {
+  const byEndpoint = new Map<string, string[]>();
+  for (const node of nodes) byEndpoint.set(`${node.host}:${node.port}`, [...(byEndpoint.get(`${node.host}:${node.port}`) ?? []), node.node]);
+  return [...byEndpoint.entries()]
+    .filter(([, names]) => names.length > 1)
+    .map(([endpoint, names]) => ({ path: `nodes.${names[1]}.host`, message: `${names.join(" and ")} are one machine (${endpoint}): one failure would take them down together`, fix: "give each node a machine of its own (another host, or another port on a VM host)" }));
+}
+
+/**
+ * What can be checked of an inventory without contacting a host: the key and known-hosts files it
+ * names are there and readable. (The login, sudo, the OS and the lab address are the preflight's.)
+ */
+export function inventoryFileProblems(inventory: Inventory): TopologyIssue[] {
+  return inventory.nodes.flatMap((node) => [
+    ...(node.identityFile && !readable(node.identityFile) ? [{ path: `nodes.${node.node}.identityFile`, message: `${node.identityFile} is not a readable file`, fix: "give the path of the private key ssh logs in with (ssh -i), or leave it out for ssh's own keys" }] : []),
+    ...(node.knownHosts && existsSync(node.knownHosts) && !readable(node.knownHosts) ? [{ path: `nodes.${node.node}.knownHosts`, message: `${node.knownHosts} is not a readable file`, fix: "give a known_hosts file (ssh-keyscan can make one), or leave it out to pin keys on first contact" }] : []),
+  ]);
+}
+
+function readable(path: string): boolean {
+  try {
+    accessSync(path, constants.R_OK);
+    return statSync(path).isFile();
+  } catch {
+    return false;
+  }
 }
 
 export function inventoryNode(inventory: Inventory, node: string): InventoryNode {

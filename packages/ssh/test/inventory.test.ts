@@ -60,6 +60,27 @@ describe("inventory", () => {
     expect(issuesOf({ nodes: nodes({ lb1: { host: "a", hostname: "b" } }) })).toEqual(["nodes.lb1: unknown field(s): hostname"]);
   });
 
+  it("refuses hosts that are no address or name, a user written into the host, and paths ssh would split or not expand", () => {
+    expect(issuesOf({ nodes: nodes({ lb1: { host: "999.999.999.999" } }) })).toEqual(["nodes.lb1.host: '999.999.999.999' is not an IPv4 address"]);
+    expect(issuesOf({ nodes: nodes({ lb1: { host: "root@10.0.0.11" } }) })[0]).toMatch(/^nodes\.lb1\.host: 'root@10\.0\.0\.11' holds a user/);
+    expect(issuesOf({ nodes: nodes({ lb1: { host: "a_b.example" } }) })).toEqual(["nodes.lb1.host: 'a_b.example' is not a host name"]);
+    expect(issuesOf({ defaults: { knownHosts: "/my keys/known_hosts" }, nodes: nodes() })[0]).toMatch(/^defaults\.knownHosts: .* has white space/);
+    expect(issuesOf({ nodes: nodes({ lb1: { host: "10.0.0.11", identityFile: "~root/.ssh/id" } }) })[0]).toMatch(/^nodes\.lb1\.identityFile: .*only ~ and ~\/ are expanded/);
+    expect(() => parseInventory({ nodes: nodes({ lb1: { host: "fd00::11" } }) }, topology, "inv.yaml", "/inv")).not.toThrow();
+  });
+
+  it("refuses two nodes on one machine: one failure would take an HA pair down together", () => {
+    expect(issuesOf({ nodes: nodes({ lb2: { host: "10.0.0.11" } }) })).toEqual(["nodes.lb2.host: lb1 and lb2 are one machine (10.0.0.11:22): one failure would take them down together"]);
+    // Vagrant's VMs share 127.0.0.1 on ports of their own: machines of their own.
+    expect(() => parseInventory({ nodes: nodes({ lb1: { host: "127.0.0.1", port: 2201 }, lb2: { host: "127.0.0.1", port: 2202 } }) }, topology, "inv.yaml", "/inv")).not.toThrow();
+  });
+
+  it("names the key files that are not there to read, without contacting a host", async () => {
+    const { inventoryFileProblems } = await import("../src/inventory.ts");
+    const inventory = parseInventory({ nodes: nodes() }, topology, "inv.yaml", "/inv");
+    expect(inventoryFileProblems(inventory)).toEqual([expect.objectContaining({ path: "nodes.postgresql1.identityFile", message: "/keys/pg is not a readable file" })]);
+  });
+
   it("refuses a host or user that ssh would read as an option", () => {
     expect(issuesOf({ nodes: nodes({ lb1: { host: "-oProxyCommand=evil" } }) })[0]).toMatch(/^nodes\.lb1\.host: .*must not start with '-'/);
     expect(issuesOf({ nodes: nodes({ lb1: { host: "a", user: "-x" } }) })[0]).toMatch(/^nodes\.lb1\.user: is not a valid user name/);
