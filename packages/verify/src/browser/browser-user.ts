@@ -91,6 +91,11 @@ export class BrowserUser {
       // root in a container or CI: no user namespace for the sandbox. Nothing but the lab is browsed.
       args: ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
       timeout: 60_000,
+      // Puppeteer's own handlers would exit the process (130) on the first Ctrl-C, before a scenario
+      // run heals its faults (measured: the suite's Ctrl-C test). The run closes the browser itself.
+      handleSIGINT: false,
+      handleSIGTERM: false,
+      handleSIGHUP: false,
     });
     const user = new BrowserUser(browser, options);
     await user.openPage();
