@@ -13,6 +13,8 @@ describe("classifyOdooFailure", () => {
     ["psycopg2.OperationalError: server closed the connection unexpectedly", "json-error"],
     ["odoo.exceptions.UserError: nope", "json-error"],
     ["odoo.http.SessionExpiredException: Session expired", "session-expired"],
+    ["builtins.OSError: 107", "json-error"],
+    ["attachment 424 has no content", "wrong-answer"],
   ])("%s is %s", (error, kind) => {
     expect(classifyOdooFailure({ error })).toBe(kind);
   });

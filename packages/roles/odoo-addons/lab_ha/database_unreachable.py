@@ -22,6 +22,7 @@ may have happened. A database that does not exist keeps Odoo's own handling.
 """
 import logging
 import re
+import threading
 
 import psycopg2
 from werkzeug.exceptions import ServiceUnavailable
@@ -63,13 +64,31 @@ def nothing_was_done(error):
     return False
 
 
-def unavailable(error):
-    _logger.warning("database unreachable; answering 503 (Retry-After %ss): %s", RETRY_AFTER_SECONDS, str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__)
+def unavailable(error, what="the database"):
+    """503 with Retry-After, logged with the error that made it (`what` was out of reach)."""
+    detail = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+    _logger.warning("%s unreachable; answering 503 (Retry-After %ss): %s", what, RETRY_AFTER_SECONDS, detail)
     return ServiceUnavailable(retry_after=RETRY_AFTER_SECONDS)
 
 
+# Set while this thread serves an HTTP request. (Odoo's own request stack will not do: `dispatch_rpc`,
+# behind /jsonrpc and /xmlrpc, takes the request off it while the API call runs.)
+_serving = threading.local()
+
+
 def serving_a_request():
-    return http._request_stack.top is not None
+    return getattr(_serving, "active", False)
+
+
+def patched_call(stock):
+    def __call__(self, environ, start_response):
+        _serving.active = True
+        try:
+            return stock(self, environ, start_response)
+        finally:
+            _serving.active = False
+
+    return __call__
 
 
 def patched_check_signaling(stock):
@@ -98,6 +117,7 @@ def patched_handle_error(stock):
 
 
 def apply():
+    http.Application.__call__ = patched_call(http.Application.__call__)
     Registry.check_signaling = patched_check_signaling(Registry.check_signaling)
     http.HttpDispatcher.handle_error = patched_handle_error(http.HttpDispatcher.handle_error)
     http.JsonRPCDispatcher.handle_error = patched_handle_error(http.JsonRPCDispatcher.handle_error)

@@ -9,9 +9,11 @@ collides with an existing file").
 Here the content goes to a temporary file beside its final name, is flushed and fsync'ed (a FUSE
 client may report a failed write only then), and is renamed into place: the file is there whole or
 not at all. Any OSError fails the upload, so its transaction rolls back and the user sees an error
-instead of an attachment with no content.
+instead of an attachment with no content: while the filestore is out of reach, a 503 with
+Retry-After (nothing was done, and the same upload works once it is back), else Odoo's error.
 """
 import contextlib
+import errno
 import logging
 import os
 import socket
@@ -19,6 +21,8 @@ import uuid
 
 from odoo import api
 from odoo.addons.base.models.ir_attachment import IrAttachment
+
+from .database_unreachable import serving_a_request, unavailable
 
 _logger = logging.getLogger(__name__)
 
@@ -46,18 +50,27 @@ def write_durably(full_path, content):
 
 @api.model
 def _file_write(self, bin_value, checksum):
-    fname, full_path = self._get_path(bin_value, checksum)
-    # As stock Odoo: a file already there is taken to hold this content (_get_path checks the new
-    # layout's; written by write_durably, it is whole).
-    if not os.path.exists(full_path):
-        try:
+    try:
+        fname, full_path = self._get_path(bin_value, checksum)
+        # As stock Odoo: a file already there is taken to hold this content (_get_path checks the new
+        # layout's; written by write_durably, it is whole).
+        if not os.path.exists(full_path):
             write_durably(full_path, bin_value)
-        except OSError:
-            _logger.error("attachment %s not written to the filestore; the upload fails", full_path, exc_info=True)
-            raise
-        # As stock Odoo does: if the transaction aborts, the garbage collector removes the file.
-        self._mark_for_gc(fname)
-    return fname
+            # As stock Odoo does: if the transaction aborts, the garbage collector removes the file.
+            self._mark_for_gc(fname)
+        return fname
+    except OSError as error:
+        _logger.error("attachment not written to the filestore; the upload fails: %s", error)
+        # The filestore out of reach (its server gone, the FUSE client reconnecting): the upload's
+        # transaction rolls back, so nothing was done and the same upload will work once it is back.
+        # A client told so (503, Retry-After) can retry; a JSON error would read as a bug.
+        if error.errno in FILESTORE_OUT_OF_REACH and serving_a_request():
+            raise unavailable(error, "the filestore") from error
+        raise
+
+
+# ENOTCONN: the FUSE client has no brick; EIO, ESTALE, ETIMEDOUT, EHOSTDOWN: it is losing or regaining one.
+FILESTORE_OUT_OF_REACH = {errno.ENOTCONN, errno.EIO, errno.ESTALE, errno.ETIMEDOUT, errno.EHOSTDOWN}
 
 
 def apply():
