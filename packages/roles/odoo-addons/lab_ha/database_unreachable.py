@@ -91,13 +91,23 @@ def patched_call(stock):
     return __call__
 
 
+def logged_in_request():
+    """A request of a logged-in user (whose session stock Odoo would strip of its database)."""
+    current = http._request_stack.top
+    session = getattr(current, "session", None)
+    return bool(session and session.uid)
+
+
 def patched_check_signaling(stock):
     def check_signaling(self, *args, **kwargs):
         try:
             return stock(self, *args, **kwargs)
         except Exception as error:
-            # Only an HTTP request gets a 503; the cron workers keep Odoo's own handling.
-            if serving_a_request() and database_unreachable(error):
+            # Only a logged-in user's request gets a 503 here. An anonymous one keeps Odoo's way (served
+            # without a database): /web/health still answers, so the balancers keep the app nodes in
+            # while the database fails over, and an API call meets the outage in handle_error below.
+            # The cron workers keep Odoo's own handling.
+            if serving_a_request() and logged_in_request() and database_unreachable(error):
                 raise unavailable(error) from error
             raise
 

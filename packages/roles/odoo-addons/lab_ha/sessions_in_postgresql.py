@@ -24,6 +24,7 @@ databases keeps its sessions in one place; the table is created on first use.
 import logging
 
 import psycopg2
+from werkzeug.exceptions import ServiceUnavailable
 
 from odoo import http, sql_db
 from odoo.tools import config
@@ -77,12 +78,18 @@ class PostgresSessionStore(http.FilesystemSessionStore):
 
     def save(self, session):
         data = pickle.dumps(dict(session), pickle.HIGHEST_PROTOCOL)
-        with unavailable_on_database_errors(), self._cursor() as cursor:
-            cursor.execute(
-                f"INSERT INTO {TABLE} (sid, data) VALUES (%s, %s)"
-                " ON CONFLICT (sid) DO UPDATE SET data = excluded.data, write_date = excluded.write_date",
-                [session.sid, psycopg2.Binary(data)],
-            )
+        try:
+            with unavailable_on_database_errors(), self._cursor() as cursor:
+                cursor.execute(
+                    f"INSERT INTO {TABLE} (sid, data) VALUES (%s, %s)"
+                    " ON CONFLICT (sid) DO UPDATE SET data = excluded.data, write_date = excluded.write_date",
+                    [session.sid, psycopg2.Binary(data)],
+                )
+        except ServiceUnavailable:
+            # Nobody is logged in on it (a balancer's health check, an API call): nothing is lost by
+            # not keeping it, and the request is answered as if the save had worked.
+            if session.uid:
+                raise
 
     def delete(self, session):
         with unavailable_on_database_errors(), self._cursor() as cursor:
