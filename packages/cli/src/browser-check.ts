@@ -26,20 +26,20 @@ export async function browserCheck(topology: Topology, secrets: LabSecrets, prog
     screenshotsDir: join(labStateDir(topology.name), "browser-check"),
     stepTimeoutMs: 30_000,
   });
-  const steps: BrowserStep[] = [];
+  const steps: BrowserCheck["steps"] = [];
   try {
     for (const take of [() => user.login(), () => user.openList()]) {
-      const step = await take();
+      const step = summary(await take());
       steps.push(step);
-      const seconds = ((step.completedAt - step.startedAt) / 1000).toFixed(1);
-      progress({ stage: "browser", message: `${step.step}: ${step.ok ? `a whole page in ${seconds} s` : `${describeStep(step)} (${step.screenshot ?? "no screenshot"})`}` });
+      progress({ stage: "browser", message: `${step.step}: ${step.ok ? `a whole page in ${step.seconds.toFixed(1)} s` : `${step.seen} (${step.screenshot ?? "no screenshot"})`}` });
       if (!step.ok) break;
     }
   } finally {
     await user.close();
   }
-  return {
-    ok: steps.every((step) => step.ok),
-    steps: steps.map((step) => ({ step: step.step, ok: step.ok, seconds: (step.completedAt - step.startedAt) / 1000, seen: step.ok ? "a whole page" : describeStep(step), ...(step.screenshot ? { screenshot: step.screenshot } : {}) })),
-  };
+  return { ok: steps.every((step) => step.ok), steps };
+}
+
+function summary(step: BrowserStep): BrowserCheck["steps"][number] {
+  return { step: step.step, ok: step.ok, seconds: (step.completedAt - step.startedAt) / 1000, seen: step.ok ? "a whole page" : describeStep(step), ...(step.screenshot ? { screenshot: step.screenshot } : {}) };
 }

@@ -17,17 +17,25 @@ export function databaseCacheKey(parts: { odooImageId: string; postgresImageId: 
   return createHash("sha256").update(JSON.stringify({ ...parts, modules: ODOO_INITIAL_MODULES })).digest("hex");
 }
 
-/** Snapshots kept as files on this machine, one folder per key, each written whole or not at all. */
-export function localDatabaseCache(key: string, root = databaseCacheRoot()): OdooDatabaseCache {
-  const directory = join(root, key);
-  const files = { dump: join(directory, "database.pgdump"), filestore: join(directory, "filestore.tar.gz") };
+/**
+ * Snapshots kept as files on this machine, one folder per key, each written whole or not at all.
+ * `keyOf` is asked once, when a lab first needs a new database (an `up` of a running lab never does).
+ */
+export function localDatabaseCache(keyOf: () => Promise<string>, root = databaseCacheRoot()): OdooDatabaseCache {
+  let key: Promise<string> | undefined;
+  const where = async () => {
+    const directory = join(root, await (key ??= keyOf()));
+    return { directory, dump: join(directory, "database.pgdump"), filestore: join(directory, "filestore.tar.gz") };
+  };
   return {
-    key,
+    key: () => (key ??= keyOf()),
     async get() {
+      const files = await where();
       if (!existsSync(files.dump) || !existsSync(files.filestore)) return undefined;
       return { dump: readFileSync(files.dump), filestore: readFileSync(files.filestore) };
     },
     async put(snapshot) {
+      const { directory } = await where();
       // A folder beside the final one, renamed into place: a cut-off write leaves no half snapshot.
       const partial = `${directory}.partial-${process.pid}`;
       rmSync(partial, { recursive: true, force: true });

@@ -66,6 +66,9 @@ const stepSchema = z.union([
   z.object({ mark: z.union([z.string().min(1), z.number()]).transform(String) }).strict(),
 ]);
 
+/** A person's pause between two steps in the browser (reading the page), unless a scenario says otherwise. */
+const BROWSER_THINK_SECONDS = 2;
+
 /** Past this, a budget's bound judges nothing: a run lasts at most 10 minutes. */
 const MAX_BUDGET_BOUND = 1e7;
 
@@ -127,7 +130,7 @@ export const scenarioSchema = z
          * (checked by `browser`). Every scenario with Odoo traffic has one unless it says `false`.
          */
         browser: z
-          .union([z.literal(false), z.object({ thinkSeconds: z.number().min(0.5).max(60).default(2) }).strict()])
+          .union([z.literal(false), z.object({ thinkSeconds: z.number().min(0.5).max(60).default(BROWSER_THINK_SECONDS) }).strict()])
           .optional(),
         cron: z
           .object({
@@ -178,5 +181,5 @@ export function scenarioBrowser(scenario: Scenario): { thinkSeconds: number } | 
   const { browser, rates } = scenario.workload;
   if (browser === false) return undefined;
   const odooTraffic = Object.entries(rates).some(([kind, rate]) => kind.startsWith("odoo.") && rate > 0);
-  return browser ?? (odooTraffic ? { thinkSeconds: 2 } : undefined);
+  return browser ?? (odooTraffic ? { thinkSeconds: BROWSER_THINK_SECONDS } : undefined);
 }

@@ -203,26 +203,6 @@ describe("invalid topologies name the field and the fix", () => {
 
 describe("a topology file that is not one", () => {
   const dir = mkdtempSync(join(tmpdir(), "topology-file-"));
-  const issuesOf = (content: string) => {
-    const file = join(dir, "t.yaml");
-    writeFileSync(file, content);
-    try {
-      loadTopologyFile(file);
-      return [];
-    } catch (error) {
-      if (error instanceof TopologyError) return error.issues;
-      throw error;
-    }
-  };
-
-  it("is refused when empty, naming an example to start from", () => {
-    expect(issuesOf("\n  \n")).toEqual([expect.objectContaining({ path: "(file)", message: "is empty", fix: expect.stringContaining("labs/odoo-ha/topology.yaml") })]);
-  });
-
-  it("is refused when it holds something other than a mapping", () => {
-    expect(issuesOf("- a\n- b\n")).toEqual([expect.objectContaining({ path: "(top level)", message: "the file holds an array, not a mapping of fields" })]);
-  });
-
   const issuesOfPath = (path: string) => {
     try {
       loadTopologyFile(path);
@@ -232,6 +212,19 @@ describe("a topology file that is not one", () => {
       throw error;
     }
   };
+  const issuesOf = (content: string) => {
+    const file = join(dir, "t.yaml");
+    writeFileSync(file, content);
+    return issuesOfPath(file);
+  };
+
+  it("is refused when empty, naming an example to start from", () => {
+    expect(issuesOf("\n  \n")).toEqual([expect.objectContaining({ path: "(file)", message: "is empty", fix: expect.stringContaining("labs/odoo-ha/topology.yaml") })]);
+  });
+
+  it("is refused when it holds something other than a mapping", () => {
+    expect(issuesOf("- a\n- b\n")).toEqual([expect.objectContaining({ path: "(top level)", message: "the file holds an array, not a mapping of fields" })]);
+  });
 
   it("is refused by its type before it is opened: a named pipe (which would block), a directory", () => {
     const fifo = join(dir, "fifo.yaml");

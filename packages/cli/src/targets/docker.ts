@@ -60,7 +60,7 @@ async function ensureLabUp(topology: Topology, progress: (event: ProgressEvent) 
   const stopWatching = removeOnInterrupt(lab, !(await lab.exists()), progress);
   try {
     const imageId = async (image: string) => (await docker.getImage(image).inspect()).Id;
-    const databaseCache = localDatabaseCache(databaseCacheKey({ odooImageId: await imageId(images.odoo), postgresImageId: await imageId(images.node) }));
+    const databaseCache = localDatabaseCache(async () => databaseCacheKey({ odooImageId: await imageId(images.odoo), postgresImageId: await imageId(images.node) }));
     await lab.up({ images: { node: images.node, odoo: images.odoo }, secrets, progress, keepOnFailure, databaseCache });
   } finally {
     stopWatching(); // what follows (a scenario run) handles interrupts its own way

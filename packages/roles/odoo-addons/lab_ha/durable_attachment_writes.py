@@ -26,6 +26,9 @@ from .database_unreachable import serving_a_request, unavailable
 
 _logger = logging.getLogger(__name__)
 
+# ENOTCONN: the FUSE client has no brick; EIO, ESTALE, ETIMEDOUT, EHOSTDOWN: it is losing or regaining one.
+FILESTORE_OUT_OF_REACH = {errno.ENOTCONN, errno.EIO, errno.ESTALE, errno.ETIMEDOUT, errno.EHOSTDOWN}
+
 
 def write_durably(full_path, content):
     """Write `content` to `full_path` atomically and durably; raise OSError if that cannot be done."""
@@ -67,10 +70,6 @@ def _file_write(self, bin_value, checksum):
         if error.errno in FILESTORE_OUT_OF_REACH and serving_a_request():
             raise unavailable(error, "the filestore") from error
         raise
-
-
-# ENOTCONN: the FUSE client has no brick; EIO, ESTALE, ETIMEDOUT, EHOSTDOWN: it is losing or regaining one.
-FILESTORE_OUT_OF_REACH = {errno.ENOTCONN, errno.EIO, errno.ESTALE, errno.ETIMEDOUT, errno.EHOSTDOWN}
 
 
 def apply():

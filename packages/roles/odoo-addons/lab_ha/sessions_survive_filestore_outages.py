@@ -18,16 +18,11 @@ served then anyway. Requests without a session cookie (the balancers' `/web/heal
 not read the store at all.
 """
 import io
-import logging
-
-from werkzeug.exceptions import ServiceUnavailable
 
 from odoo import http
 from odoo.tools.misc import pickle
 
-_logger = logging.getLogger(__name__)
-
-RETRY_AFTER_SECONDS = 1
+from .database_unreachable import unavailable
 
 
 def read_session_file(store, sid):
@@ -38,8 +33,7 @@ def read_session_file(store, sid):
     except FileNotFoundError:
         return None
     except OSError as error:
-        _logger.warning("session store unreadable; answering 503, session kept: %s", error)
-        raise ServiceUnavailable(retry_after=RETRY_AFTER_SECONDS) from error
+        raise unavailable(error, "the session store") from error
 
 
 def patched_get(stock_get):

@@ -19,10 +19,10 @@ export interface OdooDatabaseSnapshot {
  * Where snapshots are kept (on the machine that runs the lab command). `key` names what a snapshot
  * depends on: the Odoo server (its image or source), the PostgreSQL major version and the modules
  * installed. Anything else would make a stale database pass for a fresh one, so a change of any of
- * them must change the key.
+ * them must change the key. It is worked out only when a lab needs a new database.
  */
 export interface OdooDatabaseCache {
-  readonly key: string;
+  key(): Promise<string>;
   get(): Promise<OdooDatabaseSnapshot | undefined>;
   put(snapshot: OdooDatabaseSnapshot): Promise<void>;
 }

@@ -104,9 +104,9 @@ async function createDatabase(host: Host, context: ConvergeContext): Promise<voi
   const started = Date.now();
   const seconds = () => `${((Date.now() - started) / 1000).toFixed(1)} s`;
   const snapshot = await cache?.get();
-  if (snapshot && cache) {
+  if (snapshot) {
     await restoreOdooDatabase(host, topology, secrets, snapshot);
-    context.progress({ stage: "odoo", node: host.node, message: `database '${name}' restored from the cache (${cache.key.slice(0, 12)}, ${ODOO_INITIAL_MODULES.join(", ")}) in ${seconds()}` });
+    context.progress({ stage: "odoo", node: host.node, message: `database '${name}' restored from the cache (${(await cache!.key()).slice(0, 12)}, ${ODOO_INITIAL_MODULES.join(", ")}) in ${seconds()}` });
     return;
   }
   context.progress({ stage: "odoo", node: host.node, message: `initialising database '${name}' (-i ${ODOO_INITIAL_MODULES.join(",")})` });
@@ -118,7 +118,7 @@ async function createDatabase(host: Host, context: ConvergeContext): Promise<voi
   if (!cache) return;
   const initialised = seconds();
   await cache.put(await snapshotOdooDatabase(host, topology, secrets));
-  context.progress({ stage: "odoo", node: host.node, message: `database '${name}' initialised in ${initialised}, kept in the cache (${cache.key.slice(0, 12)}) for the next lab` });
+  context.progress({ stage: "odoo", node: host.node, message: `database '${name}' initialised in ${initialised}, kept in the cache (${(await cache.key()).slice(0, 12)}) for the next lab` });
 }
 
 /** What the lab's database holds: nothing yet, no Odoo (another app, a cut-off -i base), or Odoo's `base` at a version. */
