@@ -80,6 +80,15 @@ describe("faultProblems", () => {
     expect(faultProblems({ kind: "drain-app-node", node: "$vip-holder" }, target)).toEqual([expect.stringMatching(/^node: lb1 is not behind/), expect.stringMatching(/^node: lb2 is not behind/)]);
   });
 
+  it("refuses a partition whose sides may be one node once a reference is resolved", () => {
+    const holders = topology.nodes.filter((node) => topology.vip.holders.includes(node.name));
+    const target: FaultTarget = { topology, nodesNamed: (name): TopologyNode[] => (name === "$vip-holder" ? holders : lab.nodesNamed(name)) };
+    expect(faultProblems({ kind: "partition", groups: [["$vip-holder"], ["lb1", "odoo1"]] }, target)).toEqual([
+      expect.stringMatching(/^groups: \$vip-holder may be lb1 when the step runs, and lb1 is on the other side/),
+    ]);
+    expect(faultProblems({ kind: "partition", groups: [["odoo2"], ["$vip-holder"]] }, target)).toEqual([]);
+  });
+
   it("keeps a spec as written: no defaults are added (the journal records what was asked)", () => {
     expect(faultSpecSchema.parse({ kind: "cpu-hog", node: "odoo1" })).toEqual({ kind: "cpu-hog", node: "odoo1" });
   });

@@ -1,35 +1,31 @@
 #!/usr/bin/env -S npx tsx
 import { TopologyError } from "@odoo-ha-lab/topology";
-import { downCommand } from "./commands/down.ts";
-import { execCommand } from "./commands/exec.ts";
-import { gateCommand } from "./commands/gate.ts";
-import { healCommand } from "./commands/heal.ts";
-import { inventoryCommand } from "./commands/inventory.ts";
-import { logsCommand } from "./commands/logs.ts";
-import { runCommand } from "./commands/run.ts";
-import { scenarioCommand } from "./commands/scenario.ts";
-import { scenariosCommand } from "./commands/scenarios.ts";
-import { setupCommand } from "./commands/setup.ts";
-import { statusCommand } from "./commands/status.ts";
-import { topologyCommand } from "./commands/topology.ts";
-import { upCommand } from "./commands/up.ts";
-import { vagrantCommand } from "./commands/vagrant.ts";
 
-const COMMANDS: Record<string, { run: (argv: string[]) => Promise<number>; summary: string }> = {
-  setup: { run: setupCommand, summary: "install/start the Docker engine if missing and build the lab images" },
-  up: { run: upCommand, summary: "bring the lab up (idempotent) and print its endpoints" },
-  down: { run: downCommand, summary: "remove every container, network and volume of the lab (ssh: stop its services; --purge: remove its data)" },
-  status: { run: statusCommand, summary: "nodes, services, Patroni, VIP, HAProxy, storage, Odoo (--json)" },
-  logs: { run: logsCommand, summary: "logs <node> [service] [-n lines]" },
-  exec: { run: execCommand, summary: "exec <node> -- <command...>" },
-  run: { run: runCommand, summary: "run <scenario> [--repeat N] [--json]: a chaos scenario with its budgets" },
-  gate: { run: gateCommand, summary: "gate [scenario...] [--repeat N] [--junit FILE]: the release suite, non-zero on any miss" },
-  heal: { run: healCommand, summary: "undo every fault still injected (after a crash)" },
-  scenarios: { run: scenariosCommand, summary: "list the chaos scenarios with one-line descriptions" },
-  scenario: { run: scenarioCommand, summary: "scenario validate <scenario|file…>: check scenarios against their topology without running them" },
-  topology: { run: topologyCommand, summary: "topology show|validate|graph [--format mermaid|dot]" },
-  inventory: { run: inventoryCommand, summary: "inventory validate <file>: an SSH inventory checked against the topology, no host contacted" },
-  vagrant: { run: vagrantCommand, summary: "vagrant init|ssh-config|status|destroy: the lab's Vagrant VMs (then: up --target vagrant)" },
+type Command = (argv: string[]) => Promise<number>;
+
+/**
+ * A command's module is loaded when it runs: loading all of them (Docker, SSH, the browser, the
+ * runner) took 0.5 s of every start, and `topology validate` needs none of it.
+ */
+function lazy<Name extends string>(load: () => Promise<Record<Name, Command>>, name: Name): Command {
+  return async (argv) => (await load())[name](argv);
+}
+
+const COMMANDS: Record<string, { run: Command; summary: string }> = {
+  setup: { run: lazy(() => import("./commands/setup.ts"), "setupCommand"), summary: "install/start the Docker engine if missing and build the lab images" },
+  up: { run: lazy(() => import("./commands/up.ts"), "upCommand"), summary: "bring the lab up (idempotent) and print its endpoints" },
+  down: { run: lazy(() => import("./commands/down.ts"), "downCommand"), summary: "remove every container, network and volume of the lab (ssh: stop its services; --purge: remove its data)" },
+  status: { run: lazy(() => import("./commands/status.ts"), "statusCommand"), summary: "nodes, services, Patroni, VIP, HAProxy, storage, Odoo (--json)" },
+  logs: { run: lazy(() => import("./commands/logs.ts"), "logsCommand"), summary: "logs <node> [service] [-n lines]" },
+  exec: { run: lazy(() => import("./commands/exec.ts"), "execCommand"), summary: "exec <node> -- <command...>" },
+  run: { run: lazy(() => import("./commands/run.ts"), "runCommand"), summary: "run <scenario> [--repeat N] [--json]: a chaos scenario with its budgets" },
+  gate: { run: lazy(() => import("./commands/gate.ts"), "gateCommand"), summary: "gate [scenario...] [--repeat N] [--junit FILE]: the release suite, non-zero on any miss" },
+  heal: { run: lazy(() => import("./commands/heal.ts"), "healCommand"), summary: "undo every fault still injected (after a crash)" },
+  scenarios: { run: lazy(() => import("./commands/scenarios.ts"), "scenariosCommand"), summary: "list the chaos scenarios with one-line descriptions" },
+  scenario: { run: lazy(() => import("./commands/scenario.ts"), "scenarioCommand"), summary: "scenario validate <scenario|file…>: check scenarios against their topology without running them" },
+  topology: { run: lazy(() => import("./commands/topology.ts"), "topologyCommand"), summary: "topology show|validate|graph [--format mermaid|dot]" },
+  inventory: { run: lazy(() => import("./commands/inventory.ts"), "inventoryCommand"), summary: "inventory validate <file>: an SSH inventory checked against the topology, no host contacted" },
+  vagrant: { run: lazy(() => import("./commands/vagrant.ts"), "vagrantCommand"), summary: "vagrant init|ssh-config|status|destroy: the lab's Vagrant VMs (then: up --target vagrant)" },
 };
 
 function usage(): string {

@@ -37,14 +37,37 @@ export interface LabOptionValues {
   box?: string;
 }
 
-/** LAB_TOPOLOGY, LAB_NAME, LAB_SUBNET, LAB_ODOO_IMAGE and LAB_ODOO_SOURCE stand in for their flags, e.g. in tests and CI. */
+/** What --target accepts: vagrant is the SSH target on VMs that `vagrant up` started. */
+export const TARGET_NAMES = ["docker", "ssh", "vagrant"] as const;
+export type TargetKind = (typeof TARGET_NAMES)[number];
+
+/**
+ * LAB_TOPOLOGY, LAB_NAME, LAB_SUBNET, LAB_ODOO_IMAGE and LAB_ODOO_SOURCE stand in for their flags, e.g.
+ * in tests and CI. The target is checked here too, so a command that never reaches a machine
+ * (`topology validate --target bogus`) refuses a wrong one as `up` would.
+ */
 export function resolveTopology(values: LabOptionValues): Topology {
+  targetKind(values);
   return loadTopologyFile(values.topology ?? process.env.LAB_TOPOLOGY ?? DEFAULT_TOPOLOGY, topologyOverrides(values));
+}
+
+/** --target (or LAB_TARGET), default docker. */
+export function targetKind(values: LabOptionValues): TargetKind {
+  const kind = flagOrEnvironment(values.target, "--target", "LAB_TARGET", `a target, one of ${TARGET_NAMES.join(", ")}`) ?? "docker";
+  const known = TARGET_NAMES.find((name) => name === kind);
+  if (!known) throw new Error(`unknown target '${kind}'${values.target === undefined ? " (from the environment variable LAB_TARGET)" : ""}: use one of ${TARGET_NAMES.join(", ")}`);
+  return known;
 }
 
 /** The one place where flags and environment become overrides of a topology file: every command, runs and gates too. */
 export function topologyOverrides(values: LabOptionValues): TopologyOverrides {
   return {
+    givenBy: {
+      name: givenBy(values.name, "--name", "LAB_NAME"),
+      subnet: givenBy(values.subnet, "--subnet", "LAB_SUBNET"),
+      odooImage: givenBy(values["odoo-image"], "--odoo-image", "LAB_ODOO_IMAGE"),
+      odooSource: givenBy(values["odoo-source"], "--odoo-source", "LAB_ODOO_SOURCE"),
+    },
     name: flagOrEnvironment(values.name, "--name", "LAB_NAME", "a lab name, e.g. --name lab2"),
     subnet: flagOrEnvironment(values.subnet, "--subnet", "LAB_SUBNET", "a /24, e.g. --subnet 192.168.56.0/24"),
     odooImage: flagOrEnvironment(values["odoo-image"], "--odoo-image", "LAB_ODOO_IMAGE", "an image, e.g. --odoo-image odoo:17"),
@@ -64,4 +87,9 @@ function flagOrEnvironment(flag: string | undefined, flagName: string, variable:
   const value = process.env[variable];
   if (value !== undefined && value.trim() === "") throw new Error(`the environment variable ${variable} is set but empty: give ${what}, or unset it (unset ${variable}) for the topology's own`);
   return value;
+}
+
+/** How an override reached the command, for its error messages: the flag, or the variable that stood in for it. */
+function givenBy(flag: string | undefined, flagName: string, variable: string): string {
+  return flag === undefined && process.env[variable] !== undefined ? `the environment variable ${variable}` : flagName;
 }

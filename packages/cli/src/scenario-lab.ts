@@ -1,6 +1,7 @@
+import { existsSync } from "node:fs";
 import { isAbsolute, join, resolve } from "node:path";
 import type { ProgressEvent } from "@odoo-ha-lab/roles";
-import type { Scenario } from "@odoo-ha-lab/runner";
+import { ScenarioError, type Scenario } from "@odoo-ha-lab/runner";
 import { loadTopologyFile, type Topology } from "@odoo-ha-lab/topology";
 import { topologyOverrides, type LabOptionValues } from "./options.ts";
 import { labStateDir, REPO_ROOT } from "./state.ts";
@@ -11,8 +12,10 @@ import type { LabTarget } from "./targets/index.ts";
  * the file), moved aside with --name/--subnet and running the Odoo of --odoo-image/--odoo-source, or
  * the user's own topology (`-t`, e.g. the one that describes their servers for `--target ssh`).
  */
-export function scenarioTopology(scenario: Scenario, overrides: LabOptionValues): Topology {
-  const file = overrides.topology ? (isAbsolute(overrides.topology) ? overrides.topology : resolve(overrides.topology)) : join(REPO_ROOT, scenario.topology);
+export function scenarioTopology(scenario: Scenario, overrides: LabOptionValues, scenarioFile = scenario.name): Topology {
+  if (overrides.topology) return loadTopologyFile(isAbsolute(overrides.topology) ? overrides.topology : resolve(overrides.topology), topologyOverrides(overrides));
+  const file = join(REPO_ROOT, scenario.topology);
+  if (!existsSync(file)) throw new ScenarioError(scenarioFile, [`topology: ${scenario.topology} is not in the repository: name a topology file relative to its root (labs/*/topology.yaml), or leave the field out for labs/odoo-ha/topology.yaml`]);
   return loadTopologyFile(file, topologyOverrides(overrides));
 }
 

@@ -1,7 +1,6 @@
 import { readdirSync } from "node:fs";
-import { readInputFile } from "@odoo-ha-lab/topology";
+import { readInputFile, readYaml } from "@odoo-ha-lab/topology";
 import { basename, join } from "node:path";
-import { parse } from "yaml";
 import type { ZodIssue } from "zod";
 import { scenarioSchema, WORKLOAD_STEADY, type Scenario } from "./scenario-schema.ts";
 
@@ -13,13 +12,9 @@ export class ScenarioError extends Error {
 }
 
 export function parseScenario(text: string, file: string): Scenario {
-  let raw: unknown;
-  try {
-    raw = parse(text, { uniqueKeys: true });
-  } catch (error) {
-    throw new ScenarioError(file, [(error as Error).message.split("\n")[0] ?? "YAML error"]);
-  }
-  const parsed = scenarioSchema.safeParse(raw);
+  const yaml = readYaml(text);
+  if ("issues" in yaml) throw new ScenarioError(file, yaml.issues.map((issue) => `${issue.path}: ${issue.message}: ${issue.fix}`));
+  const parsed = scenarioSchema.safeParse(yaml.value);
   if (!parsed.success) {
     throw new ScenarioError(file, parsed.error.issues.flatMap(closestIssues).map((issue) => `${issue.path.join(".") || "(top level)"}: ${issue.message}`));
   }

@@ -107,7 +107,10 @@ export const scenarioSchema = z
     name: z.string().regex(/^[a-z0-9-]+$/),
     description: z.string(),
     /** Topology file relative to the repository root: each distinct topology runs as a lab of its own. */
-    topology: z.string().default("labs/odoo-ha/topology.yaml"),
+    topology: z
+      .string()
+      .regex(/^(?!\/)(?!.*(^|\/)\.\.(\/|$)).+\.ya?ml$/, "must be a YAML file's path relative to the repository root, inside it (no leading / and no ..), e.g. labs/odoo-ha/topology.yaml")
+      .default("labs/odoo-ha/topology.yaml"),
     workload: z
       .object({
         /** Operations per second by kind (open loop). */

@@ -1,9 +1,8 @@
 import { accessSync, constants, existsSync, statSync } from "node:fs";
 import { homedir } from "node:os";
 import { dirname, isAbsolute, join, resolve } from "node:path";
-import { parseDocument } from "yaml";
 import { z, type ZodIssue } from "zod";
-import { describeSchemaIssue, parseIpv4, readInputFile, yamlSyntaxIssues, type Topology, type TopologyIssue } from "@odoo-ha-lab/topology";
+import { describeSchemaIssue, parseIpv4, readInputFile, readYaml, type Topology, type TopologyIssue } from "@odoo-ha-lab/topology";
 
 /**
  * The inventory of an SSH lab: how to reach the machine that plays each topology node. The topology
@@ -103,9 +102,9 @@ const inventoryFileSchema = z
 export function loadInventoryFile(path: string, topology: Topology): Inventory {
   const file = readInputFile(path, "pass --inventory with the path of an inventory YAML file (see docs/ssh-target.md)");
   if ("issue" in file) throw new InventoryError(path, [file.issue]);
-  const document = parseDocument(file.text, { uniqueKeys: true });
-  if (document.errors.length > 0) throw new InventoryError(path, yamlSyntaxIssues(document));
-  return parseInventory(document.toJS(), topology, path, dirname(resolve(path)));
+  const yaml = readYaml(file.text);
+  if ("issues" in yaml) throw new InventoryError(path, yaml.issues);
+  return parseInventory(yaml.value, topology, path, dirname(resolve(path)));
 }
 
 /**

@@ -19,7 +19,7 @@ describe("packages per node", () => {
   });
 
   it("installs Odoo's Python packages on app machines when Odoo comes from a source, and only there", () => {
-    const fromSource = loadTopologyFile(file, { odooSource: "odoo-17.0-src.tar.xz" });
+    const fromSource = { ...topology, odoo: { ...topology.odoo, source: "/src/odoo-17.0-src.tar.xz" } };
     const app = packagesForNode(fromSource, findNode(fromSource, "odoo1"));
     expect(app).toEqual(expect.arrayContaining([...ODOO_DEBIAN_PACKAGES, "glusterfs-client", "postgresql-client-15"]));
     expect(packagesForNode(fromSource, findNode(fromSource, "postgresql1"))).not.toContain("python3-werkzeug");

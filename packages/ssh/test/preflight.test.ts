@@ -35,7 +35,7 @@ describe("preflight", () => {
     const [problem] = factProblems(topology, odoo1, facts("debian 12", odoo1.address), endpoint.entry);
     expect(problem!.message).toMatch(/no `odoo` on its PATH, and the topology names no Odoo source/);
     expect(problem!.fix).toMatch(/--odoo-source/);
-    const fromSource = loadTopologyFile(file, { odooSource: "odoo-17.0-src.tar.xz" });
+    const fromSource = { ...topology, odoo: { ...topology.odoo, source: "/src/odoo-17.0-src.tar.xz" } };
     expect(factProblems(fromSource, findNode(fromSource, "odoo1"), facts("debian 12", odoo1.address), endpoint.entry)).toEqual([]);
     const notRoot = parseFacts("uid=1000\nos=debian 12\nsystemd=yes");
     expect(factProblems(topology, lb1, notRoot, endpoint.entry)[0]!.fix).toMatch(/sudo: true/);

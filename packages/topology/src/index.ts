@@ -7,3 +7,4 @@ export * from "./roles.ts";
 export * from "./schema.ts";
 export * from "./validate.ts";
 export * from "./input-file.ts";
+export * from "./yaml-input.ts";

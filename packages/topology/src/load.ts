@@ -1,8 +1,9 @@
+import { existsSync } from "node:fs";
 import { dirname, resolve } from "node:path";
-import { parseDocument, type Document } from "yaml";
 import type { ZodIssue } from "zod";
 import { TopologyError, type TopologyIssue } from "./errors.ts";
 import { readInputFile } from "./input-file.ts";
+import { readYaml } from "./yaml-input.ts";
 import { cidrContains, formatIpv4, parseCidr, parseIpv4 } from "./ipv4.ts";
 import type { Topology } from "./model.ts";
 import { topologyFileSchema, type ParsedTopologyFile } from "./schema.ts";
@@ -15,6 +16,8 @@ export interface TopologyOverrides {
   odooImage?: string;
   /** A local Odoo source to build the app image from (relative to the working directory). */
   odooSource?: string;
+  /** How each override was given, for messages: its flag (the default) or "the environment variable LAB_SUBNET". */
+  givenBy?: { name?: string; subnet?: string; odooImage?: string; odooSource?: string };
 }
 
 export function loadTopologyFile(path: string, overrides: TopologyOverrides = {}): Topology {
@@ -25,13 +28,17 @@ export function loadTopologyFile(path: string, overrides: TopologyOverrides = {}
   // An image given on the command line replaces the file's source as well as its image.
   const fileSource = overrides.odooImage ? undefined : topology.odoo.source && resolve(dirname(path), topology.odoo.source);
   const source = overrides.odooSource ? resolve(overrides.odooSource) : fileSource;
+  if (source !== undefined && !existsSync(source)) {
+    const field = overrides.odooSource ? (overrides.givenBy?.odooSource ?? "--odoo-source") : "odoo.source";
+    throw new TopologyError(path, [{ path: field, message: `${source} does not exist`, fix: "give an Odoo source tarball (odoo-17.0-src.tar.xz) or checkout; a path in the file is relative to the file" }]);
+  }
   return { ...topology, odoo: { ...topology.odoo, source } };
 }
 
 export function parseTopology(text: string, source: string, overrides: TopologyOverrides = {}): Topology {
-  const document = parseDocument(text, { uniqueKeys: true });
-  if (document.errors.length > 0) throw new TopologyError(source, yamlSyntaxIssues(document));
-  const parsed = topologyFileSchema.safeParse(document.toJS());
+  const yaml = readYaml(text);
+  if ("issues" in yaml) throw new TopologyError(source, yaml.issues);
+  const parsed = topologyFileSchema.safeParse(yaml.value);
   if (!parsed.success) throw new TopologyError(source, parsed.error.issues.map((issue) => describeSchemaIssue(issue, TOPOLOGY_FIXES)));
 
   const first = validateTopology(parsed.data);
@@ -50,7 +57,7 @@ function applyOverrides(file: ParsedTopologyFile, overrides: TopologyOverrides, 
   if (overrides.name) {
     const nameCheck = topologyFileSchema.shape.name.safeParse(overrides.name);
     if (!nameCheck.success) {
-      throw new TopologyError(source, [{ path: "--name", message: `'${overrides.name}' ${nameCheck.error.issues[0]?.message ?? "is invalid"}`, fix: "use a short name like odoo-ha2" }]);
+      throw new TopologyError(source, [{ path: overrides.givenBy?.name ?? "--name", message: `'${overrides.name}' ${nameCheck.error.issues[0]?.message ?? "is invalid"}`, fix: "use a short name like odoo-ha2" }]);
     }
     next.name = overrides.name;
   }
@@ -59,7 +66,7 @@ function applyOverrides(file: ParsedTopologyFile, overrides: TopologyOverrides, 
     const from = parseCidr(file.network.subnet);
     const to = parseCidr(overrides.subnet);
     if (!to || !from) {
-      throw new TopologyError(source, [{ path: "--subnet", message: `'${overrides.subnet}' is not an IPv4 network in CIDR form`, fix: "write it like 192.168.56.0/24" }]);
+      throw new TopologyError(source, [{ path: overrides.givenBy?.subnet ?? "--subnet", message: `'${overrides.subnet}' is not an IPv4 network in CIDR form`, fix: "write it like 192.168.56.0/24" }]);
     }
     const rebase = (address: string, path: string): string => {
       const ip = parseIpv4(address);
@@ -75,15 +82,6 @@ function applyOverrides(file: ParsedTopologyFile, overrides: TopologyOverrides, 
     for (const [name, node] of Object.entries(next.nodes)) node.address = rebase(node.address, `nodes.${name}.address`);
   }
   return next;
-}
-
-/** A YAML file's syntax errors (duplicate keys included) as issues with a line number and a fix. */
-export function yamlSyntaxIssues(document: Document): TopologyIssue[] {
-  return document.errors.map((error) => ({
-    path: `(line ${(error.linePos?.[0].line ?? 0).toString()})`,
-    message: error.message.split("\n")[0] ?? error.message,
-    fix: "fix the YAML syntax (a duplicate key means a node or field is declared twice)",
-  }));
 }
 
 /** What a file's own format says about unknown fields and everything else a schema issue can be. */
@@ -104,7 +102,7 @@ export function describeSchemaIssue(issue: ZodIssue, fixes: SchemaFixes): Topolo
     case "invalid_enum_value":
       return { path, message: `'${String(issue.received)}' is not known`, fix: `use one of: ${issue.options.join(", ")}` };
     case "unrecognized_keys":
-      return { path, message: `unknown field(s): ${issue.keys.join(", ")}`, fix: fixes.unknownFields };
+      return { path, message: `unknown field(s): ${listed(issue.keys)}`, fix: fixes.unknownFields };
     case "invalid_type":
       if (issue.path.length === 0) return { path, message: `the file holds ${withArticle(issue.received)}, not a mapping of fields`, fix: fixes.otherwise };
       return issue.received === "undefined"
@@ -113,6 +111,11 @@ export function describeSchemaIssue(issue: ZodIssue, fixes: SchemaFixes): Topolo
     default:
       return { path, message: issue.message, fix: fixes.otherwise };
   }
+}
+
+/** At most ten names, then how many more: a file of 11,000 misspelt keys gets a readable refusal. */
+function listed(names: string[], most = 10): string {
+  return names.length <= most ? names.join(", ") : `${names.slice(0, most).join(", ")} and ${names.length - most} more`;
 }
 
 function withArticle(noun: string): string {

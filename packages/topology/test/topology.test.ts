@@ -129,7 +129,7 @@ describe("invalid topologies name the field and the fix", () => {
 
   it("a node declared twice", () => {
     const issues = issuesAfter((text) => text.replace("  odoo2:\n", "  odoo1:\n"));
-    expect(issues[0]?.message).toMatch(/unique|duplicate/i);
+    expect(issues[0]).toMatchObject({ path: expect.stringMatching(/^\(line \d+\)$/), message: expect.stringMatching(/^.odoo1. is written twice in one mapping \(first on line \d+\)$/) });
   });
 
   it("reports every problem at once", () => {

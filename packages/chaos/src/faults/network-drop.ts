@@ -55,7 +55,24 @@ function partitionProblems(spec: PartitionSpec, target: FaultTarget): string[] {
   const [first, second] = spec.groups;
   const unknown = spec.groups.flatMap((group, side) => group.flatMap((node, position) => nodeProblems(`groups.${side}.${position}`, node, target)));
   const overlap = first.filter((node) => second.includes(node));
-  return [...unknown, ...(overlap.length ? [`groups: ${overlap.join(", ")} on both sides; a node can be on one side only`] : [])];
+  if (overlap.length) return [...unknown, `groups: ${overlap.join(", ")} on both sides; a node can be on one side only`];
+  return [...unknown, ...mayOverlap(first, second, target)];
+}
+
+/**
+ * A name chosen when the step runs ($vip-holder) on one side and a node it may stand for (lb1) on the
+ * other: on the day it resolves to that node, the node would be cut off from itself. Two different
+ * references are checked once resolved, when the injector sees the real names.
+ */
+function mayOverlap(first: string[], second: string[], target: FaultTarget): string[] {
+  return first.flatMap((one) =>
+    second.flatMap((other) => {
+      if (one.startsWith("$") === other.startsWith("$")) return [];
+      const [reference, node] = one.startsWith("$") ? [one, other] : [other, one];
+      if (!target.nodesNamed(reference).some((candidate) => candidate.name === node)) return [];
+      return [`groups: ${reference} may be ${node} when the step runs, and ${node} is on the other side: name the nodes instead, or take ${node} off the other side`];
+    }),
+  );
 }
 
 /** partition, isolate, packet-loss: one chain per fault in each affected node's INPUT. */

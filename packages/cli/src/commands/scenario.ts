@@ -26,7 +26,7 @@ export function loadCheckedScenario(nameOrPath: string, options: LabOptionValues
   const file = scenarioFile(nameOrPath);
   if (!existsSync(file)) throw new Error(`no scenario '${nameOrPath}': not a file, and not in ${SCENARIOS_DIR} (see \`pnpm lab scenarios\`)`);
   const scenario = loadScenario(file);
-  const topology = scenarioTopology(scenario, options);
+  const topology = scenarioTopology(scenario, options, file);
   checkScenario(scenario, topology, file);
   return { scenario, topology };
 }

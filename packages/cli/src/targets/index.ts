@@ -1,7 +1,7 @@
 import type { Host, LabSecrets, NodeControl, ProgressEvent } from "@odoo-ha-lab/roles";
 import type { NodeCheck } from "@odoo-ha-lab/ssh";
 import type { Topology } from "@odoo-ha-lab/topology";
-import type { LabOptionValues } from "../options.ts";
+import { targetKind, type LabOptionValues, type TargetKind } from "../options.ts";
 import { dockerTarget } from "./docker.ts";
 import { sshTarget } from "./ssh.ts";
 import { vagrantTarget } from "./vagrant.ts";
@@ -10,9 +10,7 @@ import { vagrantTarget } from "./vagrant.ts";
  * Where a lab runs, as every command sees it: Docker containers on this machine, or machines
  * reached over SSH. Commands ask the target for hosts and node control and never care which it is.
  */
-export type TargetKind = "docker" | "ssh" | "vagrant";
-/** What --target accepts: vagrant is the SSH target on VMs that `vagrant up` started. */
-export const TARGET_NAMES: readonly string[] = ["docker", "ssh", "vagrant"];
+export type { TargetKind } from "../options.ts";
 
 /** One machine of the lab as the target sees it: a container's state, or whether SSH answers. */
 export interface MachineState {
@@ -80,13 +78,12 @@ export interface LabTarget {
 
 /** --target (or LAB_TARGET), default docker; the ssh target needs --inventory (or LAB_INVENTORY). */
 export function resolveTarget(values: LabOptionValues, topology: Topology): LabTarget {
-  const kind = values.target ?? process.env.LAB_TARGET ?? "docker";
+  const kind = targetKind(values);
   if (kind === "docker") return dockerTarget(topology);
   if (kind === "ssh") {
     const inventory = values.inventory ?? process.env.LAB_INVENTORY;
     if (!inventory) throw new Error("--target ssh needs --inventory <file>: which machine plays each node, and how to log in (see docs/ssh-target.md)");
     return sshTarget(topology, inventory);
   }
-  if (kind === "vagrant") return vagrantTarget(topology, { vagrantDir: values["vagrant-dir"], provider: values.provider, box: values.box, lab: values });
-  throw new Error(`unknown target '${kind}': use one of ${TARGET_NAMES.join(", ")}`);
+  return vagrantTarget(topology, { vagrantDir: values["vagrant-dir"], provider: values.provider, box: values.box, lab: values });
 }
