@@ -24,6 +24,7 @@ const CI_SCENARIOS = [
   "vip-split-brain",
   "kill-master-async-lag",
   "scale-cron-workers",
+  "kill-master-multidb",
 ];
 const scenarios = (process.env.LAB_CHAOS_SCENARIOS?.split(",") ?? CI_SCENARIOS).map((name) => name.trim()).filter(Boolean);
 
@@ -33,6 +34,7 @@ const LABS: Record<string, { name: string; subnet: string }> = {
   "labs/odoo-ha-async/topology.yaml": { name: "chaos-async", subnet: "192.168.72.0/24" },
   "labs/odoo-ha-replicated/topology.yaml": { name: "chaos-repl", subnet: "192.168.73.0/24" },
   "labs/odoo-ha-cron/topology.yaml": { name: "chaos-cron", subnet: "192.168.74.0/24" },
+  "labs/odoo-ha-multidb/topology.yaml": { name: "chaos-multidb", subnet: "192.168.75.0/24" },
 };
 
 interface ScenarioListing {

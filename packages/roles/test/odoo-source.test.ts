@@ -49,14 +49,14 @@ describe("a local Odoo source", () => {
 });
 
 describe("the lab database and the Odoo that serves it", () => {
-  const lab = { name: "odoo-ha", odoo: { database: "lab" } };
+  const lab = { name: "odoo-ha" };
   it("is fine when this Odoo series initialised it", () => {
-    expect(databaseProblem({ state: "initialised", baseVersion: "17.0.1.3" }, "17.0", lab)).toBeUndefined();
+    expect(databaseProblem({ state: "initialised", baseVersion: "17.0.1.3" }, "17.0", lab, "lab")).toBeUndefined();
   });
 
   it("is refused, with the way on, when another series or no Odoo made it", () => {
-    expect(databaseProblem({ state: "initialised", baseVersion: "16.0.1.3" }, "17.0", lab)).toMatch(/initialised by Odoo 16\.0[\s\S]*runs Odoo 17\.0[\s\S]*`pnpm lab down`/);
-    expect(databaseProblem({ state: "not-odoo", detail: "it has no Odoo tables (ir_module_module)" }, "17.0", { ...lab, name: "chaos" })).toMatch(
+    expect(databaseProblem({ state: "initialised", baseVersion: "16.0.1.3" }, "17.0", lab, "tenant2")).toMatch(/database 'tenant2' was initialised by Odoo 16\.0[\s\S]*runs Odoo 17\.0[\s\S]*`pnpm lab down`/);
+    expect(databaseProblem({ state: "not-odoo", detail: "it has no Odoo tables (ir_module_module)" }, "17.0", { ...lab, name: "chaos" }, "lab")).toMatch(
       /exists but this Odoo cannot serve it: it has no Odoo tables[\s\S]*`pnpm lab down --name chaos`/,
     );
   });

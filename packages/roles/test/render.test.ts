@@ -115,6 +115,15 @@ describe("odoo.conf and the filestore", () => {
     expect(config).toContain("workers = 4");
   });
 
+  it("exposes every database of a multi-tenant server in db_name, with the sessions of all in the lab's own", () => {
+    expect(renderOdooConfig(topology, findNode(topology, "odoo1"), secrets)).toMatch(/^db_name = lab$/m);
+    const tenants = { ...topology, odoo: { ...topology.odoo, otherDatabases: ["tenant2", "tenant3"] } };
+    const config = renderOdooConfig(tenants, findNode(tenants, "odoo1"), secrets);
+    expect(config).toMatch(/^db_name = lab,tenant2,tenant3$/m);
+    expect(config).toMatch(/^lab_ha_session_db = lab$/m);
+    expect(config).not.toMatch(/^dbfilter/m);
+  });
+
   it("loads the lab's own addon in every Odoo process, from a folder the app node is given", async () => {
     const { odooPlan, PATHS, LAB_ODOO_ADDON } = await import("../src/index.ts");
     const config = renderOdooConfig(topology, findNode(topology, "odoo1"), secrets);

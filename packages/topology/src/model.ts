@@ -23,7 +23,13 @@ export interface Topology {
   };
   /** `source` (absolute) is set when the app image is built from a local Odoo source instead of `image`. */
   /** `sessions`: where Odoo keeps web sessions (the lab's addon: the database; or stock Odoo's files on the filestore). */
-  odoo: { image: string; source: string | undefined; database: string; dbMaxConn: number; sessions: "database" | "filestore" };
+  /** `otherDatabases`: the further databases of a multi-tenant server (the workload uses `database`). */
+  odoo: { image: string; source: string | undefined; database: string; otherDatabases: string[]; dbMaxConn: number; sessions: "database" | "filestore" };
+}
+
+/** Every database the lab's Odoo serves, its own first. */
+export function odooDatabases(topology: Pick<Topology, "odoo">): string[] {
+  return [topology.odoo.database, ...topology.odoo.otherDatabases];
 }
 
 export interface OdooNodeSettings {

@@ -39,6 +39,9 @@ const patroniSchema = z
   })
   .strict();
 
+/** PostgreSQL truncates names to 63 bytes: a longer one would name another database. */
+const databaseName = z.string().regex(/^[a-z][a-z0-9_]{0,62}$/, "must match [a-z][a-z0-9_]*, at most 63 characters (PostgreSQL's limit)");
+
 export const topologyFileSchema = z
   .object({
     name: labName,
@@ -96,8 +99,13 @@ export const topologyFileSchema = z
           .default("odoo:17"),
         /** A local Odoo source (tarball or checkout) to build the image from; wins over `image`. */
         source: z.string().min(1).optional(),
-        /** PostgreSQL truncates names to 63 bytes: a longer one would name another database. */
-        database: z.string().regex(/^[a-z][a-z0-9_]{0,62}$/, "must match [a-z][a-z0-9_]*, at most 63 characters (PostgreSQL's limit)").default("lab"),
+        database: databaseName.default("lab"),
+        /**
+         * Further databases on the same servers, as a multi-tenant Odoo without a per-host dbfilter:
+         * the server serves each session's own database, and a session that loses it is logged out
+         * (with one database Odoo would fall back to it). Each is created as `database` is.
+         */
+        otherDatabases: z.array(databaseName).max(9, "at most 9 other databases").default([]),
         workers: z.number().int().min(0).max(32).default(2),
         maxCronThreads: z.number().int().min(0).max(32).default(1),
         /**

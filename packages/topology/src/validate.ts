@@ -170,7 +170,7 @@ export function validateTopology(file: ParsedTopologyFile): { topology?: Topolog
     issues.push({ path: "nodes.*.odoo.http", message: "every Odoo node has http off: the web has no backend", fix: "leave http on for at least one odoo node" });
   }
 
-  issues.push(...connectionBudgetIssues(file));
+  issues.push(...connectionBudgetIssues(file), ...otherDatabaseIssues(file));
 
   const { ttl, loopWait, retryTimeout } = file.postgres.patroni;
   if (loopWait + 2 * retryTimeout > ttl) {
@@ -306,6 +306,17 @@ function normalise(file: ParsedTopologyFile, cidr: Cidr, holders: string[], stor
     services: file.services,
     postgres: file.postgres,
     storage: { ...file.storage, servers: storageServers },
-    odoo: { image: file.odoo.image, source: file.odoo.source, database: file.odoo.database, dbMaxConn: file.odoo.dbMaxConn, sessions: file.odoo.sessions },
+    odoo: { image: file.odoo.image, source: file.odoo.source, database: file.odoo.database, otherDatabases: file.odoo.otherDatabases, dbMaxConn: file.odoo.dbMaxConn, sessions: file.odoo.sessions },
   };
+}
+
+/** Each database of a multi-tenant server once, and none of them the lab's own. */
+function otherDatabaseIssues(file: ParsedTopologyFile): TopologyIssue[] {
+  const { database, otherDatabases } = file.odoo;
+  return otherDatabases.flatMap((name, index) => {
+    const path = `odoo.otherDatabases.${index}`;
+    if (name === database) return [{ path, message: `'${name}' is odoo.database already`, fix: "list only the databases beside it" }];
+    if (otherDatabases.indexOf(name) !== index) return [{ path, message: `'${name}' is listed twice`, fix: "list each database once" }];
+    return [];
+  });
 }

@@ -127,6 +127,15 @@ describe("invalid topologies name the field and the fix", () => {
     expect(issues.find((issue) => issue.path === "vip")?.message).toContain("routerld");
   });
 
+  it("another database that is the lab's own, or listed twice", () => {
+    const issues = issuesAfter((text) => text.replace("  database: lab\n", "  database: lab\n  otherDatabases: [tenant2, lab, tenant2, Bad]\n"));
+    expect(issues.map((issue) => `${issue.path}: ${issue.message}`)).toEqual([
+      "odoo.otherDatabases.3: must match [a-z][a-z0-9_]*, at most 63 characters (PostgreSQL's limit)",
+    ]);
+    const semantic = issuesAfter((text) => text.replace("  database: lab\n", "  database: lab\n  otherDatabases: [tenant2, lab, tenant2]\n"));
+    expect(semantic.map((issue) => `${issue.path}: ${issue.message}`)).toEqual(["odoo.otherDatabases.1: 'lab' is odoo.database already", "odoo.otherDatabases.2: 'tenant2' is listed twice"]);
+  });
+
   it("a node declared twice", () => {
     const issues = issuesAfter((text) => text.replace("  odoo2:\n", "  odoo1:\n"));
     expect(issues[0]).toMatchObject({ path: expect.stringMatching(/^\(line \d+\)$/), message: expect.stringMatching(/^.odoo1. is written twice in one mapping \(first on line \d+\)$/) });

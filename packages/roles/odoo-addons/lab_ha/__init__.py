@@ -1,3 +1,6 @@
+import logging
+
+from odoo import release
 from odoo.tools import config
 
 from . import database_unreachable, durable_attachment_writes, sessions_in_postgresql, sessions_survive_filestore_outages, unreadable_attachments
@@ -5,6 +8,9 @@ from . import database_unreachable, durable_attachment_writes, sessions_in_postg
 
 def apply_patches():
     """Called once by Odoo when it loads the server-wide modules, before the HTTP workers fork."""
+    if release.version_info[0] != 17:
+        # The patches wrap Odoo 17's odoo/http.py; 16 and 18 differ where it matters (docs/real-odoo.md).
+        logging.getLogger(__name__).warning("lab_ha is written against Odoo 17, this is %s: read docs/real-odoo.md (Odoo 16 and 18) before relying on it", release.series)
     durable_attachment_writes.apply()
     unreadable_attachments.apply()
     database_unreachable.apply()

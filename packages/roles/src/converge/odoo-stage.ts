@@ -1,4 +1,4 @@
-import { nodesWithRole } from "@odoo-ha-lab/topology";
+import { nodesWithRole, odooDatabases } from "@odoo-ha-lab/topology";
 import { run, type Host, type ServiceDefinition } from "../host.ts";
 import { odooPlan, type RolePlan } from "../node-plan.ts";
 import { PATHS, PORTS } from "../render/paths.ts";
@@ -44,14 +44,16 @@ export async function convergeOdoo(context: ConvergeContext): Promise<void> {
   // The volume root is owned by root until someone claims it; Odoo runs as 'odoo'.
   await run(first, ["chown", "odoo:odoo", PATHS.odooDataDir]);
 
-  // 2. The database, created once by the first app node if it is missing; one that this Odoo did not
-  //    initialise is refused (Odoo would start and answer 500 to every request).
-  const database = await odooDatabaseState(context);
-  if (database.state === "missing") {
-    await createDatabase(first, context);
-  } else {
-    const problem = databaseProblem(database, await odooSeries(first), context.topology);
-    if (problem) throw new Error(problem);
+  // 2. The databases, each created once by the first app node if it is missing; one that this Odoo
+  //    did not initialise is refused (Odoo would start and answer 500 to every request).
+  for (const name of odooDatabases(context.topology)) {
+    const database = await odooDatabaseState(context, name);
+    if (database.state === "missing") {
+      await createDatabase(first, context, name);
+    } else {
+      const problem = databaseProblem(database, await odooSeries(first), context.topology, name);
+      if (problem) throw new Error(problem);
+    }
   }
 
   // 3. The servers.
@@ -65,7 +67,7 @@ export async function convergeOdoo(context: ConvergeContext): Promise<void> {
     }),
   );
   const webHost = plans.find(({ node }) => node.odoo?.http)!.host;
-  await ensureAdminPassword(webHost, context);
+  for (const name of odooDatabases(context.topology)) await ensureAdminPassword(webHost, context, name);
   // Users' first requests then find warm workers (a cold node's first calls time out under load).
   // A server this run did not start kept its warm workers.
   await Promise.all(
@@ -98,14 +100,13 @@ async function checkThroughVip(host: Host, context: ConvergeContext): Promise<vo
  * A new lab's database: restored from the cache when it holds one for this Odoo, PostgreSQL and
  * module set, else initialised by Odoo (`-i base`) and then kept in the cache for the next lab.
  */
-async function createDatabase(host: Host, context: ConvergeContext): Promise<void> {
+async function createDatabase(host: Host, context: ConvergeContext, name: string): Promise<void> {
   const { topology, secrets, databaseCache: cache } = context;
-  const name = topology.odoo.database;
   const started = Date.now();
   const seconds = () => `${((Date.now() - started) / 1000).toFixed(1)} s`;
   const snapshot = await cache?.get();
   if (snapshot) {
-    await restoreOdooDatabase(host, topology, secrets, snapshot);
+    await restoreOdooDatabase(host, topology, secrets, snapshot, name);
     context.progress({ stage: "odoo", node: host.node, message: `database '${name}' restored from the cache (${(await cache!.key()).slice(0, 12)}, ${ODOO_INITIAL_MODULES.join(", ")}) in ${seconds()}` });
     return;
   }
@@ -117,32 +118,31 @@ async function createDatabase(host: Host, context: ConvergeContext): Promise<voi
   });
   if (!cache) return;
   const initialised = seconds();
-  await cache.put(await snapshotOdooDatabase(host, topology, secrets));
+  await cache.put(await snapshotOdooDatabase(host, topology, secrets, name));
   context.progress({ stage: "odoo", node: host.node, message: `database '${name}' initialised in ${initialised}, kept in the cache (${(await cache.key()).slice(0, 12)}) for the next lab` });
 }
 
 /** What the lab's database holds: nothing yet, no Odoo (another app, a cut-off -i base), or Odoo's `base` at a version. */
 export type OdooDatabaseState = { state: "missing" } | { state: "not-odoo"; detail: string } | { state: "initialised"; baseVersion: string };
 
-async function odooDatabaseState(context: ConvergeContext): Promise<OdooDatabaseState> {
-  const { odoo } = context.topology;
-  const exists = await askDatabase(context, "postgres", `SELECT 1 FROM pg_database WHERE datname = '${odoo.database}'`);
+async function odooDatabaseState(context: ConvergeContext, name: string): Promise<OdooDatabaseState> {
+  const exists = await askDatabase(context, "postgres", `SELECT 1 FROM pg_database WHERE datname = '${name}'`);
   if (exists !== "1") return { state: "missing" };
-  if ((await askDatabase(context, odoo.database, "SELECT to_regclass('public.ir_module_module') IS NOT NULL")) !== "t") {
+  if ((await askDatabase(context, name, "SELECT to_regclass('public.ir_module_module') IS NOT NULL")) !== "t") {
     return { state: "not-odoo", detail: "it has no Odoo tables (ir_module_module)" };
   }
-  const base = await askDatabase(context, odoo.database, "SELECT coalesce(max(state), '') || ' ' || coalesce(max(latest_version), '') FROM ir_module_module WHERE name = 'base'");
+  const base = await askDatabase(context, name, "SELECT coalesce(max(state), '') || ' ' || coalesce(max(latest_version), '') FROM ir_module_module WHERE name = 'base'");
   const [state = "", version = ""] = base.split(" ");
   if (state !== "installed" || !version) return { state: "not-odoo", detail: `its module 'base' is ${state ? `in state '${state}'` : "absent"} (an interrupted -i base?)` };
   return { state: "initialised", baseVersion: version };
 }
 
 /** The error for a database this Odoo cannot serve, or undefined. `series` is the server's, e.g. "17.0". */
-export function databaseProblem(database: OdooDatabaseState, series: string, topology: { name: string; odoo: { database: string } }): string | undefined {
+export function databaseProblem(database: OdooDatabaseState, series: string, topology: { name: string }, name: string): string | undefined {
   const way = `fix: \`pnpm lab down${topology.name === "odoo-ha" ? "" : ` --name ${topology.name}`}\` removes the lab with its data, and the next \`up\` initialises the database with this Odoo`;
-  if (database.state === "not-odoo") return `database '${topology.odoo.database}' exists but this Odoo cannot serve it: ${database.detail}.\n${way}`;
+  if (database.state === "not-odoo") return `database '${name}' exists but this Odoo cannot serve it: ${database.detail}.\n${way}`;
   if (database.state === "initialised" && !database.baseVersion.startsWith(`${series}.`)) {
-    return `database '${topology.odoo.database}' was initialised by Odoo ${database.baseVersion.split(".").slice(0, 2).join(".")} (base ${database.baseVersion}), and the app image runs Odoo ${series}.\n${way}`;
+    return `database '${name}' was initialised by Odoo ${database.baseVersion.split(".").slice(0, 2).join(".")} (base ${database.baseVersion}), and the app image runs Odoo ${series}.\n${way}`;
   }
   return undefined;
 }
@@ -174,18 +174,17 @@ async function waitForHealth(host: Host, timeoutMs: number): Promise<void> {
   }, { timeoutMs, intervalMs: 500 });
 }
 
-async function ensureAdminPassword(host: Host, context: ConvergeContext): Promise<void> {
-  if ((await login(host, context, context.secrets.odooAdminPassword)) !== false) return;
-  const uid = await login(host, context, FACTORY_ADMIN_PASSWORD);
-  if (uid === false) throw new Error(`on ${host.node}: Odoo accepts neither the lab's admin password nor the factory one; reset it or run \`pnpm lab down\` and up again`);
-  const db = context.topology.odoo.database;
+async function ensureAdminPassword(host: Host, context: ConvergeContext, db: string): Promise<void> {
+  if ((await login(host, context, context.secrets.odooAdminPassword, NODE_URL, db)) !== false) return;
+  const uid = await login(host, context, FACTORY_ADMIN_PASSWORD, NODE_URL, db);
+  if (uid === false) throw new Error(`on ${host.node}: Odoo accepts neither the lab's admin password nor the factory one in database '${db}'; reset it or run \`pnpm lab down\` and up again`);
   const written = await odooRpcOnNode(host, NODE_URL, "object", "execute_kw", [db, uid, FACTORY_ADMIN_PASSWORD, "res.users", "write", [[uid], { password: context.secrets.odooAdminPassword }]]);
   if (!written.ok) throw new Error(`on ${host.node}: could not set the admin password: ${written.error}`);
-  context.progress({ stage: "odoo", node: host.node, message: "admin password set from the lab's secrets" });
+  context.progress({ stage: "odoo", node: host.node, message: `admin password of '${db}' set from the lab's secrets` });
 }
 
-async function login(host: Host, context: ConvergeContext, password: string, baseUrl = NODE_URL): Promise<number | false> {
-  const answer = await odooRpcOnNode(host, baseUrl, "common", "login", [context.topology.odoo.database, ODOO_ADMIN_LOGIN, password]);
+async function login(host: Host, context: ConvergeContext, password: string, baseUrl = NODE_URL, db = context.topology.odoo.database): Promise<number | false> {
+  const answer = await odooRpcOnNode(host, baseUrl, "common", "login", [db, ODOO_ADMIN_LOGIN, password]);
   return answer.ok && typeof answer.result === "number" ? answer.result : false;
 }
 

@@ -1,4 +1,4 @@
-import type { Topology, TopologyNode } from "@odoo-ha-lab/topology";
+import { odooDatabases, type Topology, type TopologyNode } from "@odoo-ha-lab/topology";
 import type { LabSecrets } from "../secrets.ts";
 import { LAB_ODOO_ADDON } from "../odoo-lab-addon.ts";
 import { PATHS, PORTS } from "./paths.ts";
@@ -13,6 +13,9 @@ import { PATHS, PORTS } from "./paths.ts";
  * database through the VIP, so while the primary failed over the balancers' checks timed out and both
  * app nodes were marked down (503 for every user, even for pages that need no database).
  *
+ * A multi-tenant server (`odoo.otherDatabases`) lists every database in `db_name`, which is how Odoo
+ * without a dbfilter exposes several; the sessions of all of them live in the lab's own database.
+ *
  * `addons_path` replaces Odoo's default, so it names Odoo's own addons folder of a source install
  * (the lab's image and the SSH target; an official image keeps them inside the package, which Odoo
  * always adds) beside the lab's; `server_wide_modules` loads the lab's addon in every process, and
@@ -26,12 +29,13 @@ export function renderOdooConfig(topology: Topology, node: TopologyNode, secrets
     ["db_port", topology.services.databaseReadWritePort],
     ["db_user", secrets.odooDbUser],
     ["db_password", secrets.odooDbPassword],
-    ["db_name", topology.odoo.database],
+    ["db_name", odooDatabases(topology).join(",")],
     ["db_maxconn", topology.odoo.dbMaxConn],
     ["data_dir", PATHS.odooDataDir],
     ["addons_path", `${PATHS.odooHome}/addons,${PATHS.odooLabAddons}`],
     ["server_wide_modules", `base,web,${LAB_ODOO_ADDON}`],
     ["lab_ha_session_store", topology.odoo.sessions],
+    ["lab_ha_session_db", topology.odoo.database],
     ["http_enable", settings.http ? "True" : "False"],
     ["http_port", PORTS.odooHttp],
     ["gevent_port", PORTS.odooRealtime],
