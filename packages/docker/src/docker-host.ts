@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { posix } from "node:path";
 import type Dockerode from "dockerode";
 import { pack } from "tar-stream";
@@ -85,14 +86,23 @@ export class DockerHost implements Host {
   }
 
   async writeFile(file: FileSpec): Promise<boolean> {
+    return (await this.writeFiles([file]))[0]!;
+  }
+
+  /** One exec compares every file (mode, owner, sha256); only those that differ are written. */
+  async writeFiles(files: FileSpec[]): Promise<boolean[]> {
+    if (files.length === 0) return [];
+    const current = await this.exec(["sh", "-c", DESCRIBE_FILES, "sh", ...files.map((file) => file.path)]);
+    if (current.exitCode !== 0) throw new Error(`on ${this.node}: cannot read ${files.length} file(s) to compare: ${current.stderr.trim()}`);
+    const lines = current.stdout.split("\n");
+    const changed = files.map((file, index) => lines[index] !== describeFile(file));
+    for (const [index, file] of files.entries()) if (changed[index]) await this.putFile(file);
+    return changed;
+  }
+
+  private async putFile(file: FileSpec): Promise<void> {
     const mode = file.mode ?? 0o644;
     const owner = file.owner ?? "root";
-    const current = await this.exec(["sh", "-c", 'stat -c "%a %U" "$1" && cat "$1"', "sh", file.path]);
-    if (current.exitCode === 0) {
-      const newline = current.stdout.indexOf("\n");
-      const [currentMode, currentOwner] = current.stdout.slice(0, newline).split(" ");
-      if (current.stdout.slice(newline + 1) === file.content && Number.parseInt(currentMode ?? "", 8) === mode && currentOwner === owner) return false;
-    }
     const directory = posix.dirname(file.path);
     await this.exec(["mkdir", "-p", directory]);
     const archive = pack();
@@ -103,6 +113,13 @@ export class DockerHost implements Host {
       const chown = await this.exec(["chown", owner, file.path]);
       if (chown.exitCode !== 0) throw new Error(`on ${this.node}: chown ${owner} ${file.path} failed: ${chown.stderr.trim()}`);
     }
-    return true;
   }
+}
+
+/** One line per path: "<octal mode> <owner> <sha256>", or "missing". */
+const DESCRIBE_FILES = 'for f; do if [ -f "$f" ]; then echo "$(stat -c "%a %U" "$f") $(sha256sum < "$f" | cut -c1-64)"; else echo missing; fi; done';
+
+/** The line DESCRIBE_FILES prints for the file as it should be. */
+function describeFile(file: FileSpec): string {
+  return `${(file.mode ?? 0o644).toString(8)} ${file.owner ?? "root"} ${createHash("sha256").update(file.content).digest("hex")}`;
 }

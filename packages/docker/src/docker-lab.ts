@@ -1,7 +1,8 @@
 import type Dockerode from "dockerode";
-import { converge, waitFor, type Host, type LabSecrets, type OdooDatabaseCache, type ProgressEvent } from "@odoo-ha-lab/roles";
+import { converge, RecordingHost, waitFor, type Host, type LabSecrets, type OdooDatabaseCache, type ProgressEvent } from "@odoo-ha-lab/roles";
 import type { Topology } from "@odoo-ha-lab/topology";
 import { DockerHost } from "./docker-host.ts";
+import { SUPERVISOR_STATE } from "./supervisor.ts";
 import { containerName } from "./labels.ts";
 import { ensureNetwork, ensureNodeContainer, listNodeContainers, removeLabResources, type NodeImages, type RemovedResources } from "./lab-resources.ts";
 
@@ -30,21 +31,23 @@ export class DockerLab {
     return (await listNodeContainers(this.docker, this.topology.name)).length > 0;
   }
 
-  async up(options: DockerUpOptions): Promise<void> {
+  /** Brings the lab to its topology; `changed` is false when it was running and nothing was written, started or created. */
+  async up(options: DockerUpOptions): Promise<{ changed: boolean }> {
     const firstUp = !(await this.exists());
     try {
-      if (await ensureNetwork(this.docker, this.topology)) {
-        options.progress({ stage: "machines", message: `network ${this.topology.network.subnet} created` });
-      }
-      await Promise.all(
+      const networkCreated = await ensureNetwork(this.docker, this.topology);
+      if (networkCreated) options.progress({ stage: "machines", message: `network ${this.topology.network.subnet} created` });
+      const outcomes = await Promise.all(
         this.topology.nodes.map(async (node) => {
           const outcome = await ensureNodeContainer(this.docker, this.topology, node, options.images);
           options.progress({ stage: "machines", node: node.name, message: `container ${outcome} at ${node.address}` });
+          return outcome;
         }),
       );
-      const hosts = this.hosts();
+      const hosts = new Map([...this.hosts()].map(([name, host]) => [name, new RecordingHost(host)]));
       await Promise.all([...hosts.values()].map((host) => waitForSupervisor(host)));
       await converge({ topology: this.topology, hosts, secrets: options.secrets, progress: options.progress, ...(options.databaseCache ? { databaseCache: options.databaseCache } : {}) });
+      return { changed: firstUp || networkCreated || outcomes.some((outcome) => outcome !== "running") || [...hosts.values()].some((host) => host.changed) };
     } catch (error) {
       if (firstUp && !options.keepOnFailure) {
         const removed = await this.down();
@@ -65,9 +68,10 @@ export class DockerLab {
   }
 }
 
+/** supervisord answers on its socket (asked with curl: a `supervisorctl` is a Python start on every node). */
 async function waitForSupervisor(host: Host): Promise<void> {
   await waitFor(`supervisord on ${host.node}`, async () => {
-    const result = await host.exec(["supervisorctl", "pid"]);
-    return result.exitCode === 0 && /^\d+$/.test(result.stdout.trim()) ? { done: true, value: undefined } : { done: false, observation: result.stdout.trim() || result.stderr.trim() };
+    const result = await host.exec(SUPERVISOR_STATE);
+    return result.exitCode === 0 && result.stdout.includes("<string>RUNNING</string>") ? { done: true, value: undefined } : { done: false, observation: result.stdout.trim() || result.stderr.trim() || `curl exit ${result.exitCode}` };
   }, { timeoutMs: 30_000, intervalMs: 100 });
 }

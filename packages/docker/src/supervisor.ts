@@ -45,8 +45,23 @@ export class SupervisorServices implements ServiceManager {
   }
 
   async state(name: string): Promise<ServiceState> {
-    const result = await this.host.exec(["supervisorctl", "status", name]);
-    return parseSupervisorState(result.stdout);
+    return (await this.states([name]))[0]!;
+  }
+
+  /**
+   * All of them in one question to supervisord's own XML-RPC socket: curl answers in ~10 ms of CPU,
+   * where each `supervisorctl` is a Python start (~0.13 s; `lab status` asked 15 of them at once).
+   */
+  async states(names: string[]): Promise<ServiceState[]> {
+    if (names.length === 0) return [];
+    const result = await this.host.exec(ALL_PROCESS_INFO);
+    if (result.exitCode === 0) {
+      const states = parseAllProcessInfo(result.stdout);
+      return names.map((name) => supervisorState(states.get(name) ?? ""));
+    }
+    // The socket did not answer (supervisord starting, say): supervisorctl says why in its own words.
+    const lines = (await this.host.exec(["supervisorctl", "status", ...names])).stdout.split("\n");
+    return names.map((name) => parseSupervisorState(lines.find((line) => line.split(/\s+/)[0] === name) ?? ""));
   }
 
   async logs(name: string, lines: number): Promise<string> {
@@ -135,8 +150,33 @@ export function renderProgram(service: ServiceDefinition): string {
   ].join("\n");
 }
 
+/** A call without arguments to supervisord's XML-RPC interface, on its socket (what supervisorctl speaks). */
+function supervisorRpc(method: string): string[] {
+  const body = `<?xml version='1.0'?><methodCall><methodName>${method}</methodName><params></params></methodCall>`;
+  return ["curl", "-sf", "--max-time", "5", "--unix-socket", "/run/supervisor.sock", "-H", "Content-Type: text/xml", "-d", body, "http://localhost/RPC2"];
+}
+
+const ALL_PROCESS_INFO = supervisorRpc("supervisor.getAllProcessInfo");
+/** supervisord's own state: `<string>RUNNING</string>` once it serves. */
+export const SUPERVISOR_STATE = supervisorRpc("supervisor.getState");
+
+/** supervisord's getAllProcessInfo answer: each program's name and state name (RUNNING, STOPPED, …). */
+export function parseAllProcessInfo(xml: string): Map<string, string> {
+  const member = (struct: string, field: string) => new RegExp(`<name>${field}</name>\\s*<value>(?:<string>)?([^<]*)`).exec(struct)?.[1];
+  const states = new Map<string, string>();
+  for (const struct of xml.split("<struct>").slice(1)) {
+    const name = member(struct, "name");
+    const state = member(struct, "statename");
+    if (name !== undefined && state !== undefined) states.set(name, state);
+  }
+  return states;
+}
+
 export function parseSupervisorState(statusLine: string): ServiceState {
-  const state = statusLine.trim().split(/\s+/)[1] ?? "";
+  return supervisorState(statusLine.trim().split(/\s+/)[1] ?? "");
+}
+
+function supervisorState(state: string): ServiceState {
   switch (state) {
     case "RUNNING":
       return "running";

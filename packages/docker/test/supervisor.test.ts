@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { parseSupervisorState, renderProgram } from "../src/supervisor.ts";
+import type { Host } from "@odoo-ha-lab/roles";
+import { parseSupervisorState, renderProgram, SupervisorServices } from "../src/supervisor.ts";
 
 describe("supervisor programs", () => {
   it("renders a program that restarts by itself and logs to /var/log/lab", () => {
@@ -23,5 +24,20 @@ describe("supervisor programs", () => {
     expect(parseSupervisorState("odoo FATAL Exited too quickly")).toBe("failed");
     expect(parseSupervisorState("odoo STOPPED Not started")).toBe("stopped");
     expect(parseSupervisorState("odoo: ERROR (no such process)")).toBe("unknown");
+  });
+
+  it("asks the states of several programs in one question to supervisord's socket, each matched by name", async () => {
+    const commands: string[][] = [];
+    const struct = (name: string, state: string) => `<value><struct>\n<member>\n<name>description</name>\n<value><string>pid 110</string></value>\n</member>\n<member>\n<name>name</name>\n<value><string>${name}</string></value>\n</member>\n<member>\n<name>statename</name>\n<value><string>${state}</string></value>\n</member>\n</struct></value>`;
+    const host = {
+      node: "lb2",
+      exec: async (command: string[]) => {
+        commands.push(command);
+        return { exitCode: 0, stdout: `<?xml version='1.0'?><methodResponse><params><param><value><array><data>${struct("haproxy", "RUNNING")}${struct("keepalived", "STOPPED")}</data></array></value></param></params></methodResponse>`, stderr: "" };
+      },
+    } as unknown as Host;
+    expect(await new SupervisorServices(host).states(["keepalived", "haproxy", "glusterd"])).toEqual(["stopped", "running", "unknown"]);
+    expect(commands).toHaveLength(1);
+    expect(commands[0]).toContain("/run/supervisor.sock");
   });
 });

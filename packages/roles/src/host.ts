@@ -71,6 +71,8 @@ export interface ServiceManager {
    */
   kill(name: string): Promise<void>;
   state(name: string): Promise<ServiceState>;
+  /** The states of several services in one round trip, in their order (a manager that cannot is asked one by one). */
+  states?(names: string[]): Promise<ServiceState[]>;
   /** The last lines the service wrote. */
   logs(name: string, lines: number): Promise<string>;
 }
@@ -94,6 +96,8 @@ export interface Host {
   spawn?(command: string[], onStdout: (text: string) => void): Promise<RunningCommand>;
   /** Writes the file only if its content, mode or owner differ; returns true if it changed. */
   writeFile(file: FileSpec): Promise<boolean>;
+  /** Optional: writeFile for several files, compared in one round trip; what changed, in their order. */
+  writeFiles?(files: FileSpec[]): Promise<boolean[]>;
   readFile(path: string): Promise<string | undefined>;
   readonly services: ServiceManager;
 }
@@ -115,4 +119,17 @@ export async function run(host: Host, command: string[], options?: ExecOptions):
   const result = await host.exec(command, options);
   if (result.exitCode !== 0) throw new HostCommandError(host.node, command, result);
   return result.stdout;
+}
+
+/** The states of a host's services, in one question when its manager can ask them together. */
+export function serviceStatesOf(services: ServiceManager, names: string[]): Promise<ServiceState[]> {
+  return services.states ? services.states(names) : Promise.all(names.map((name) => services.state(name)));
+}
+
+/** Writes the files that differ, compared in one round trip when the host can. */
+export async function writeFilesOf(host: Host, files: FileSpec[]): Promise<boolean[]> {
+  if (host.writeFiles) return host.writeFiles(files);
+  const changed: boolean[] = [];
+  for (const file of files) changed.push(await host.writeFile(file));
+  return changed;
 }

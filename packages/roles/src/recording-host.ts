@@ -1,4 +1,4 @@
-import type { ExecOptions, ExecResult, FileSpec, Host, ServiceDefinition, ServiceManager, ServiceState } from "./host.ts";
+import { serviceStatesOf, writeFilesOf, type ExecOptions, type ExecResult, type FileSpec, type Host, type ServiceDefinition, type ServiceManager, type ServiceState } from "./host.ts";
 
 /** What converging changed on one node: the files written and the service actions taken. */
 export interface NodeChanges {
@@ -36,6 +36,7 @@ export class RecordingHost implements Host {
       },
       kill: (name: string) => services.kill(name),
       state: (name: string): Promise<ServiceState> => services.state(name),
+      states: (names: string[]): Promise<ServiceState[]> => serviceStatesOf(services, names),
       logs: (name: string, lines: number) => services.logs(name, lines),
     };
   }
@@ -63,6 +64,12 @@ export class RecordingHost implements Host {
   async writeFile(file: FileSpec): Promise<boolean> {
     const changed = await this.inner.writeFile(file);
     if (changed) this.changes.files.push(file.path);
+    return changed;
+  }
+
+  async writeFiles(files: FileSpec[]): Promise<boolean[]> {
+    const changed = await writeFilesOf(this.inner, files);
+    files.forEach((file, index) => changed[index] && this.changes.files.push(file.path));
     return changed;
   }
 

@@ -158,6 +158,16 @@ export class SystemdServices implements ServiceManager {
     return stateOf(await this.status(name));
   }
 
+  /** One `systemctl show` for all of them (one SSH round trip): its answer is a block per unit, in order. */
+  async states(names: string[]): Promise<ServiceState[]> {
+    if (names.length === 0) return [];
+    const command = ["systemctl", "show", "-p", "LoadState,ActiveState,SubState", ...names.map(unitName)];
+    const result = await this.host.exec(command);
+    if (result.exitCode !== 0) throw new HostCommandError(this.host.node, command, result);
+    const blocks = result.stdout.trim().split(/\n\s*\n/);
+    return names.map((_, index) => stateOf(parseUnitStatus(blocks[index] ?? "")));
+  }
+
   async logs(name: string, lines: number): Promise<string> {
     const result = await this.host.exec(["journalctl", "-u", unitName(name), "-n", String(lines), "--no-pager", "-o", "short-iso"]);
     return result.stdout;

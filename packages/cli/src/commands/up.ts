@@ -13,7 +13,7 @@ import { resolveTarget, type LabTarget } from "../targets/index.ts";
 export async function upCommand(argv: string[]): Promise<number> {
   const { values } = parseArgs({
     args: argv,
-    options: { ...LAB_OPTIONS, "keep-on-failure": { type: "boolean" }, quiet: { type: "boolean", short: "q" }, check: { type: "boolean" }, "skip-browser": { type: "boolean" } },
+    options: { ...LAB_OPTIONS, "keep-on-failure": { type: "boolean" }, quiet: { type: "boolean", short: "q" }, check: { type: "boolean" }, "skip-browser": { type: "boolean" }, browser: { type: "boolean" } },
   });
   const topology = resolveTopology(values);
   const target = resolveTarget(values, topology);
@@ -23,7 +23,11 @@ export async function upCommand(argv: string[]): Promise<number> {
   const outcome = await target.up(progress, { keepOnFailure: values["keep-on-failure"] ?? false });
   // What a person sees, from this machine: on Docker it sits on the lab's network. Elsewhere the VIP
   // may be out of its reach, and the converge's own check (a login through the VIP) is the last word.
-  const browser = target.kind === "docker" && !values["skip-browser"] ? await browserCheck(topology, loadOrCreateSecrets(topology.name), progress) : undefined;
+  // The browser check ends an `up` that built or changed something; on a running lab this `up` left
+  // as it was, the converge's own login and call through the VIP are the check (`--browser` forces it).
+  const unchanged = outcome.changed === false && !values.browser;
+  if (unchanged && target.kind === "docker" && !values["skip-browser"]) progress({ stage: "browser", message: "lab unchanged: browser check skipped (--browser runs it)" });
+  const browser = target.kind === "docker" && !values["skip-browser"] && !unchanged ? await browserCheck(topology, loadOrCreateSecrets(topology.name), progress) : undefined;
   const seconds = Number(((Date.now() - started) / 1000).toFixed(1));
   const endpoints = labEndpoints(topology);
   if (values.json) {

@@ -24,9 +24,9 @@ export function dockerTarget(topology: Topology): LabTarget {
       return new DockerNodeControl(await docker(), topology.name);
     },
     async up(progress, options = {}) {
-      const { secrets, images } = await ensureLabUp(topology, progress, options.keepOnFailure);
+      const { secrets, images, changed } = await ensureLabUp(topology, progress, options.keepOnFailure);
       const built = images.built;
-      return { secrets, where: "", detail: built.length ? `, built images: ${built.join(", ")}` : "", report: { json: { imagesBuilt: built }, lines: [] } };
+      return { secrets, changed, where: "", detail: built.length ? `, built images: ${built.join(", ")}` : "", report: { json: { imagesBuilt: built, changed }, lines: [] } };
     },
     async down(options = {}) {
       if (options.purge) throw new Error("--purge is for --target ssh (docker's down always removes everything)");
@@ -58,14 +58,15 @@ async function ensureLabUp(topology: Topology, progress: (event: ProgressEvent) 
   const secrets = loadOrCreateSecrets(topology.name);
   const lab = new DockerLab(docker, topology);
   const stopWatching = removeOnInterrupt(lab, !(await lab.exists()), progress);
+  let changed: boolean;
   try {
     const imageId = async (image: string) => (await docker.getImage(image).inspect()).Id;
     const databaseCache = localDatabaseCache(async () => databaseCacheKey({ odooImageId: await imageId(images.odoo), postgresImageId: await imageId(images.node) }));
-    await lab.up({ images: { node: images.node, odoo: images.odoo }, secrets, progress, keepOnFailure, databaseCache });
+    ({ changed } = await lab.up({ images: { node: images.node, odoo: images.odoo }, secrets, progress, keepOnFailure, databaseCache }));
   } finally {
     stopWatching(); // what follows (a scenario run) handles interrupts its own way
   }
-  return { docker, lab, secrets, images };
+  return { docker, lab, secrets, images, changed };
 }
 
 /** Ctrl-C during a first `up` must not leave half a lab behind: remove what it created, then exit. Returns the un-watch. */

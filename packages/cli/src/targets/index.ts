@@ -39,6 +39,8 @@ export interface UpResult {
   where: string;
   detail: string;
   report: TargetReport;
+  /** False when the lab was running and this `up` changed nothing on it (undefined: the target cannot tell). */
+  changed?: boolean;
 }
 
 export interface DownResult {

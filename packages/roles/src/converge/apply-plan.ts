@@ -1,5 +1,5 @@
 import { nodesWithRole, type RoleName, type TopologyNode } from "@odoo-ha-lab/topology";
-import { run, type Host } from "../host.ts";
+import { run, writeFilesOf, type Host } from "../host.ts";
 import type { PlanContext, RolePlan } from "../node-plan.ts";
 import { ROLE_CATALOGUE } from "../role-catalogue.ts";
 import { hostFor, type ConvergeContext } from "./context.ts";
@@ -17,11 +17,8 @@ export async function applyPlan(host: Host, plan: RolePlan): Promise<string[]> {
 
 /** Writes the plan's files; returns one "wrote …" line per file that changed. */
 export async function writePlanFiles(host: Host, plan: Pick<RolePlan, "files">): Promise<string[]> {
-  const changes: string[] = [];
-  for (const file of plan.files) {
-    if (await host.writeFile(file)) changes.push(`wrote ${file.path}`);
-  }
-  return changes;
+  const changed = await writeFilesOf(host, plan.files);
+  return plan.files.filter((_, index) => changed[index]).map((file) => `wrote ${file.path}`);
 }
 
 /** Applies service definitions; when their files changed, a service that was already running is reloaded or restarted. */

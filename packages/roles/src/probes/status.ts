@@ -1,5 +1,5 @@
 import { nodesWithRole, type Topology } from "@odoo-ha-lab/topology";
-import type { Host, ServiceState } from "../host.ts";
+import { serviceStatesOf, type Host, type ServiceState } from "../host.ts";
 import { planServices } from "../role-catalogue.ts";
 import { PATHS, PORTS } from "../render/paths.ts";
 import { readPatroniCluster, type PatroniMember } from "./patroni.ts";
@@ -43,13 +43,9 @@ async function serviceStates(topology: Topology, hosts: ReadonlyMap<string, Host
   const rows = await Promise.all(
     topology.nodes.map(async (node) => {
       const host = hosts.get(node.name);
-      return Promise.all(
-        planServices(topology, node).map(async (service) => ({
-          node: node.name,
-          service,
-          state: host ? await host.services.state(service).catch((): ServiceState => "unknown") : ("unknown" as ServiceState),
-        })),
-      );
+      const names = planServices(topology, node);
+      const states = host ? await serviceStatesOf(host.services, names).catch((): ServiceState[] => names.map(() => "unknown")) : names.map((): ServiceState => "unknown");
+      return names.map((service, index) => ({ node: node.name, service, state: states[index] ?? "unknown" }));
     }),
   );
   return rows.flat();
