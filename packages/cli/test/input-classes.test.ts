@@ -89,6 +89,8 @@ const CLASSES: [string, () => unknown, RegExp][] = [
   ["budget-negative", scenario(replace("{ checker: lost-writes, metric: lost, max: 0 }", "{ checker: lost-writes, metric: lost, max: -1 }")), /budgets\.\d+\.max: /],
   ["scenario-too-long", scenario(replace("  - wait: 5\n  - inject", `${"  - wait: 600\n".repeat(5)}  - inject`)), /method: the method may take \d+ s .* past the 600 s a run loads the lab/],
   ["partition-reference-overlap", scenario(replace("inject: { kind: kill-node, node: $primary }", "inject: { kind: partition, groups: [[$vip-holder], [lb1, odoo1]] }")), /groups: \$vip-holder may be lb1 when the step runs/],
+  ["scenario-name-pattern", scenario(replace(/^name: kill-master$/m, "name: Kill_Master")), /name: must match \[a-z\]\[a-z0-9-\]\*, at most 63 characters/],
+  ["fault-name-pattern", scenario(replace("as: primary-killed", 'as: "the primary, killed"')), /method\.1\.as: must match \[a-z\]\[a-z0-9-\]\*, at most 63 characters, e\.g\. primary-killed/],
   ["scenario-topology-outside", scenario(replace(/^name: kill-master$/m, "name: kill-master\ntopology: ../../etc/passwd")), /topology: must be a YAML file's path relative to the repository root, inside it/],
   ["scenario-topology-missing", scenario(replace(/^name: kill-master$/m, "name: kill-master\ntopology: labs/nope/topology.yaml")), /kill-master\.yaml is not a valid scenario:\s+- topology: labs\/nope\/topology\.yaml is not in the repository/],
   ["inventory-address", inventory({ lb1: "host: 999.999.999.999" }), /nodes\.lb1\.host: /],

@@ -40,11 +40,14 @@ const labCondition = z.enum(CONDITIONS, {
   },
 });
 
+/** What a step calls a fault (`as`) and heals it by: shown in the progress lines, the journal and the report. */
+const faultName = z.string().regex(/^[a-z][a-z0-9-]{0,62}$/, "must match [a-z][a-z0-9-]*, at most 63 characters, e.g. primary-killed");
+
 const stepSchema = z.union([
   z.object({ wait: z.number().min(0).max(600) }).strict(),
   /** A fault from the chaos catalogue; its nodes may be named by reference (see node-references.ts). */
-  z.object({ inject: faultSpecSchema, as: z.string().min(1).optional() }).strict(),
-  z.object({ heal: z.union([z.literal("all"), z.string()]) }).strict(),
+  z.object({ inject: faultSpecSchema, as: faultName.optional() }).strict(),
+  z.object({ heal: z.union([z.literal("all"), faultName]) }).strict(),
   z.object({ until: z.enum(CONDITIONS), timeoutSeconds: z.number().min(1).max(600).default(60) }).strict(),
   /**
    * Users served again: `kinds` names the operations that must be steady (a kind the fault still
@@ -104,7 +107,7 @@ const budgetSchema = z
 
 export const scenarioSchema = z
   .object({
-    name: z.string().regex(/^[a-z0-9-]+$/),
+    name: z.string().regex(/^[a-z][a-z0-9-]{0,62}$/, "must match [a-z][a-z0-9-]*, at most 63 characters (it names the file and the report folder), and be the file's name without .yaml"),
     description: z.string(),
     /** Topology file relative to the repository root: each distinct topology runs as a lab of its own. */
     topology: z
