@@ -176,6 +176,35 @@ describe("lab up", () => {
     }, { timeoutMs: 90_000, intervalMs: 1000 });
   });
 
+  it("a connection cut under a request that has not begun to commit answers 503 with Retry-After, and nothing of it is kept", async () => {
+    // A create of 5000 partners holds one transaction for ~3.5 s; its connection is cut ~1 s in, as
+    // a failover cuts it. Stock Odoo answers a JSON error (psycopg2.InterfaceError) an API client
+    // cannot tell from a bug, and a browser shows an error dialog.
+    const marker = `cut-${Date.now()}`;
+    const vals = Array.from({ length: 5000 }, (_, index) => ({ name: `${marker} ${index}` }));
+    const create = fetch(`http://${VIP}/jsonrpc`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ jsonrpc: "2.0", method: "call", id: 1, params: { service: "object", method: "execute_kw", args: ["lab", 2, secrets.odooAdminPassword, "res.partner", "create", [vals]] } }),
+      signal: AbortSignal.timeout(60_000),
+    });
+    const cut = await waitFor("the create's transaction on the leader", async () => {
+      const rows = await query<{ pid: number }>(VIP, 5433, "SELECT pid FROM pg_stat_activity WHERE usename = 'odoo' AND datname = 'lab' AND xact_start < now() - interval '0.5 s' AND query ILIKE '%res_partner%'");
+      return rows.length > 0 ? { done: true, value: rows.map((row) => row.pid) } : { done: false, observation: "no transaction of the create yet" };
+    }, { timeoutMs: 20_000, intervalMs: 100 });
+    await query(VIP, 5433, "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE pid = ANY($1)", [cut]);
+    const answer = await create;
+    expect({ status: answer.status, retryAfter: answer.headers.get("retry-after") }, await answer.clone().text()).toEqual({ status: 503, retryAfter: "1" });
+    const lab = client(VIP, 5433, "lab");
+    await lab.connect();
+    try {
+      const { rows } = await lab.query<{ count: string }>("SELECT count(*) FROM res_partner WHERE name LIKE $1", [`${marker} %`]);
+      expect(Number(rows[0]!.count)).toBe(0);
+    } finally {
+      await lab.end();
+    }
+  });
+
   it("a second up changes nothing", async () => {
     const again = await runLab(["up"], LAB);
     expect(again.code, again.stderr).toBe(0);

@@ -40,6 +40,11 @@ const labCondition = z.enum(CONDITIONS, {
   },
 });
 
+/** A condition of the lab a method step waits for (or workload-steady, with its kinds). */
+const untilCondition = z.enum(CONDITIONS, {
+  errorMap: (_issue, context) => ({ message: `unknown condition '${String(context.data)}': use one of ${CONDITIONS.join(", ")}, or ${WORKLOAD_STEADY} with its kinds` }),
+});
+
 /** What a step calls a fault (`as`) and heals it by: shown in the progress lines, the journal and the report. */
 const faultName = z.string().regex(/^[a-z][a-z0-9-]{0,62}$/, "must match [a-z][a-z0-9-]*, at most 63 characters, e.g. primary-killed");
 
@@ -48,7 +53,7 @@ const stepSchema = z.union([
   /** A fault from the chaos catalogue; its nodes may be named by reference (see node-references.ts). */
   z.object({ inject: faultSpecSchema, as: faultName.optional() }).strict(),
   z.object({ heal: z.union([z.literal("all"), faultName]) }).strict(),
-  z.object({ until: z.enum(CONDITIONS), timeoutSeconds: z.number().min(1).max(600).default(60) }).strict(),
+  z.object({ until: untilCondition, timeoutSeconds: z.number().min(1).max(600).default(60) }).strict(),
   /**
    * Users served again: `kinds` names the operations that must be steady (a kind the fault still
    * stops by design, such as reads from replicas while the only replica is the new primary, would
@@ -114,6 +119,13 @@ export const scenarioSchema = z
       .string()
       .regex(/^(?!\/)(?!.*(^|\/)\.\.(\/|$)).+\.ya?ml$/, "must be a YAML file's path relative to the repository root, inside it (no leading / and no ..), e.g. labs/odoo-ha/topology.yaml")
       .default("labs/odoo-ha/topology.yaml"),
+    /**
+     * `reuse` (default): the run and the gate take the lab as the scenarios before left it, brought
+     * back to its topology by `up` and to its steady state by the run's own check. `fresh`: the lab
+     * is taken down and brought up new before this scenario, for one whose verdict depends on what
+     * happened to the lab before (`--fresh-lab` does it for any scenario).
+     */
+    lab: z.enum(["reuse", "fresh"]).default("reuse"),
     workload: z
       .object({
         /** Operations per second by kind (open loop). */

@@ -38,12 +38,16 @@ describe("scenario files", () => {
     expect(scenario["steady-state"]).toContain("single-primary");
     expect(scenario.expect).toBe("pass");
     expect(scenario.method[2]).toEqual({ until: "new-primary", timeoutSeconds: 60 });
+    // The lab as the scenarios before left it, unless the file asks for a fresh one.
+    expect(scenario.lab).toBe("reuse");
+    expect(parseScenario(KILL_MASTER.replace(/^name: (.*)$/m, "name: $1\nlab: fresh"), "scenarios/kill-master.yaml").lab).toBe("fresh");
+    expect(() => parseScenario(KILL_MASTER.replace(/^name: (.*)$/m, "name: $1\nlab: new"), "scenarios/kill-master.yaml")).toThrow(/lab: Invalid enum value\. Expected 'reuse' \| 'fresh'/);
   });
 
   it("reject a file whose name differs from the scenario's, an unknown fault and an unknown condition", () => {
     expect(() => parseScenario(KILL_MASTER, "scenarios/other.yaml")).toThrow(/must match the file name 'other'/);
     expect(() => parseScenario(KILL_MASTER.replace("kill-node", "melt-node"), "kill-master.yaml")).toThrow(/method\.1/);
-    expect(() => parseScenario(KILL_MASTER.replace("until: new-primary", "until: happiness"), "kill-master.yaml")).toThrow(/method\.2\.until: Invalid enum value/);
+    expect(() => parseScenario(KILL_MASTER.replace("until: new-primary", "until: happiness"), "kill-master.yaml")).toThrow(/method\.2\.until: unknown condition 'happiness': use one of single-primary, .*, or workload-steady with its kinds/);
     expect(() => parseScenario(KILL_MASTER.replace("sql.write: 20", "sql.wrte: 20"), "kill-master.yaml")).toThrow(/workload\.rates\.sql\.wrte: unknown operation kind 'sql\.wrte'/);
     expect(() => parseScenario(KILL_MASTER.replace("sql.write: 20", "browser.page: 1"), "kill-master.yaml")).toThrow(/workload\.rates\.browser\.page: browser\.page is a person in a real browser.*give workload\.browser instead/);
   });

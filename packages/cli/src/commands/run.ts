@@ -12,14 +12,25 @@ export const RUN_OPTIONS = {
   ...LAB_OPTIONS,
   repeat: { type: "string", default: "1" },
   quiet: { type: "boolean", short: "q" },
+  "fresh-lab": { type: "boolean" },
 } as const;
 
 
 /** Runs one checked scenario `repeat` times on its lab (brought up if needed, on the chosen target); one report per run. */
-export async function runScenarioRepeatedly(checked: CheckedScenario, repeat: number, options: LabOptionValues, quiet = false): Promise<ScenarioRun[]> {
+export async function runScenarioRepeatedly(checked: CheckedScenario, repeat: number, options: LabOptionValues & { "fresh-lab"?: boolean }, quiet = false): Promise<ScenarioRun[]> {
   const { scenario, topology } = checked;
   const progress = progressPrinter(quiet);
-  const lab = await prepareScenarioLab(resolveTarget(options, topology), progress);
+  const target = resolveTarget(options, topology);
+  if ((scenario.lab === "fresh" || options["fresh-lab"]) && (await target.exists())) {
+    if (target.kind === "docker") {
+      const removed = await target.down();
+      progress({ stage: scenario.name, message: `a fresh lab for this scenario: ${removed.report.lines.join("; ") || `lab ${topology.name} taken down`}` });
+    } else {
+      // Real machines keep their data unless their owner says `lab down --purge`: never on a scenario's word.
+      progress({ stage: scenario.name, message: `a fresh lab was asked for; the ${target.kind} target keeps its machines' data, so the scenario runs on the lab as it is` });
+    }
+  }
+  const lab = await prepareScenarioLab(target, progress);
   const interrupt = healOnInterrupt((message) => progress({ stage: scenario.name, message }));
   const runs: ScenarioRun[] = [];
   try {

@@ -15,19 +15,23 @@ gone, the VIP moved, the new primary not promoted yet), in odoo/http.py:
 Here, when nothing of the request was done, it answers 503 Service Unavailable with Retry-After and
 the session is left as it was: the web client shows "Connection lost", an API client can retry.
 Nothing was done when the registry check at the start of the request lost its connection, when a
-connection could not be made (refused, timed out, the server starting up or shutting down), or when
-a demoted primary refused a write as read-only. A connection that broke under a request may have
-broken during its COMMIT: that keeps Odoo's own answer, so no client is told to retry a write that
-may have happened. A database that does not exist keeps Odoo's own handling.
+connection could not be made (refused, timed out, the server starting up or shutting down), when a
+demoted primary refused a write as read-only, or when the connection broke under the request before
+it began to commit (PostgreSQL keeps nothing of a transaction that never committed). A connection
+that broke once the request began to commit may have broken after PostgreSQL committed: that answers
+502 Bad Gateway, without Retry-After, as a balancer answers for a connection cut mid-way (the web
+client shows "Connection lost"; an API client knows only that the outcome is unknown, as after a
+timeout), never a JSON error it would take for a bug. A database that does not exist keeps Odoo's
+own handling.
 """
 import logging
 import re
 import threading
 
 import psycopg2
-from werkzeug.exceptions import ServiceUnavailable
+from werkzeug.exceptions import BadGateway, ServiceUnavailable
 
-from odoo import http
+from odoo import http, sql_db
 from odoo.modules.registry import Registry
 
 _logger = logging.getLogger(__name__)
@@ -52,16 +56,49 @@ def database_unreachable(error):
 NEVER_CONNECTED = re.compile(r"connection to server .* failed|could not connect to server|could not translate host name|the database system is (starting up|shutting down|in recovery mode)")
 
 
+def causes(error):
+    """The error and what led to it (`raise … from`, and an error raised while handling another: a
+    rollback on a dead connection raises InterfaceError over the OperationalError that killed it)."""
+    seen = []
+    while error is not None and len(seen) < 10 and error not in seen:
+        seen.append(error)
+        error = error.__cause__ or error.__context__
+    return seen
+
+
+# SQLSTATE classes of a server going away: 08 connection exception; 57P operator intervention
+# (57P01 admin_shutdown: Patroni demoting or restarting a primary, pg_terminate_backend; 57P02
+# crash_shutdown; 57P03 cannot_connect_now).
+SERVER_GOING_AWAY = ("08", "57P")
+
+
+def connection_broke(error):
+    """A connection-level failure: the server went away (no SQLSTATE, or one of SERVER_GOING_AWAY), or
+    the connection was closed under the request."""
+    for candidate in causes(error):
+        if isinstance(candidate, (psycopg2.OperationalError, psycopg2.InterfaceError)):
+            code = getattr(candidate, "pgcode", None)
+            if code is None or code.startswith(SERVER_GOING_AWAY):
+                return True
+    return False
+
+
 def nothing_was_done(error):
-    """Mid-request: the database was never reached, or refused the write. A connection that broke
-    under a request may have broken during its COMMIT: that keeps Odoo's own answer (the client
-    cannot know, and must not be told to retry as if nothing happened)."""
-    for candidate in (error, getattr(error, "__cause__", None)):
+    """Mid-request: the database was never reached, refused the write, or lost the connection before
+    the request began to commit."""
+    for candidate in causes(error):
         if getattr(candidate, "pgcode", None) == READ_ONLY_TRANSACTION:
             return True
         if isinstance(candidate, psycopg2.OperationalError) and NEVER_CONNECTED.search(str(candidate)):
             return True
-    return False
+    return connection_broke(error) and serving_a_request() and not getattr(_serving, "commit_began", False)
+
+
+def outcome_unknown(error):
+    """502 without Retry-After: the connection broke once the request began to commit."""
+    detail = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+    _logger.warning("the database connection broke while the request was committing; answering 502 (it may have been done): %s", detail)
+    return BadGateway("The database connection broke while this request was being committed: it may have been done.")
 
 
 def unavailable(error, what="the database"):
@@ -83,6 +120,7 @@ def serving_a_request():
 def patched_call(stock):
     def __call__(self, environ, start_response):
         _serving.active = True
+        _serving.commit_began = False
         try:
             return stock(self, environ, start_response)
         finally:
@@ -114,10 +152,24 @@ def patched_check_signaling(stock):
     return check_signaling
 
 
+def patched_commit(stock):
+    def commit(self):
+        # From here on, a broken connection may have broken after PostgreSQL committed. The session
+        # store's own cursors (sessions_in_postgresql) commit their reads and writes: not the request's work.
+        if serving_a_request() and not self.__dict__.get("lab_ha_session_store"):
+            _serving.commit_began = True
+        return stock(self)
+
+    return commit
+
+
 def patched_handle_error(stock):
     def handle_error(self, exc):
-        if database_unreachable(exc) and nothing_was_done(exc):
-            return unavailable(exc)
+        if database_unreachable(exc):
+            if nothing_was_done(exc):
+                return unavailable(exc)
+            if connection_broke(exc):
+                return outcome_unknown(exc)
         # A 503 raised on the way (the session store out of reach) stays a 503, also for a JSON-RPC call.
         if isinstance(exc, ServiceUnavailable):
             return exc
@@ -129,5 +181,6 @@ def patched_handle_error(stock):
 def apply():
     http.Application.__call__ = patched_call(http.Application.__call__)
     Registry.check_signaling = patched_check_signaling(Registry.check_signaling)
+    sql_db.Cursor.commit = patched_commit(sql_db.Cursor.commit)
     http.HttpDispatcher.handle_error = patched_handle_error(http.HttpDispatcher.handle_error)
     http.JsonRPCDispatcher.handle_error = patched_handle_error(http.JsonRPCDispatcher.handle_error)

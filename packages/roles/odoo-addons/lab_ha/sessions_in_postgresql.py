@@ -49,6 +49,7 @@ class PostgresSessionStore(http.FilesystemSessionStore):
     def _cursor(self):
         """A cursor of Odoo's own pool, on a database that has the table."""
         cursor = sql_db.db_connect(self.database).cursor()
+        cursor.lab_ha_session_store = True  # its commits are not the request's (database_unreachable)
         if not self._table_ready:
             try:
                 # Every process of every app node may get here at once: one creates, the others wait.
