@@ -1,4 +1,4 @@
-import type { Topology, TopologyNode } from "@odoo-ha-lab/topology";
+import { PATRONI_OF_OS, patroniTimingProblems, type Topology, type TopologyNode } from "@odoo-ha-lab/topology";
 import type { SshEndpoint } from "./openssh.ts";
 import { runProcess } from "./openssh.ts";
 
@@ -115,6 +115,10 @@ export function factProblems(topology: Topology, node: TopologyNode, facts: Fact
       "has a PostgreSQL cluster 15/main (Debian's default), which would hold port 5432 that Patroni needs",
       `if it holds nothing you need: pg_dropcluster --stop 15 main on ${node.name}`,
     );
+  }
+  const patroni = facts.os ? PATRONI_OF_OS[facts.os] : undefined;
+  if (node.roles.includes("postgresql") && patroni) {
+    for (const problem of patroniTimingProblems(patroni, topology.postgres.patroni, `${facts.os}'s Patroni ${patroni}`)) add(`${problem.path}: ${problem.message}`, problem.fix);
   }
   if ((node.roles.includes("postgresql") || node.roles.includes("odoo")) && facts.pg15 === "missing") {
     add("its apt sources offer no postgresql-15 (the lab runs PostgreSQL 15)", "add the PostgreSQL apt repository (apt.postgresql.org) to its apt sources");

@@ -30,6 +30,19 @@ describe("preflight", () => {
     expect(factProblems(topology, lb1, facts("ubuntu 24.04"), endpoint.entry)).toEqual([]);
   });
 
+  it("refuses a Patroni timing the machine's Patroni would change, before anything is installed", () => {
+    const pg1 = findNode(topology, "postgresql1");
+    // The default lab's ttl 5 / retry_timeout 2: Debian 12's Patroni 3.0.2 takes them; Ubuntu 24.04's 3.2.2 raises both.
+    expect(factProblems(topology, pg1, facts("debian 12", pg1.address), endpoint.entry)).toEqual([]);
+    const problems = factProblems(topology, pg1, facts("ubuntu 24.04", pg1.address), endpoint.entry);
+    expect(problems.map((problem) => problem.message)).toEqual([
+      "postgres.patroni.ttl: ubuntu 24.04's Patroni 3.2.2 raises ttl 5 to its minimum 20 (with only a warning in its log)",
+      "postgres.patroni.retryTimeout: ubuntu 24.04's Patroni 3.2.2 raises retryTimeout 2 to its minimum 3 (with only a warning in its log)",
+    ]);
+    // Only the database nodes run Patroni.
+    expect(factProblems(topology, lb1, facts("ubuntu 24.04"), endpoint.entry)).toEqual([]);
+  });
+
   it("requires an Odoo source to install, or odoo on PATH, and root", () => {
     const odoo1 = findNode(topology, "odoo1");
     const [problem] = factProblems(topology, odoo1, facts("debian 12", odoo1.address), endpoint.entry);

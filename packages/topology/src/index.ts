@@ -8,3 +8,4 @@ export * from "./schema.ts";
 export * from "./validate.ts";
 export * from "./input-file.ts";
 export * from "./yaml-input.ts";
+export * from "./patroni-timing.ts";

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { MAX_INPUT_FILE_BYTES, TopologyError, loadTopologyFile, nodesWithRole, parseTopology, toDot, toMermaid } from "../src/index.ts";
+import { MAX_INPUT_FILE_BYTES, PATRONI_OF_OS, patroniTimingProblems, TopologyError, loadTopologyFile, nodesWithRole, parseTopology, toDot, toMermaid } from "../src/index.ts";
 
 const DEFAULT_FILE = fileURLToPath(new URL("../../../labs/odoo-ha/topology.yaml", import.meta.url));
 const defaultText = readFileSync(DEFAULT_FILE, "utf8");
@@ -253,5 +253,30 @@ describe("a topology file that is not one", () => {
   it("is refused unread above the size limit", () => {
     const issues = issuesOf(`${defaultText}\n${"# filler\n".repeat(MAX_INPUT_FILE_BYTES / 9 + 1)}`);
     expect(issues).toEqual([expect.objectContaining({ path: "(file)", message: expect.stringMatching(/^is \d+ KiB; an input file is at most 128 KiB$/) })]);
+  });
+});
+
+describe("what Patroni would change in the topology's timing", () => {
+  const timing = { ttl: 5, loopWait: 1, retryTimeout: 2, maximumLagOnFailoverBytes: 1048576 };
+  it("is nothing before Patroni 3.2, which takes any value", () => {
+    expect(patroniTimingProblems("3.0.2", timing)).toEqual([]);
+    expect(patroniTimingProblems("2.1.2", timing)).toEqual([]);
+    expect(patroniTimingProblems("3.1.9", timing)).toEqual([]);
+  });
+
+  it("names each value 3.2 and later raise to its minimum (ttl 20, loop_wait 1, retry_timeout 3), with the fix", () => {
+    const problems = patroniTimingProblems("3.2.2", timing);
+    expect(problems.map((problem) => `${problem.path}: ${problem.message}`)).toEqual([
+      "postgres.patroni.ttl: Patroni 3.2.2 raises ttl 5 to its minimum 20 (with only a warning in its log)",
+      "postgres.patroni.retryTimeout: Patroni 3.2.2 raises retryTimeout 2 to its minimum 3 (with only a warning in its log)",
+    ]);
+    expect(problems[0]!.fix).toMatch(/ttl ≥ 20, loopWait ≥ 1 and retryTimeout ≥ 3, with loopWait \+ 2 × retryTimeout ≤ ttl/);
+    expect(patroniTimingProblems("4.0.7", timing)).toHaveLength(2);
+    expect(patroniTimingProblems("4.0.7", { ...timing, ttl: 20, loopWait: 2, retryTimeout: 3 })).toEqual([]);
+    expect(patroniTimingProblems("10.0", { ...timing, ttl: 19, loopWait: 1, retryTimeout: 3 }).map((problem) => problem.path)).toEqual(["postgres.patroni.ttl"]);
+  });
+
+  it("knows the Patroni each supported system installs", () => {
+    expect(PATRONI_OF_OS).toMatchObject({ "debian 12": "3.0.2", "debian 13": "4.0.7", "ubuntu 24.04": "3.2.2" });
   });
 });
