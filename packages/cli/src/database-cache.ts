@@ -10,8 +10,9 @@ export function databaseCacheRoot(): string {
 }
 
 /**
- * The key of a database snapshot: the images that run Odoo and PostgreSQL, by content (image ids:
- * a tag such as odoo:17 may point at another image tomorrow), and the modules installed.
+ * The key of a database snapshot: what runs Odoo and PostgreSQL, by content, and the modules
+ * installed. On Docker the images' ids (a tag such as odoo:17 may point at another image tomorrow);
+ * on the SSH target the Odoo source's sha256 and the PostgreSQL package the machines install.
  */
 export function databaseCacheKey(parts: { odooImageId: string; postgresImageId: string }): string {
   return createHash("sha256").update(JSON.stringify({ ...parts, modules: ODOO_INITIAL_MODULES })).digest("hex");

@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { converge, ConvergeError, PATHS, RecordingHost, STAGES, type Host, type LabSecrets, type ProgressEvent } from "@odoo-ha-lab/roles";
+import { converge, ConvergeError, PATHS, RecordingHost, STAGES, type Host, type LabSecrets, type OdooDatabaseCache, type ProgressEvent } from "@odoo-ha-lab/roles";
 import type { Topology } from "@odoo-ha-lab/topology";
 import { checkNode, type NodeCheck } from "./check.ts";
 import type { Inventory } from "./inventory.ts";
@@ -18,6 +18,8 @@ export interface SshUpOptions {
   progress: (event: ProgressEvent) => void;
   /** Multiplies every converge wait (real hardware, slow disks). Default 2. */
   timeoutScale?: number;
+  /** Where a new lab's database comes from when a snapshot for this Odoo source is kept (and goes to when not). */
+  databaseCache?: OdooDatabaseCache;
 }
 
 /** What `up` did on one node. */
@@ -172,6 +174,7 @@ export class SshLab {
         hosts: recording as Map<string, Host>,
         secrets: options.secrets,
         timeoutScale: options.timeoutScale ?? 2,
+        ...(options.databaseCache ? { databaseCache: options.databaseCache } : {}),
         progress: (event) => {
           if (event.message === "begin") stage = event.stage;
           else if (event.node && completed[event.stage] && !completed[event.stage]!.includes(event.node)) completed[event.stage]!.push(event.node);

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -101,6 +101,11 @@ describe("the SSH target on bare Debian 12 machines", () => {
     expect(odoo1.installed).toEqual(expect.arrayContaining(["python3-werkzeug", "python3-psycopg2"]));
     expect(odoo1.files.join("\n")).toMatch(/installed Odoo from \S*odoo/);
     expect(result.nodes.find((node) => node.node === "lb1")!.installed).not.toContain("python3-werkzeug");
+    // The new database was initialised once and kept for the next lab of this Odoo source (the state dir is new).
+    expect(run.stderr).toMatch(/database 'lab' initialised in [\d.]+ s, kept in the cache \([0-9a-f]{12}\)/);
+    const kept = readdirSync(join(stateDir, ".cache", "odoo-database"));
+    expect(kept).toHaveLength(1);
+    expect(readdirSync(join(stateDir, ".cache", "odoo-database", kept[0]!)).sort()).toEqual(["database.pgdump", "filestore.tar.gz"]);
   }, FIRST_UP_TIMEOUT_MS);
 
   it("runs the lab: a Patroni leader with a streaming replica, one VIP holder, Odoo through the VIP", async () => {

@@ -1,8 +1,9 @@
 import { rmSync } from "node:fs";
 import { LAB_WAIT_MOUNT_FILE } from "@odoo-ha-lab/docker";
-import { generateSecrets } from "@odoo-ha-lab/roles";
+import { generateSecrets, odooSourceArchive, type OdooDatabaseCache } from "@odoo-ha-lab/roles";
 import { loadInventoryFile, SshLab, SshNodeControl, type NodeUpSummary, type ProvisionAssets } from "@odoo-ha-lab/ssh";
 import type { Topology } from "@odoo-ha-lab/topology";
+import { databaseCacheKey, localDatabaseCache } from "../database-cache.ts";
 import { labStateDir, loadOrCreateSecrets, loadSecrets, secretsPath } from "../state.ts";
 import { renderTable } from "../table.ts";
 import type { LabTarget, MachineState } from "./index.ts";
@@ -23,7 +24,7 @@ export function sshTarget(topology: Topology, inventoryPath: string, commandArgs
     },
     async up(progress) {
       const secrets = loadOrCreateSecrets(topology.name);
-      const nodes = await lab.up({ secrets, assets, progress });
+      const nodes = await lab.up({ secrets, assets, progress, ...(topology.odoo.source ? { databaseCache: sshDatabaseCache(topology.odoo.source) } : {}) });
       const lines = [renderTable(["node", "result"], nodes.map((node) => [node.node, describeNodeChanges(node)])), ""];
       return { secrets, where: ` on ${topology.nodes.length} SSH machines`, detail: "", report: { json: { target: "ssh", nodes }, lines } };
     },
@@ -69,4 +70,13 @@ function describeNodeChanges(node: NodeUpSummary): string {
     `changed ${node.files.length} files, ${node.services.length} services`,
   ];
   return parts.join(", ");
+}
+
+/**
+ * The SSH target's database cache: keyed by the Odoo source the machines run (its sha256) and the
+ * PostgreSQL they install (Debian's postgresql-15). An Odoo the user installed has no key the lab can
+ * trust, so a lab without `odoo.source` initialises its database itself.
+ */
+function sshDatabaseCache(source: string): OdooDatabaseCache {
+  return localDatabaseCache(async () => databaseCacheKey({ odooImageId: `odoo source sha256:${odooSourceArchive(source).sha256}`, postgresImageId: "apt postgresql-15 (ssh target)" }));
 }
