@@ -154,8 +154,9 @@ def patched_check_signaling(stock):
 
 def patched_commit(stock):
     def commit(self):
-        # From here on, a broken connection may have broken after PostgreSQL committed. The session
-        # store's own cursors (sessions_in_postgresql) commit their reads and writes: not the request's work.
+        # From here on, a broken connection may have broken after PostgreSQL committed. Any cursor of
+        # the request counts (a first credentials check commits its own), so the answer errs towards
+        # 502; only the session store's cursors (sessions_in_postgresql) are not the request's work.
         if serving_a_request() and not self.__dict__.get("lab_ha_session_store"):
             _serving.commit_began = True
         return stock(self)
