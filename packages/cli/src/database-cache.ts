@@ -14,7 +14,7 @@ export function databaseCacheRoot(): string {
  * installed. On Docker the images' ids (a tag such as odoo:17 may point at another image tomorrow);
  * on the SSH target the Odoo source's sha256 and the PostgreSQL package the machines install.
  */
-export function databaseCacheKey(parts: { odooImageId: string; postgresImageId: string }): string {
+export function databaseCacheKey(parts: { odoo: string; postgres: string }): string {
   return createHash("sha256").update(JSON.stringify({ ...parts, modules: ODOO_INITIAL_MODULES })).digest("hex");
 }
 

@@ -53,43 +53,57 @@ export function resolveTopology(values: LabOptionValues): Topology {
 
 /** --target (or LAB_TARGET), default docker. */
 export function targetKind(values: LabOptionValues): TargetKind {
-  const kind = flagOrEnvironment(values.target, "--target", "LAB_TARGET", `a target, one of ${TARGET_NAMES.join(", ")}`) ?? "docker";
+  const given = flagOrEnvironment(values.target, { flag: "--target", variable: "LAB_TARGET", what: `a target, one of ${TARGET_NAMES.join(", ")}` });
+  const kind = given.value ?? "docker";
   const known = TARGET_NAMES.find((name) => name === kind);
-  if (!known) throw new Error(`unknown target '${kind}'${values.target === undefined ? " (from the environment variable LAB_TARGET)" : ""}: use one of ${TARGET_NAMES.join(", ")}`);
+  if (!known) throw new Error(`unknown target '${kind}'${given.by === "--target" ? "" : ` (from ${given.by})`}: use one of ${TARGET_NAMES.join(", ")}`);
   return known;
 }
 
+/** The overrides a flag or its environment variable may give, and what each expects (for messages). */
+const OVERRIDES = {
+  name: { option: "name", flag: "--name", variable: "LAB_NAME", what: "a lab name, e.g. --name lab2" },
+  subnet: { option: "subnet", flag: "--subnet", variable: "LAB_SUBNET", what: "a /24, e.g. --subnet 192.168.56.0/24" },
+  odooImage: { option: "odoo-image", flag: "--odoo-image", variable: "LAB_ODOO_IMAGE", what: "an image, e.g. --odoo-image odoo:17" },
+  odooSource: { option: "odoo-source", flag: "--odoo-source", variable: "LAB_ODOO_SOURCE", what: "a tarball or checkout of Odoo's source" },
+} as const satisfies Record<Exclude<keyof TopologyOverrides, "givenBy">, Setting & { option: keyof LabOptionValues }>;
+
 /** The one place where flags and environment become overrides of a topology file: every command, runs and gates too. */
 export function topologyOverrides(values: LabOptionValues): TopologyOverrides {
+  const read = (key: keyof typeof OVERRIDES) => flagOrEnvironment(values[OVERRIDES[key].option] as string | undefined, OVERRIDES[key]);
+  const name = read("name");
+  const subnet = read("subnet");
+  const odooImage = read("odooImage");
+  const odooSource = read("odooSource");
   return {
-    givenBy: {
-      name: givenBy(values.name, "--name", "LAB_NAME"),
-      subnet: givenBy(values.subnet, "--subnet", "LAB_SUBNET"),
-      odooImage: givenBy(values["odoo-image"], "--odoo-image", "LAB_ODOO_IMAGE"),
-      odooSource: givenBy(values["odoo-source"], "--odoo-source", "LAB_ODOO_SOURCE"),
-    },
-    name: flagOrEnvironment(values.name, "--name", "LAB_NAME", "a lab name, e.g. --name lab2"),
-    subnet: flagOrEnvironment(values.subnet, "--subnet", "LAB_SUBNET", "a /24, e.g. --subnet 192.168.56.0/24"),
-    odooImage: flagOrEnvironment(values["odoo-image"], "--odoo-image", "LAB_ODOO_IMAGE", "an image, e.g. --odoo-image odoo:17"),
-    odooSource: flagOrEnvironment(values["odoo-source"], "--odoo-source", "LAB_ODOO_SOURCE", "a tarball or checkout of Odoo's source"),
+    name: name.value,
+    subnet: subnet.value,
+    odooImage: odooImage.value,
+    odooSource: odooSource.value,
+    givenBy: { name: name.by, subnet: subnet.by, odooImage: odooImage.by, odooSource: odooSource.by },
   };
 }
 
-/**
- * A flag, else its environment variable. An empty one is an error, not the topology's default: an
- * unset shell variable (`lab down --name "$LAB"`) would otherwise name the default lab.
- */
-function flagOrEnvironment(flag: string | undefined, flagName: string, variable: string, what: string): string | undefined {
-  if (flag !== undefined) {
-    if (flag.trim() === "") throw new Error(`${flagName} is empty: give ${what}, or leave the flag out for the topology's own`);
-    return flag;
-  }
-  const value = process.env[variable];
-  if (value !== undefined && value.trim() === "") throw new Error(`the environment variable ${variable} is set but empty: give ${what}, or unset it (unset ${variable}) for the topology's own`);
-  return value;
+interface Setting {
+  flag: string;
+  variable: string;
+  /** What to give, for the message when it is empty. */
+  what: string;
 }
 
-/** How an override reached the command, for its error messages: the flag, or the variable that stood in for it. */
-function givenBy(flag: string | undefined, flagName: string, variable: string): string {
-  return flag === undefined && process.env[variable] !== undefined ? `the environment variable ${variable}` : flagName;
+/**
+ * A flag, else its environment variable, and which of the two gave it (messages name that one). An
+ * empty one is an error, not the topology's default: an unset shell variable
+ * (`lab down --name "$LAB"`) would otherwise name the default lab.
+ */
+function flagOrEnvironment(flag: string | undefined, setting: Setting): { value: string | undefined; by: string } {
+  const { flag: flagName, variable, what } = setting;
+  if (flag !== undefined) {
+    if (flag.trim() === "") throw new Error(`${flagName} is empty: give ${what}, or leave the flag out for the topology's own`);
+    return { value: flag, by: flagName };
+  }
+  const value = process.env[variable];
+  if (value === undefined) return { value, by: flagName };
+  if (value.trim() === "") throw new Error(`the environment variable ${variable} is set but empty: give ${what}, or unset it (unset ${variable}) for the topology's own`);
+  return { value, by: `the environment variable ${variable}` };
 }

@@ -25,10 +25,10 @@ describe("the database cache", () => {
   });
 
   it("keys a snapshot by the Odoo image and the PostgreSQL image, by content", () => {
-    const key = databaseCacheKey({ odooImageId: "sha256:aaa", postgresImageId: "sha256:bbb" });
+    const key = databaseCacheKey({ odoo: "sha256:aaa", postgres: "sha256:bbb" });
     expect(key).toMatch(/^[0-9a-f]{64}$/);
-    expect(databaseCacheKey({ odooImageId: "sha256:aaa", postgresImageId: "sha256:bbb" })).toBe(key);
-    expect(databaseCacheKey({ odooImageId: "sha256:aab", postgresImageId: "sha256:bbb" })).not.toBe(key);
-    expect(databaseCacheKey({ odooImageId: "sha256:aaa", postgresImageId: "sha256:bbc" })).not.toBe(key);
+    expect(databaseCacheKey({ odoo: "sha256:aaa", postgres: "sha256:bbb" })).toBe(key);
+    expect(databaseCacheKey({ odoo: "sha256:aab", postgres: "sha256:bbb" })).not.toBe(key);
+    expect(databaseCacheKey({ odoo: "sha256:aaa", postgres: "sha256:bbc" })).not.toBe(key);
   });
 });

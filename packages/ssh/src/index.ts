@@ -9,3 +9,4 @@ export * from "./ssh-lab.ts";
 export * from "./ssh-node-control.ts";
 export * from "./systemd-services.ts";
 export * from "./text-diff.ts";
+export { OdooSourceForMachines } from "./odoo-install.ts";

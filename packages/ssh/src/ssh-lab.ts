@@ -71,6 +71,8 @@ export class SshUpError extends Error {
  */
 export class SshLab {
   readonly endpoints: Map<string, SshEndpoint>;
+  /** The Odoo source the app machines install (read once, for every machine and the database cache's key). */
+  readonly odooSource: OdooSourceForMachines | undefined;
 
   constructor(
     readonly topology: Topology,
@@ -80,6 +82,7 @@ export class SshLab {
   ) {
     const paths: SshPaths = { labKnownHosts: join(stateDir, "known_hosts"), socketDir: join(stateDir, "ssh") };
     this.endpoints = new Map(topology.nodes.map((node) => [node.name, new SshEndpoint(inventoryNode(inventory, node.name), paths)]));
+    this.odooSource = topology.odoo.source ? new OdooSourceForMachines(topology.odoo.source) : undefined;
   }
 
   private get factsPath(): string {
@@ -155,11 +158,10 @@ export class SshLab {
       this.remember(facts);
 
       stage = "provision";
-      const odooSource = this.topology.odoo.source ? new OdooSourceForMachines(this.topology.odoo.source) : undefined;
       await Promise.all(
         this.topology.nodes.map(async (node) => {
           const host = new SshHost(this.endpoints.get(node.name)!, facts.get(node.name)!.interfaceName);
-          const assets = { ...readAssets(options.assets), odooSource };
+          const assets = { ...readAssets(options.assets), odooSource: this.odooSource };
           const result = await provisionNode(host, this.topology, node, assets, (message) => progress({ stage: "provision", node: node.name, message }));
           provisioned.set(node.name, result);
           completed.provision!.push(node.name);
@@ -199,11 +201,10 @@ export class SshLab {
     const outcomes = await Promise.all(this.topology.nodes.map(async (node) => ({ node, ...(await preflightNode(this.topology, node, this.endpoints.get(node.name)!)) })));
     const problems = outcomes.flatMap((outcome) => outcome.problems);
     if (problems.length > 0) throw new PreflightError(problems);
-    const odooSource = this.topology.odoo.source ? new OdooSourceForMachines(this.topology.odoo.source) : undefined;
     return Promise.all(
       outcomes.map(({ node, facts }) => {
         const host = new SshHost(this.endpoints.get(node.name)!, facts!.interfaceName);
-        return checkNode(host, this.topology, node, options.secrets, { ...readAssets(options.assets), odooSource });
+        return checkNode(host, this.topology, node, options.secrets, { ...readAssets(options.assets), odooSource: this.odooSource });
       }),
     );
   }

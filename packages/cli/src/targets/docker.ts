@@ -61,7 +61,7 @@ async function ensureLabUp(topology: Topology, progress: (event: ProgressEvent) 
   let changed: boolean;
   try {
     const imageId = async (image: string) => (await docker.getImage(image).inspect()).Id;
-    const databaseCache = localDatabaseCache(async () => databaseCacheKey({ odooImageId: await imageId(images.odoo), postgresImageId: await imageId(images.node) }));
+    const databaseCache = localDatabaseCache(async () => databaseCacheKey({ odoo: await imageId(images.odoo), postgres: await imageId(images.node) }));
     ({ changed } = await lab.up({ images: { node: images.node, odoo: images.odoo }, secrets, progress, keepOnFailure, databaseCache }));
   } finally {
     stopWatching(); // what follows (a scenario run) handles interrupts its own way

@@ -1,7 +1,7 @@
 import { rmSync } from "node:fs";
 import { LAB_WAIT_MOUNT_FILE } from "@odoo-ha-lab/docker";
-import { generateSecrets, odooSourceArchive, type OdooDatabaseCache } from "@odoo-ha-lab/roles";
-import { loadInventoryFile, SshLab, SshNodeControl, type NodeUpSummary, type ProvisionAssets } from "@odoo-ha-lab/ssh";
+import { generateSecrets, type OdooDatabaseCache } from "@odoo-ha-lab/roles";
+import { loadInventoryFile, SshLab, SshNodeControl, type NodeUpSummary, type OdooSourceForMachines, type ProvisionAssets } from "@odoo-ha-lab/ssh";
 import type { Topology } from "@odoo-ha-lab/topology";
 import { databaseCacheKey, localDatabaseCache } from "../database-cache.ts";
 import { labStateDir, loadOrCreateSecrets, loadSecrets, secretsPath } from "../state.ts";
@@ -24,7 +24,7 @@ export function sshTarget(topology: Topology, inventoryPath: string, commandArgs
     },
     async up(progress) {
       const secrets = loadOrCreateSecrets(topology.name);
-      const nodes = await lab.up({ secrets, assets, progress, ...(topology.odoo.source ? { databaseCache: sshDatabaseCache(topology.odoo.source) } : {}) });
+      const nodes = await lab.up({ secrets, assets, progress, ...(lab.odooSource ? { databaseCache: sshDatabaseCache(lab.odooSource) } : {}) });
       const lines = [renderTable(["node", "result"], nodes.map((node) => [node.node, describeNodeChanges(node)])), ""];
       return { secrets, where: ` on ${topology.nodes.length} SSH machines`, detail: "", report: { json: { target: "ssh", nodes }, lines } };
     },
@@ -77,6 +77,6 @@ function describeNodeChanges(node: NodeUpSummary): string {
  * PostgreSQL they install (Debian's postgresql-15). An Odoo the user installed has no key the lab can
  * trust, so a lab without `odoo.source` initialises its database itself.
  */
-function sshDatabaseCache(source: string): OdooDatabaseCache {
-  return localDatabaseCache(async () => databaseCacheKey({ odooImageId: `odoo source sha256:${odooSourceArchive(source).sha256}`, postgresImageId: "apt postgresql-15 (ssh target)" }));
+function sshDatabaseCache(source: OdooSourceForMachines): OdooDatabaseCache {
+  return localDatabaseCache(async () => databaseCacheKey({ odoo: `source sha256:${source.get().sha256}`, postgres: "apt postgresql-15 (ssh target)" }));
 }

@@ -41,9 +41,19 @@ RETRY_AFTER_SECONDS = 1
 READ_ONLY_TRANSACTION = "25006"
 
 
+def causes(error):
+    """The error and what led to it (`raise … from`, and an error raised while handling another: a
+    rollback on a dead connection raises InterfaceError over the OperationalError that killed it)."""
+    seen = []
+    while error is not None and len(seen) < 10 and error not in seen:
+        seen.append(error)
+        error = error.__cause__ or error.__context__
+    return seen
+
+
 def database_unreachable(error):
     """The database is out of reach for now (not wrong, not gone): any lost or refused connection."""
-    for candidate in (error, getattr(error, "__cause__", None)):
+    for candidate in causes(error):
         if isinstance(candidate, (psycopg2.OperationalError, psycopg2.InterfaceError)):
             # Connection errors carry no SQLSTATE; a missing database is reported the same way.
             return "does not exist" not in str(candidate)
@@ -54,16 +64,6 @@ def database_unreachable(error):
 
 # A connection that was never made: nothing of the request reached the database through it.
 NEVER_CONNECTED = re.compile(r"connection to server .* failed|could not connect to server|could not translate host name|the database system is (starting up|shutting down|in recovery mode)")
-
-
-def causes(error):
-    """The error and what led to it (`raise … from`, and an error raised while handling another: a
-    rollback on a dead connection raises InterfaceError over the OperationalError that killed it)."""
-    seen = []
-    while error is not None and len(seen) < 10 and error not in seen:
-        seen.append(error)
-        error = error.__cause__ or error.__context__
-    return seen
 
 
 # SQLSTATE classes of a server going away: 08 connection exception; 57P operator intervention

@@ -46,12 +46,13 @@ export async function convergeOdoo(context: ConvergeContext): Promise<void> {
 
   // 2. The databases, each created once by the first app node if it is missing; one that this Odoo
   //    did not initialise is refused (Odoo would start and answer 500 to every request).
+  let series: Promise<string> | undefined; // `odoo --version` is a Python start: asked once, if at all
   for (const name of odooDatabases(context.topology)) {
     const database = await odooDatabaseState(context, name);
     if (database.state === "missing") {
       await createDatabase(first, context, name);
     } else {
-      const problem = databaseProblem(database, await odooSeries(first), context.topology, name);
+      const problem = databaseProblem(database, await (series ??= odooSeries(first)), context.topology, name);
       if (problem) throw new Error(problem);
     }
   }
