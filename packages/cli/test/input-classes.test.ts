@@ -77,6 +77,8 @@ const CLASSES: [string, () => unknown, RegExp][] = [
   ["memory-too-small", topology(replace("    roles: [odoo]\n", "    roles: [odoo]\n    memoryMiB: 64\n")), /nodes\.odoo1\.memoryMiB: .*512/],
   ["database-name-length", topology(replace("database: lab", `database: ${"d".repeat(70)}`)), /odoo\.database: .*63/],
   ["image-reference", topology(replace("image: odoo:17", 'image: "--help"')), /odoo\.image: /],
+  ["release-patroni-timing", topology(replace("name: odoo-ha", "name: odoo-ha\nrelease: debian-13")), /postgres\.patroni\.ttl: debian-13's Patroni 4\.0\.7 raises ttl 5 to its minimum 20 \(with only a warning in its log\)\s+fix: set ttl ≥ 20/],
+  ["release-postgres-version", topology(replace("  synchronous: true", "  version: 17\n  synchronous: true")), /postgres\.version: release debian-12 ships PostgreSQL 15, not 17\s+fix: .*\(debian-13\)/],
   ["odoo-source-missing", topology(replace("  database: lab", "  source: /nonexistent/odoo-17.0-src.tar.xz\n  database: lab")), /odoo\.source: \/nonexistent\/odoo-17\.0-src\.tar\.xz does not exist/],
   ["option-repeat", () => parseRepeat("0"), /--repeat .*: give a whole number of runs from 1 to 20/],
   ["option-empty", () => resolveTopology({ name: "" }), /--name is empty: give a lab name/],

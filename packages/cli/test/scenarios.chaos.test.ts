@@ -25,6 +25,7 @@ const CI_SCENARIOS = [
   "kill-master-async-lag",
   "scale-cron-workers",
   "kill-master-multidb",
+  "kill-master-debian13",
 ];
 const scenarios = (process.env.LAB_CHAOS_SCENARIOS?.split(",") ?? CI_SCENARIOS).map((name) => name.trim()).filter(Boolean);
 
@@ -35,6 +36,7 @@ const LABS: Record<string, { name: string; subnet: string }> = {
   "labs/odoo-ha-replicated/topology.yaml": { name: "chaos-repl", subnet: "192.168.73.0/24" },
   "labs/odoo-ha-cron/topology.yaml": { name: "chaos-cron", subnet: "192.168.74.0/24" },
   "labs/odoo-ha-multidb/topology.yaml": { name: "chaos-multidb", subnet: "192.168.75.0/24" },
+  "labs/odoo-ha-debian13/topology.yaml": { name: "chaos-deb13", subnet: "192.168.78.0/24" },
 };
 
 interface ScenarioListing {

@@ -8,44 +8,47 @@ import { commandExists } from "./engine.ts";
 import { BUILD_LOG_DIR, IMAGE_LABEL, IMAGE_REPOSITORY, imageId, seconds, tryPull, type EnsuredImage } from "./image-build.ts";
 
 /**
- * The Debian 12 base every lab image starts from. Docker Hub's debian:bookworm-slim when we have
- * it or can pull it; otherwise (the usual case: lab machines reach only the apt mirror) a minbase
- * debootstrap from the machine's own mirror, imported as an image.
+ * The Debian base a lab image starts from, one per suite (bookworm, trixie). Docker Hub's
+ * debian:<suite>-slim when we have it or can pull it; otherwise (the usual case: lab machines reach
+ * only the apt mirror) a minbase debootstrap from the machine's own mirror, imported as an image.
  */
 
-const UPSTREAM = "debian:bookworm-slim";
 const PULL_TIMEOUT_MS = 15_000;
-const SUITE = "bookworm";
 // Bump when the recipe below changes, so the tag changes with it.
 const RECIPE = "debootstrap --variant=minbase v1";
 const DEFAULT_MIRROR = "http://deb.debian.org/debian";
 const IMAGE_PATH = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
-export async function ensureDebianBase(docker: Dockerode, progress: (message: string) => void): Promise<EnsuredImage> {
+export async function ensureDebianBase(docker: Dockerode, suite: string, progress: (message: string) => void): Promise<EnsuredImage> {
   const started = Date.now();
-  if (await imageId(docker, UPSTREAM)) {
-    progress(`image base: using ${UPSTREAM}`);
-    return { tag: UPSTREAM, built: false };
+  const upstream = `debian:${suite}-slim`;
+  if (await imageId(docker, upstream)) {
+    progress(`image base: using ${upstream}`);
+    return { tag: upstream, built: false };
   }
-  const mirror = aptMirror();
-  const hash = createHash("sha256").update(`${RECIPE}\n${SUITE}\n${mirror}\n${IMAGE_PATH}\n`).digest("hex").slice(0, 12);
-  const tag = `${IMAGE_REPOSITORY}/debian-base:${SUITE}-${hash}`;
+  const mirror = aptMirror(suite);
+  const hash = createHash("sha256").update(`${RECIPE}\n${suite}\n${mirror}\n${IMAGE_PATH}\n`).digest("hex").slice(0, 12);
+  const tag = `${IMAGE_REPOSITORY}/debian-base:${suite}-${hash}`;
   if (await imageId(docker, tag)) {
     progress(`image base: cached ${tag}`);
     return { tag, built: false };
   }
-  if (await tryPull(docker, UPSTREAM, PULL_TIMEOUT_MS)) {
-    progress(`image base: pulled ${UPSTREAM} [${seconds(started)}]`);
-    return { tag: UPSTREAM, built: false };
+  if (await tryPull(docker, upstream, PULL_TIMEOUT_MS)) {
+    progress(`image base: pulled ${upstream} [${seconds(started)}]`);
+    return { tag: upstream, built: false };
   }
-  progress(`image base: ${UPSTREAM} cannot be pulled; building ${tag} with debootstrap from ${mirror}`);
-  await debootstrapImage(docker, tag, mirror, (message) => progress(`image base: ${message} [${seconds(started)}]`));
+  progress(`image base: ${upstream} cannot be pulled; building ${tag} with debootstrap from ${mirror}`);
+  await debootstrapImage(docker, tag, suite, mirror, (message) => progress(`image base: ${message} [${seconds(started)}]`));
   progress(`image base: built ${tag} in ${seconds(started)}`);
   return { tag, built: true };
 }
 
-/** The Debian mirror this machine's apt uses: deb822 .sources first, then sources.list. */
-export function aptMirror(): string {
+/**
+ * The Debian mirror this machine's apt uses for the suite: deb822 .sources first, then sources.list.
+ * A suite the machine does not use itself (trixie on a Debian 12 host) comes from the mirror of its
+ * own main archive, which carries every suite.
+ */
+export function aptMirror(suite: string): string {
   const sourcesDir = "/etc/apt/sources.list.d";
   const stanzas: string[] = [];
   if (existsSync(sourcesDir)) {
@@ -53,33 +56,35 @@ export function aptMirror(): string {
       stanzas.push(...readFileSync(join(sourcesDir, file), "utf8").split(/\n\s*\n/));
     }
   }
+  const sources: { uri: string; suite: string }[] = [];
   for (const stanza of stanzas) {
     const suites = /^Suites:\s*(.+)$/m.exec(stanza)?.[1]?.split(/\s+/) ?? [];
     const uri = /^URIs:\s*(\S+)/m.exec(stanza)?.[1];
-    if (uri && suites.includes(SUITE)) return uri;
+    if (uri) sources.push(...suites.map((name) => ({ uri, suite: name })));
   }
   if (existsSync("/etc/apt/sources.list")) {
     for (const line of readFileSync("/etc/apt/sources.list", "utf8").split("\n")) {
       const match = /^deb\s+(?:\[[^\]]*\]\s+)?(\S+)\s+(\S+)/.exec(line.trim());
-      if (match?.[1] && match[2] === SUITE) return match[1];
+      if (match?.[1] && match[2]) sources.push({ uri: match[1], suite: match[2] });
     }
   }
-  return DEFAULT_MIRROR;
+  const mainArchive = (entry: { uri: string; suite: string }) => /^[a-z]+$/.test(entry.suite) && /\/debian\/?$/.test(entry.uri);
+  return (sources.find((entry) => entry.suite === suite) ?? sources.find(mainArchive))?.uri ?? DEFAULT_MIRROR;
 }
 
-async function debootstrapImage(docker: Dockerode, tag: string, mirror: string, progress: (message: string) => void): Promise<void> {
+async function debootstrapImage(docker: Dockerode, tag: string, suite: string, mirror: string, progress: (message: string) => void): Promise<void> {
   if (!commandExists("debootstrap")) {
     throw new Error(
-      `Cannot build the base image: ${UPSTREAM} is not available and debootstrap is not installed. ` +
-        "Run `pnpm lab setup` as root (installs debootstrap), or `docker load` a debian:bookworm-slim image.",
+      `Cannot build the base image: debian:${suite}-slim is not available and debootstrap is not installed. ` +
+        `Run \`pnpm lab setup\` as root (installs debootstrap), or \`docker load\` a debian:${suite}-slim image.`,
     );
   }
   mkdirSync(BUILD_LOG_DIR, { recursive: true });
-  const logPath = join(BUILD_LOG_DIR, "base.log");
+  const logPath = join(BUILD_LOG_DIR, `base-${suite}.log`);
   const rootfs = mkdtempSync(join(tmpdir(), "odoo-ha-lab-rootfs-"));
   try {
-    progress(`debootstrap ${SUITE} (log: ${logPath})`);
-    await runLogged("debootstrap", ["--variant=minbase", SUITE, rootfs, mirror], logPath);
+    progress(`debootstrap ${suite} (log: ${logPath})`);
+    await runLogged("debootstrap", ["--variant=minbase", suite, rootfs, mirror], logPath);
     // Package lists and caches only make the image bigger: every Dockerfile runs apt-get update.
     for (const dir of ["var/lib/apt/lists", "var/cache/apt"]) {
       rmSync(join(rootfs, dir), { recursive: true, force: true });

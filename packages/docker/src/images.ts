@@ -4,17 +4,21 @@ import { ensureDebianBase } from "./debian-base.ts";
 import { ensureDockerEngine } from "./engine.ts";
 import { ensureBuiltImage, imageId, seconds, tryPull } from "./image-build.ts";
 import { IMAGES_DIR, readContextFiles, type ContextFile } from "./image-context.ts";
-import { ODOO_ARCHIVE_TOOLS, ODOO_DEBIAN_PACKAGES, readOdooSource } from "@odoo-ha-lab/roles";
+import { ODOO_ARCHIVE_TOOLS, ODOO_DEBIAN_PACKAGES, readOdooSource, ROLE_CATALOGUE } from "@odoo-ha-lab/roles";
+import { DEFAULT_RELEASE, RELEASES, ROLE_NAMES, type ReleaseName } from "@odoo-ha-lab/topology";
 
 export { ImageBuildError, IMAGE_LABEL } from "./image-build.ts";
 
 /**
- * The lab's images, built offline from Debian 12 packages and tagged by content:
+ * The lab's images, built offline from Debian packages and tagged by content:
  * odoo-ha-lab/<name>:<12 hex of sha256(build context, parent image id, build args)>. A tag that
- * exists is never rebuilt, so a warm call only inspects a few tags.
+ * exists is never rebuilt, so a warm call only inspects a few tags. The node image follows the
+ * topology's release (Debian 12 or 13); the Odoo image keeps Debian 12 (Odoo 17 on its Python),
+ * and its lab layer takes etcd from the release's node image, so every etcd member runs one version.
  *
- *   base ─┬─ node ─ postgres                       (official `postgres` image contract)
- *         └─ odoo (from a local Odoo source) ─ odoo-node   (odoo-node sits as well on an official odoo:17)
+ *   base (release) ─ node ─ postgres                  (official `postgres` image contract)
+ *   base (bookworm) ─ odoo (from a local Odoo source) ─ odoo-node ← etcd of node
+ *                                                     (odoo-node sits as well on an official odoo:17)
  */
 
 export type LabImageName = "base" | "node" | "postgres" | "odoo" | "odoo-node" | "bare-host";
@@ -41,7 +45,12 @@ export interface LabImages {
 export interface EnsureLabImagesOptions {
   onProgress?: (step: string) => void;
   odoo: OdooAppChoice;
+  /** The release the nodes run (default: DEFAULT_RELEASE). */
+  release?: ReleaseName;
 }
+
+/** Odoo 17's Python dependencies are Debian 12's packages, whatever the nodes' release. */
+const ODOO_SUITE = "bookworm";
 
 /** Files every lab node carries, kept once in images/common/. */
 const NODE_FILES = ["lab-init", "lab-wait-mount", "supervisord.conf"] as const;
@@ -49,23 +58,23 @@ const ODOO_PULL_TIMEOUT_MS = 60_000;
 
 export async function ensureLabImages(docker: Dockerode, options: EnsureLabImagesOptions): Promise<LabImages> {
   const started = Date.now();
-  const session = new ImageSession(docker, options.onProgress);
+  const session = new ImageSession(docker, options.release ?? DEFAULT_RELEASE, options.onProgress);
   const node = await session.node();
-  const postgres = await session.build("postgres", readContextFiles("postgres"), "NODE_IMAGE", node);
+  const postgres = await session.postgres(node);
   const odooApp = await session.odooApp(options.odoo);
-  const odoo = await session.odooNode(odooApp);
+  const odoo = await session.odooNode(odooApp, node);
   session.progress(`images ready in ${seconds(started)}${session.built.length ? ` (built: ${session.built.join(", ")})` : " (all cached)"}`);
-  return { base: session.base!, node, postgres, odooApp, odoo, built: session.built };
+  return { base: await session.debianBase(RELEASES[session.release].suite), node, postgres, odooApp, odoo, built: session.built };
 }
 
 /** The lab layer on the chosen Odoo (an image on this engine or pulled, or one built from the source). */
 export async function ensureOdooNodeImage(
   docker: Dockerode,
   odoo: OdooAppChoice,
-  options: { onProgress?: (step: string) => void } = {},
+  options: { onProgress?: (step: string) => void; release?: ReleaseName } = {},
 ): Promise<string> {
-  const session = new ImageSession(docker, options.onProgress);
-  return session.odooNode(await session.odooApp(odoo));
+  const session = new ImageSession(docker, options.release ?? DEFAULT_RELEASE, options.onProgress);
+  return session.odooNode(await session.odooApp(odoo), await session.node());
 }
 
 /**
@@ -73,8 +82,8 @@ export async function ensureOdooNodeImage(
  * the lab's .deb files downloaded but not installed (see images/bare-host/Dockerfile).
  */
 export async function ensureBareHostImage(docker: Dockerode, options: { onProgress?: (step: string) => void } = {}): Promise<string> {
-  const session = new ImageSession(docker, options.onProgress);
-  return session.build("bare-host", readContextFiles("bare-host"), "BASE_IMAGE", await session.debianBase(), { ODOO_PACKAGES: [...ODOO_DEBIAN_PACKAGES, ...ODOO_ARCHIVE_TOOLS].join(" ") });
+  const session = new ImageSession(docker, "debian-12", options.onProgress);
+  return session.build("bare-host", readContextFiles("bare-host"), "BASE_IMAGE", await session.debianBase("bookworm"), { ODOO_PACKAGES: [...ODOO_DEBIAN_PACKAGES, ...ODOO_ARCHIVE_TOOLS].join(" ") });
 }
 
 /** The helper script the Odoo service starts through (baked into the images; copied by the SSH target). */
@@ -86,42 +95,57 @@ export const LAB_WAIT_MOUNT_FILE = join(IMAGES_DIR, "common", "lab-wait-mount");
  */
 export async function ensurePostgresImage(options: { onProgress?: (step: string) => void } = {}): Promise<string> {
   const docker = await ensureDockerEngine({ install: false, onProgress: options.onProgress });
-  const session = new ImageSession(docker, options.onProgress);
-  return session.build("postgres", readContextFiles("postgres"), "NODE_IMAGE", await session.node());
+  const session = new ImageSession(docker, DEFAULT_RELEASE, options.onProgress);
+  return session.postgres(await session.node());
 }
 
 class ImageSession {
   readonly built: LabImageName[] = [];
-  base: string | undefined;
+  private readonly bases = new Map<string, Promise<string>>();
 
   constructor(
     private readonly docker: Dockerode,
+    readonly release: ReleaseName,
     readonly progress: (step: string) => void = () => {},
   ) {}
 
-  /** The Debian base, asked of the engine once per session (the node and the odoo images both sit on it). */
-  async debianBase(): Promise<string> {
-    if (this.base) return this.base;
-    const base = await ensureDebianBase(this.docker, this.progress);
-    if (base.built) this.built.push("base");
-    this.base = base.tag;
-    return base.tag;
+  /** A suite's Debian base, asked of the engine once per session (the node and the odoo images may share it). */
+  debianBase(suite: string): Promise<string> {
+    let base = this.bases.get(suite);
+    if (!base) {
+      base = ensureDebianBase(this.docker, suite, this.progress).then((ensured) => {
+        if (ensured.built) this.built.push("base");
+        return ensured.tag;
+      });
+      this.bases.set(suite, base);
+    }
+    return base;
   }
 
+  /** Every role's daemons but Odoo's, by the role catalogue's package names on the release. */
   async node(): Promise<string> {
-    return this.build("node", readContextFiles("node", NODE_FILES), "BASE_IMAGE", await this.debianBase());
+    const packages = [...new Set(ROLE_NAMES.filter((role) => role !== "odoo").flatMap((role) => ROLE_CATALOGUE[role].debianPackages(this.release)))].sort();
+    return this.build("node", readContextFiles("node", NODE_FILES), "BASE_IMAGE", await this.debianBase(RELEASES[this.release].suite), {
+      ROLE_PACKAGES: packages.join(" "),
+      POSTGRES_MAJOR: String(RELEASES[this.release].postgresMajor),
+    });
+  }
+
+  postgres(node: string): Promise<string> {
+    return this.build("postgres", readContextFiles("postgres"), "NODE_IMAGE", node, { POSTGRES_MAJOR: String(RELEASES[this.release].postgresMajor) });
   }
 
   async odooApp(choice: OdooAppChoice): Promise<string> {
     if (!choice.source) return this.external(choice.image);
-    const base = await this.debianBase();
+    const base = await this.debianBase(ODOO_SUITE);
     this.progress(`image odoo: reading the Odoo source ${choice.source}`);
     const files = [...readContextFiles("odoo"), ...readOdooSource(choice.source)];
     return this.build("odoo", files, "BASE_IMAGE", base, { ODOO_PACKAGES: ODOO_DEBIAN_PACKAGES.join(" ") });
   }
 
-  odooNode(odooApp: string): Promise<string> {
-    return this.build("odoo-node", readContextFiles("odoo-node", NODE_FILES), "ODOO_IMAGE", odooApp);
+  /** The lab layer on the chosen Odoo, with the etcd of the release's node image. */
+  odooNode(odooApp: string, node: string): Promise<string> {
+    return this.build("odoo-node", readContextFiles("odoo-node", NODE_FILES), "ODOO_IMAGE", odooApp, { NODE_IMAGE: node });
   }
 
   async external(image: string): Promise<string> {

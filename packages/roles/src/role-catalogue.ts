@@ -1,4 +1,4 @@
-import type { RoleName, Topology, TopologyNode } from "@odoo-ha-lab/topology";
+import { postgresPackages, RELEASES, type ReleaseName, type RoleName, type Topology, type TopologyNode } from "@odoo-ha-lab/topology";
 import type { StageName } from "./converge/converge.ts";
 import { etcdPlan, filestoreServerPlan, haproxyPlan, keepalivedPlan, odooPlan, postgresqlPlan, type PlanContext, type RolePlan } from "./node-plan.ts";
 
@@ -10,8 +10,8 @@ export interface RoleEntry {
   stage: StageName;
   /** What a node of this role runs: its files and services (pure; node-plan.ts). */
   plan(context: PlanContext): RolePlan;
-  /** Its Debian packages, for a machine that has none yet (the SSH target; the lab's images carry the same). */
-  debianPackages: readonly string[];
+  /** Its Debian packages on a release, for a machine that has none yet (the SSH target; the lab's images carry the same). */
+  debianPackages(release: ReleaseName): readonly string[];
 }
 
 /**
@@ -20,14 +20,14 @@ export interface RoleEntry {
  * entry here and in topology's ROLE_NAMES and ROLE_PORTS, its renderers and plan, and its stage.
  */
 export const ROLE_CATALOGUE: Record<RoleName, RoleEntry> = {
-  haproxy: { services: ["haproxy"], stage: "loadbalancer", plan: haproxyPlan, debianPackages: ["haproxy"] },
-  keepalived: { services: ["keepalived"], stage: "loadbalancer", plan: keepalivedPlan, debianPackages: ["keepalived"] },
-  etcd: { services: ["etcd"], stage: "etcd", plan: etcdPlan, debianPackages: ["etcd-server", "etcd-client"] },
+  haproxy: { services: ["haproxy"], stage: "loadbalancer", plan: haproxyPlan, debianPackages: () => ["haproxy"] },
+  keepalived: { services: ["keepalived"], stage: "loadbalancer", plan: keepalivedPlan, debianPackages: () => ["keepalived"] },
+  etcd: { services: ["etcd"], stage: "etcd", plan: etcdPlan, debianPackages: () => ["etcd-server", "etcd-client"] },
   // python3-etcd: Patroni's etcd3 backend is built on its etcd (v2) module.
-  postgresql: { services: ["patroni"], stage: "postgresql", plan: postgresqlPlan, debianPackages: ["postgresql-15", "postgresql-client-15", "patroni", "python3-etcd"] },
-  "filestore-server": { services: ["glusterd"], stage: "filestore", plan: filestoreServerPlan, debianPackages: ["glusterfs-server"] },
+  postgresql: { services: ["patroni"], stage: "postgresql", plan: postgresqlPlan, debianPackages: (release) => [...postgresPackages(release), "patroni", "python3-etcd"] },
+  "filestore-server": { services: ["glusterd"], stage: "filestore", plan: filestoreServerPlan, debianPackages: () => ["glusterfs-server"] },
   // psql: the Odoo stage asks through the VIP whether the database exists.
-  odoo: { services: ["filestore-client", "odoo"], stage: "odoo", plan: odooPlan, debianPackages: ["glusterfs-client", "postgresql-client-15"] },
+  odoo: { services: ["filestore-client", "odoo"], stage: "odoo", plan: odooPlan, debianPackages: (release) => ["glusterfs-client", `postgresql-client-${RELEASES[release].postgresMajor}`] },
 };
 
 /** The services a node runs, in start order. */

@@ -3,8 +3,9 @@ import type { Topology, TopologyNode } from "@odoo-ha-lab/topology";
 
 /**
  * The Debian packages a node needs: what the lab's Docker images carry, per role (each role's
- * `debianPackages` in the role catalogue), so a node gets only what its roles run. Debian 12 names; Ubuntu 22.04/24.04 carry the same ones except the
- * PostgreSQL major version (the preflight requires 15 to be installable).
+ * `debianPackages` in the role catalogue, named as the topology's release names them), so a node gets
+ * only what its roles run. Ubuntu 22.04/24.04 carry the same names except the PostgreSQL major version
+ * (the preflight requires the release's major to be installable).
  */
 
 /** Every node: what the status probes and the chaos faults use (iptables, tc, pkill, killall, the NFQUEUE delay program). */
@@ -12,7 +13,7 @@ export const BASE_PACKAGES = ["iproute2", "iptables", "procps", "psmisc", "curl"
 
 export function packagesForNode(topology: Topology, node: TopologyNode): string[] {
   const wanted = new Set<string>(BASE_PACKAGES);
-  for (const role of node.roles) for (const name of ROLE_CATALOGUE[role].debianPackages) wanted.add(name);
+  for (const role of node.roles) for (const name of ROLE_CATALOGUE[role].debianPackages(topology.release)) wanted.add(name);
   // Odoo from a source runs on Debian's Python packages, as in the odoo image; an Odoo installed by
   // the user (its Debian package) brought its own.
   if (node.roles.includes("odoo") && topology.odoo.source) for (const name of [...ODOO_DEBIAN_PACKAGES, ...ODOO_ARCHIVE_TOOLS]) wanted.add(name);
@@ -63,13 +64,15 @@ fi`;
  * Units Debian's packages install and enable, which would fight the lab's own (the same ports,
  * data directories and VIP). The lab runs these daemons as lab-* units instead.
  */
-export const DEBIAN_UNITS = [
-  "postgresql.service",
-  "postgresql@15-main.service",
-  "patroni.service",
-  "etcd.service",
-  "haproxy.service",
-  "keepalived.service",
-  "glusterd.service",
-  "glustereventsd.service",
-] as const;
+export function debianUnits(topology: Topology): string[] {
+  return [
+    "postgresql.service",
+    `postgresql@${topology.postgres.version}-main.service`,
+    "patroni.service",
+    "etcd.service",
+    "haproxy.service",
+    "keepalived.service",
+    "glusterd.service",
+    "glustereventsd.service",
+  ];
+}

@@ -1,4 +1,4 @@
-import { PATRONI_OF_OS, patroniTimingProblems, type Topology, type TopologyNode } from "@odoo-ha-lab/topology";
+import { PATRONI_OF_OS, patroniTimingProblems, RELEASES, type Topology, type TopologyNode } from "@odoo-ha-lab/topology";
 import type { SshEndpoint } from "./openssh.ts";
 import { runProcess } from "./openssh.ts";
 
@@ -33,17 +33,21 @@ export class PreflightError extends Error {
   }
 }
 
-export const SUPPORTED_OS = ["debian 12", "ubuntu 22.04", "ubuntu 24.04"] as const;
+/** Debian 13 is accepted for a debian-13 topology but not yet tested by the suite (its bare hosts are Debian 12). */
+export const SUPPORTED_OS = ["debian 12", "debian 13", "ubuntu 22.04", "ubuntu 24.04"] as const;
 
 // Facts as key=value lines. Runs as root (directly or through sudo -n); prints uid so a user without either is caught.
+// $1: the PostgreSQL major of the topology's release (Debian's default cluster, and whether apt offers it).
 const FACTS = `echo "uid=$(id -u)"
 if [ -r /etc/os-release ]; then . /etc/os-release; echo "os=$ID $VERSION_ID"; echo "pretty=$PRETTY_NAME"; fi
 [ -d /run/systemd/system ] && echo "systemd=yes"
 if command -v ip >/dev/null 2>&1; then ip -o -4 addr show | sed 's/^/addr=/'; else echo "noip=yes"; fi
 command -v odoo >/dev/null 2>&1 && echo "odoo=$(command -v odoo)"
-[ -d /etc/postgresql/15/main ] && echo "debian_cluster=yes"
-if [ "$ID" = ubuntu ] && ! dpkg-query -W -f '\${Status}' postgresql-15 2>/dev/null | grep -q 'ok installed'; then
-  apt-cache show postgresql-15 >/dev/null 2>&1 && echo "pg15=available" || echo "pg15=missing"
+[ -d "/etc/postgresql/$1/main" ] && echo "debian_cluster=yes"
+if ! dpkg-query -W -f '\${Status}' "postgresql-$1" 2>/dev/null | grep -q 'ok installed'; then
+  # Package lists not fetched yet say nothing: the provisioner's apt-get updates them and retries.
+  if apt-cache show "postgresql-$1" >/dev/null 2>&1; then echo "postgres=available"
+  elif ls /var/lib/apt/lists/ 2>/dev/null | grep -q '_Packages'; then echo "postgres=missing"; fi
 fi
 true`;
 
@@ -56,7 +60,8 @@ export interface Facts {
   hasIp: boolean;
   odoo?: string;
   debianCluster: boolean;
-  pg15?: "available" | "missing";
+  /** Whether apt offers the release's postgresql-<major> (absent when it is installed). */
+  postgres?: "available" | "missing";
 }
 
 export function parseFacts(output: string): Facts {
@@ -73,7 +78,7 @@ export function parseFacts(output: string): Facts {
     else if (key === "noip") facts.hasIp = false;
     else if (key === "odoo") facts.odoo = value;
     else if (key === "debian_cluster") facts.debianCluster = true;
-    else if (key === "pg15") facts.pg15 = value === "available" ? "available" : "missing";
+    else if (key === "postgres") facts.postgres = value === "available" ? "available" : "missing";
     else if (key === "addr") {
       // "2: eth0    inet 192.168.88.101/24 brd ... scope global eth0"
       const match = /^\d+:\s+(\S+)\s+inet\s+([\d.]+)\//.exec(value);
@@ -88,12 +93,16 @@ export function factProblems(topology: Topology, node: TopologyNode, facts: Fact
   const where = `${endpoint.user}@${endpoint.host}${endpoint.port === 22 ? "" : `:${endpoint.port}`}`;
   const problems: PreflightProblem[] = [];
   const add = (message: string, fix: string) => problems.push({ node: node.name, message, fix });
+  const release = RELEASES[topology.release];
+  const major = release.postgresMajor;
   if (facts.uid !== 0) {
     add(`${where} is not root and the inventory does not ask for sudo`, `set 'sudo: true' for ${node.name} (its user needs passwordless sudo) or log in as root ('user: root')`);
     return problems;
   }
   if (!facts.os || !(SUPPORTED_OS as readonly string[]).includes(facts.os)) {
-    add(`unsupported OS '${facts.pretty ?? facts.os ?? "no /etc/os-release"}'`, `use Debian 12 or Ubuntu 22.04/24.04 for ${node.name}`);
+    add(`unsupported OS '${facts.pretty ?? facts.os ?? "no /etc/os-release"}'`, `use Debian 12 or 13, or Ubuntu 22.04/24.04, for ${node.name}`);
+  } else if (facts.os.startsWith("debian ") && facts.os !== release.os) {
+    add(`runs ${facts.pretty ?? facts.os}, but the topology's release is ${topology.release}`, `set release: ${facts.os.replace(" ", "-")} in the topology, or give ${node.name} ${release.os.replace("debian", "Debian")}`);
   }
   if (!facts.systemd) add("is not running systemd (no /run/systemd/system)", "the SSH target manages services as systemd units: boot the machine with systemd");
   if (!facts.hasIp) add("has no `ip` command", `install iproute2 on ${node.name} (apt-get install iproute2)`);
@@ -112,16 +121,16 @@ export function factProblems(topology: Topology, node: TopologyNode, facts: Fact
   }
   if (node.roles.includes("postgresql") && facts.debianCluster) {
     add(
-      "has a PostgreSQL cluster 15/main (Debian's default), which would hold port 5432 that Patroni needs",
-      `if it holds nothing you need: pg_dropcluster --stop 15 main on ${node.name}`,
+      `has a PostgreSQL cluster ${major}/main (Debian's default), which would hold port 5432 that Patroni needs`,
+      `if it holds nothing you need: pg_dropcluster --stop ${major} main on ${node.name}`,
     );
   }
   const patroni = facts.os ? PATRONI_OF_OS[facts.os] : undefined;
   if (node.roles.includes("postgresql") && patroni) {
     for (const problem of patroniTimingProblems(patroni, topology.postgres.patroni, `${facts.os}'s Patroni ${patroni}`)) add(`${problem.path}: ${problem.message}`, problem.fix);
   }
-  if ((node.roles.includes("postgresql") || node.roles.includes("odoo")) && facts.pg15 === "missing") {
-    add("its apt sources offer no postgresql-15 (the lab runs PostgreSQL 15)", "add the PostgreSQL apt repository (apt.postgresql.org) to its apt sources");
+  if ((node.roles.includes("postgresql") || node.roles.includes("odoo")) && facts.postgres === "missing") {
+    add(`its apt sources offer no postgresql-${major} (release ${topology.release} runs PostgreSQL ${major})`, "add the PostgreSQL apt repository (apt.postgresql.org) to its apt sources");
   }
   return problems;
 }
@@ -175,7 +184,7 @@ export async function preflightNode(
 ): Promise<{ facts?: NodeFacts; problems: PreflightProblem[]; pinnedKey?: string }> {
   const knownBefore = endpoint.pinsOnFirstContact ? await knownKeyFingerprint(endpoint) : "provided";
   // A connection of its own, not the multiplexed one: its errors are the ones to report.
-  const result = await endpoint.exec(["sh", "-c", FACTS], { multiplex: "none", timeoutMs: 60_000 });
+  const result = await endpoint.exec(["sh", "-c", FACTS, "facts", String(topology.postgres.version)], { multiplex: "none", timeoutMs: 60_000 });
   // The key is pinned at key exchange, before authentication: say so even when the login then fails.
   const pinnedKey = knownBefore === undefined ? await knownKeyFingerprint(endpoint) : undefined;
   const pinned = pinnedKey ? { pinnedKey } : {};

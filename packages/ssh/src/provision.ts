@@ -1,7 +1,7 @@
 import { run, type FileSpec, type Host } from "@odoo-ha-lab/roles";
 import type { Topology, TopologyNode } from "@odoo-ha-lab/topology";
 import { installOdoo, type OdooSourceForMachines } from "./odoo-install.ts";
-import { DEBIAN_UNITS, installCommand, missingPackages, packagesForNode } from "./packages.ts";
+import { debianUnits, installCommand, missingPackages, packagesForNode } from "./packages.ts";
 
 /**
  * What the Docker images bake in, done on a real host over SSH: Debian packages per role, the
@@ -77,8 +77,8 @@ const DISABLE_UNITS = `for unit in "$@"; do
   fi
 done`;
 
-// Debian's postgresql-15 creates and starts a 15/main cluster on port 5432; Patroni owns PostgreSQL here.
-const DROP_DEBIAN_CLUSTER = `if [ -d /etc/postgresql/15/main ]; then pg_dropcluster --stop 15 main && echo "dropped Debian's default cluster 15/main"; fi`;
+// Debian's postgresql-<major> creates and starts a <major>/main cluster on port 5432; Patroni owns PostgreSQL here. $1: the major.
+const DROP_DEBIAN_CLUSTER = `if [ -d "/etc/postgresql/$1/main" ]; then pg_dropcluster --stop "$1" main && echo "dropped Debian's default cluster $1/main"; fi`;
 
 export async function provisionNode(
   host: Host,
@@ -97,8 +97,9 @@ export async function provisionNode(
     if (still.length > 0) throw new Error(`on ${node.name}: apt-get finished but these packages are still not installed: ${still.join(", ")}`);
   }
   // Only a cluster our own install created: a PostgreSQL that was there before is the preflight's to report.
-  if (missing.includes("postgresql-15")) changes.push(...lines(await run(host, ["sh", "-c", DROP_DEBIAN_CLUSTER])));
-  changes.push(...lines(await run(host, ["sh", "-c", DISABLE_UNITS, "sh", ...DEBIAN_UNITS])));
+  const major = String(topology.postgres.version);
+  if (missing.includes(`postgresql-${major}`)) changes.push(...lines(await run(host, ["sh", "-c", DROP_DEBIAN_CLUSTER, "sh", major])));
+  changes.push(...lines(await run(host, ["sh", "-c", DISABLE_UNITS, "sh", ...debianUnits(topology)])));
   for (const file of provisionFiles(node, assets)) {
     if (await host.writeFile(file)) changes.push(`wrote ${file.path}`);
   }

@@ -43,6 +43,15 @@ describe("preflight", () => {
     expect(factProblems(topology, lb1, facts("ubuntu 24.04"), endpoint.entry)).toEqual([]);
   });
 
+  it("holds a Debian machine to the topology's release, and its PostgreSQL to what apt offers", () => {
+    const pg1 = findNode(topology, "postgresql1");
+    const [mismatch] = factProblems(topology, lb1, facts("debian 13"), endpoint.entry);
+    expect(mismatch).toEqual({ node: "lb1", message: "runs debian 13, but the topology's release is debian-12", fix: "set release: debian-13 in the topology, or give lb1 Debian 12" });
+    const missing = parseFacts(`uid=0\nos=ubuntu 24.04\nsystemd=yes\naddr=2: eth0    inet ${pg1.address}/24 brd x\npostgres=missing\n`);
+    const timing = { ...topology, postgres: { ...topology.postgres, patroni: { ...topology.postgres.patroni, ttl: 20, retryTimeout: 3 } } };
+    expect(factProblems(timing, pg1, missing, endpoint.entry).map((problem) => problem.message)).toEqual(["its apt sources offer no postgresql-15 (release debian-12 runs PostgreSQL 15)"]);
+  });
+
   it("requires an Odoo source to install, or odoo on PATH, and root", () => {
     const odoo1 = findNode(topology, "odoo1");
     const [problem] = factProblems(topology, odoo1, facts("debian 12", odoo1.address), endpoint.entry);

@@ -9,3 +9,4 @@ export * from "./validate.ts";
 export * from "./input-file.ts";
 export * from "./yaml-input.ts";
 export * from "./patroni-timing.ts";
+export * from "./releases.ts";

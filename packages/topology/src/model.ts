@@ -1,15 +1,18 @@
+import type { ReleaseName } from "./releases.ts";
 import type { RoleName } from "./roles.ts";
 
 /** The validated, normalised lab: pure data that every other package reads. */
 export interface Topology {
   name: string;
   description: string;
+  release: ReleaseName;
   network: { subnet: string; prefix: number; gateway: string };
   vip: { address: string; routerId: number; advertIntervalSeconds: number; holders: string[] };
   nodes: TopologyNode[];
   services: { databaseReadWritePort: number; databaseReadOnlyPort: number; webPort: number };
   postgres: {
-    version: 15;
+    /** The major version of the release's PostgreSQL. */
+    version: number;
     synchronous: boolean;
     maxConnections: number;
     patroni: { ttl: number; loopWait: number; retryTimeout: number; maximumLagOnFailoverBytes: number };

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { DEFAULT_RELEASE, RELEASE_NAMES } from "./releases.ts";
 import { ROLE_NAMES } from "./roles.ts";
 
 /** The topology file as a user writes it. Everything optional here has a default a lab can run with. */
@@ -46,6 +47,8 @@ export const topologyFileSchema = z
   .object({
     name: labName,
     description: z.string().optional(),
+    /** The release every node but the app tier's Odoo runs (releases.ts): images, packages, Patroni's rules. */
+    release: z.enum(RELEASE_NAMES).default(DEFAULT_RELEASE),
     network: z
       .object({
         subnet: z.string(),
@@ -73,7 +76,8 @@ export const topologyFileSchema = z
       .default({}),
     postgres: z
       .object({
-        version: z.literal(15).default(15),
+        /** The release's PostgreSQL (15 on debian-12, 17 on debian-13); naming another is refused. */
+        version: z.number().int().optional(),
         synchronous: z.boolean().default(true),
         /** PostgreSQL's max_connections: every Odoo process's pool must fit (see validate.ts). */
         maxConnections: z.number().int().min(50).max(10_000).default(200),

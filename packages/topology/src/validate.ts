@@ -9,6 +9,8 @@ import {
   type Cidr,
 } from "./ipv4.ts";
 import type { Topology, TopologyNode } from "./model.ts";
+import { patroniTimingProblems } from "./patroni-timing.ts";
+import { RELEASE_NAMES, RELEASES } from "./releases.ts";
 import { ROLE_PORTS, type RoleName } from "./roles.ts";
 import type { ParsedTopologyFile } from "./schema.ts";
 
@@ -180,6 +182,7 @@ export function validateTopology(file: ParsedTopologyFile): { topology?: Topolog
       fix: "keep loopWait + 2 × retryTimeout ≤ ttl (e.g. ttl 10, loopWait 2, retryTimeout 4)",
     });
   }
+  issues.push(...releaseIssues(file));
   const { databaseReadWritePort, databaseReadOnlyPort, webPort } = file.services;
   if (new Set([databaseReadWritePort, databaseReadOnlyPort, webPort]).size !== 3) {
     issues.push({
@@ -300,11 +303,12 @@ function normalise(file: ParsedTopologyFile, cidr: Cidr, holders: string[], stor
   return {
     name: file.name,
     description: file.description ?? "",
+    release: file.release,
     network: { subnet: file.network.subnet, prefix: cidr.prefix, gateway: formatIpv4(gatewayOf(cidr)) },
     vip: { ...file.vip, holders },
     nodes,
     services: file.services,
-    postgres: file.postgres,
+    postgres: { ...file.postgres, version: RELEASES[file.release].postgresMajor },
     storage: { ...file.storage, servers: storageServers },
     odoo: { image: file.odoo.image, source: file.odoo.source, database: file.odoo.database, otherDatabases: file.odoo.otherDatabases, dbMaxConn: file.odoo.dbMaxConn, sessions: file.odoo.sessions },
   };
@@ -319,4 +323,19 @@ function otherDatabaseIssues(file: ParsedTopologyFile): TopologyIssue[] {
     if (otherDatabases.indexOf(name) !== index) return [{ path, message: `'${name}' is listed twice`, fix: "list each database once" }];
     return [];
   });
+}
+
+/** What the release's packages would not run as asked: another PostgreSQL, or timing its Patroni would rewrite. */
+function releaseIssues(file: ParsedTopologyFile): TopologyIssue[] {
+  const release = RELEASES[file.release];
+  const issues: TopologyIssue[] = [];
+  if (file.postgres.version !== undefined && file.postgres.version !== release.postgresMajor) {
+    issues.push({
+      path: "postgres.version",
+      message: `release ${file.release} ships PostgreSQL ${release.postgresMajor}, not ${file.postgres.version}`,
+      fix: `remove postgres.version (it follows the release) or choose the release that ships PostgreSQL ${file.postgres.version} (${RELEASE_NAMES.filter((name) => RELEASES[name].postgresMajor === file.postgres.version).join(", ") || "none does"})`,
+    });
+  }
+  for (const problem of patroniTimingProblems(release.patroni, file.postgres.patroni, `${file.release}'s Patroni ${release.patroni}`)) issues.push(problem);
+  return issues;
 }

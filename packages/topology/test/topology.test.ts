@@ -280,3 +280,30 @@ describe("what Patroni would change in the topology's timing", () => {
     expect(PATRONI_OF_OS).toMatchObject({ "debian 12": "3.0.2", "debian 13": "4.0.7", "ubuntu 24.04": "3.2.2" });
   });
 });
+
+describe("the release a lab's nodes run", () => {
+  it("is Debian 12 with its PostgreSQL 15 unless the topology names another", () => {
+    const topology = loadTopologyFile(DEFAULT_FILE);
+    expect(topology.release).toBe("debian-12");
+    expect(topology.postgres.version).toBe(15);
+  });
+
+  it("brings its own PostgreSQL: debian-13 runs 17, and naming another is refused with the release that has it", () => {
+    const trixie = (text: string) => `release: debian-13\n${text.replace(/ttl: 5/, "ttl: 20").replace(/retryTimeout: 2/, "retryTimeout: 3")}`;
+    expect(parseTopology(trixie(defaultText), "test.yaml").postgres.version).toBe(17);
+    const issues = issuesAfter((text) => trixie(text).replace("synchronous: true", "version: 15\n  synchronous: true"));
+    expect(issues).toEqual([{ path: "postgres.version", message: "release debian-13 ships PostgreSQL 17, not 15", fix: expect.stringContaining("choose the release that ships PostgreSQL 15 (debian-12)") }]);
+  });
+
+  it("refuses timing its Patroni would rewrite: debian-13's Patroni 4.0.7 raises ttl 5 and retryTimeout 2", () => {
+    const issues = issuesAfter((text) => `release: debian-13\n${text}`);
+    expect(issues.map((issue) => `${issue.path}: ${issue.message}`)).toEqual([
+      "postgres.patroni.ttl: debian-13's Patroni 4.0.7 raises ttl 5 to its minimum 20 (with only a warning in its log)",
+      "postgres.patroni.retryTimeout: debian-13's Patroni 4.0.7 raises retryTimeout 2 to its minimum 3 (with only a warning in its log)",
+    ]);
+  });
+
+  it("is one of the releases the lab builds, named in the error", () => {
+    expect(issuesAfter((text) => `release: debian-11\n${text}`)).toEqual([{ path: "release", message: "'debian-11' is not known", fix: "use one of: debian-12, debian-13" }]);
+  });
+});

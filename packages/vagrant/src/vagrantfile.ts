@@ -1,6 +1,9 @@
-import { cidrContains, formatIpv4, parseCidr, type RoleName, type Topology, type TopologyNode } from "@odoo-ha-lab/topology";
+import { cidrContains, formatIpv4, parseCidr, RELEASES, type ReleaseName, type RoleName, type Topology, type TopologyNode } from "@odoo-ha-lab/topology";
 
-export const DEFAULT_BOX = "debian/bookworm64";
+/** The Debian project's box of the topology's release (debian/bookworm64, debian/trixie64). */
+export function defaultBox(release: ReleaseName): string {
+  return `debian/${RELEASES[release].suite}64`;
+}
 
 /** A VM's size when neither the options nor the topology's `memoryMiB` say otherwise: the largest need among its roles. */
 export const ROLE_MEMORY_MIB: Record<RoleName, number> = {
@@ -25,7 +28,7 @@ export const ROLE_CPUS: Record<RoleName, number> = {
 const VIRTUALBOX_DEFAULT_HOST_ONLY = "192.168.56.0/21";
 
 export interface VagrantfileOptions {
-  /** Default `debian/bookworm64`: the same Debian 12 the Docker target's images are built from. */
+  /** Default: the Debian box of the topology's release (defaultBox), the Debian the Docker target's images are built from. */
   box?: string;
   boxVersion?: string;
   /** Per node name: overrides the topology's `memoryMiB` and the role default. */
@@ -70,7 +73,7 @@ function largestForRoles(node: TopologyNode, table: Record<RoleName, number>): n
  * so VMs and real servers get the very same role steps.
  */
 export function renderVagrantfile(topology: Topology, options: VagrantfileOptions = {}): string {
-  const box = options.box ?? DEFAULT_BOX;
+  const box = options.box ?? defaultBox(topology.release);
   const machines = vagrantMachines(topology, options);
   const netmask = prefixToNetmask(topology.network.prefix);
   const totalMemory = machines.reduce((sum, machine) => sum + machine.memoryMiB, 0);

@@ -11,7 +11,7 @@ export async function setupCommand(argv: string[]): Promise<number> {
   const topology = resolveTopology(values);
   const log = (message: string) => process.stderr.write(`[setup] ${message}\n`);
   const docker = await ensureDockerEngine({ install: true, onProgress: log });
-  const images = await ensureLabImages(docker, { onProgress: log, odoo: topology.odoo });
+  const images = await ensureLabImages(docker, { onProgress: log, odoo: topology.odoo, release: topology.release });
   if (values.json) console.log(JSON.stringify(images));
   else log(`ready: node ${images.node}, odoo ${images.odoo}, postgres ${images.postgres}`);
   return 0;

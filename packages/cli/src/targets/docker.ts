@@ -54,6 +54,7 @@ async function ensureLabUp(topology: Topology, progress: (event: ProgressEvent) 
   const images = await ensureLabImages(docker, {
     onProgress: (message) => progress({ stage: "images", message }),
     odoo: topology.odoo,
+    release: topology.release,
   });
   const secrets = loadOrCreateSecrets(topology.name);
   const lab = new DockerLab(docker, topology);

@@ -24,7 +24,7 @@ export function sshTarget(topology: Topology, inventoryPath: string, commandArgs
     },
     async up(progress) {
       const secrets = loadOrCreateSecrets(topology.name);
-      const nodes = await lab.up({ secrets, assets, progress, ...(lab.odooSource ? { databaseCache: sshDatabaseCache(lab.odooSource) } : {}) });
+      const nodes = await lab.up({ secrets, assets, progress, ...(lab.odooSource ? { databaseCache: sshDatabaseCache(lab.odooSource, topology.postgres.version) } : {}) });
       const lines = [renderTable(["node", "result"], nodes.map((node) => [node.node, describeNodeChanges(node)])), ""];
       return { secrets, where: ` on ${topology.nodes.length} SSH machines`, detail: "", report: { json: { target: "ssh", nodes }, lines } };
     },
@@ -74,9 +74,9 @@ function describeNodeChanges(node: NodeUpSummary): string {
 
 /**
  * The SSH target's database cache: keyed by the Odoo source the machines run (its sha256) and the
- * PostgreSQL they install (Debian's postgresql-15). An Odoo the user installed has no key the lab can
- * trust, so a lab without `odoo.source` initialises its database itself.
+ * PostgreSQL they install (the release's postgresql-<major>). An Odoo the user installed has no key the
+ * lab can trust, so a lab without `odoo.source` initialises its database itself.
  */
-function sshDatabaseCache(source: OdooSourceForMachines): OdooDatabaseCache {
-  return localDatabaseCache(async () => databaseCacheKey({ odoo: `source sha256:${source.get().sha256}`, postgres: "apt postgresql-15 (ssh target)" }));
+function sshDatabaseCache(source: OdooSourceForMachines, postgresMajor: number): OdooDatabaseCache {
+  return localDatabaseCache(async () => databaseCacheKey({ odoo: `source sha256:${source.get().sha256}`, postgres: `apt postgresql-${postgresMajor} (ssh target)` }));
 }

@@ -45,12 +45,22 @@ function filestoreOf(database: string): string {
   return `${PATHS.odooDataDir}/filestore/${database}`;
 }
 
-/** The database and its filestore folder, as they are now (run on an app node, right after `-i base`). */
-export async function snapshotOdooDatabase(host: Host, topology: Topology, secrets: LabSecrets, database: string): Promise<OdooDatabaseSnapshot> {
+/**
+ * Where the snapshot's two halves are taken and put back: the filestore on an app node, the database
+ * with the PostgreSQL tools of a database node. An app node's client tools are its Odoo image's
+ * (Debian 12's PostgreSQL 15), and pg_dump refuses a server of a newer major.
+ */
+export interface SnapshotHosts {
+  app: Host;
+  database: Host;
+}
+
+/** The database and its filestore folder, as they are now (right after `-i base`). */
+export async function snapshotOdooDatabase(hosts: SnapshotHosts, topology: Topology, secrets: LabSecrets, database: string): Promise<OdooDatabaseSnapshot> {
   const env = asOdoo(topology, secrets);
   // Through base64: a command's output comes back as text.
-  const dump = await run(host, ["sh", "-c", 'pg_dump -Fc --no-owner -d "$1" | base64 -w0', "sh", database], { env, timeoutMs: 120_000 });
-  const filestore = await run(host, ["sh", "-c", 'mkdir -p "$1" && tar -C "$1" -cz . | base64 -w0', "sh", filestoreOf(database)], { user: "odoo", timeoutMs: 120_000 });
+  const dump = await run(hosts.database, ["sh", "-c", 'pg_dump -Fc --no-owner -d "$1" | base64 -w0', "sh", database], { env, timeoutMs: 120_000 });
+  const filestore = await run(hosts.app, ["sh", "-c", 'mkdir -p "$1" && tar -C "$1" -cz . | base64 -w0', "sh", filestoreOf(database)], { user: "odoo", timeoutMs: 120_000 });
   return { dump: Buffer.from(dump, "base64"), filestore: Buffer.from(filestore, "base64") };
 }
 
@@ -59,10 +69,10 @@ export async function snapshotOdooDatabase(host: Host, topology: Topology, secre
  * it. Its `database.uuid` and `database.secret` (what Odoo signs tokens with) are new, as `-i base`
  * would make them: labs restored from one snapshot share nothing secret.
  */
-export async function restoreOdooDatabase(host: Host, topology: Topology, secrets: LabSecrets, snapshot: OdooDatabaseSnapshot, database: string): Promise<void> {
+export async function restoreOdooDatabase(hosts: SnapshotHosts, topology: Topology, secrets: LabSecrets, snapshot: OdooDatabaseSnapshot, database: string): Promise<void> {
   const env = asOdoo(topology, secrets);
-  await run(host, ["createdb", "--maintenance-db=postgres", database], { env });
-  await run(host, ["pg_restore", "--no-owner", "--exit-on-error", "-d", database], { env, stdin: snapshot.dump, timeoutMs: 300_000 });
-  await run(host, ["psql", "-v", "ON_ERROR_STOP=1", "-qAt", "-d", database, "-c", "UPDATE ir_config_parameter SET value = gen_random_uuid()::text WHERE key IN ('database.uuid', 'database.secret')"], { env });
-  await run(host, ["sh", "-c", 'mkdir -p "$1" && tar -C "$1" -xz', "sh", filestoreOf(database)], { user: "odoo", stdin: snapshot.filestore, timeoutMs: 120_000 });
+  await run(hosts.database, ["createdb", "--maintenance-db=postgres", database], { env });
+  await run(hosts.database, ["pg_restore", "--no-owner", "--exit-on-error", "-d", database], { env, stdin: snapshot.dump, timeoutMs: 300_000 });
+  await run(hosts.database, ["psql", "-v", "ON_ERROR_STOP=1", "-qAt", "-d", database, "-c", "UPDATE ir_config_parameter SET value = gen_random_uuid()::text WHERE key IN ('database.uuid', 'database.secret')"], { env });
+  await run(hosts.app, ["sh", "-c", 'mkdir -p "$1" && tar -C "$1" -xz', "sh", filestoreOf(database)], { user: "odoo", stdin: snapshot.filestore, timeoutMs: 120_000 });
 }

@@ -105,9 +105,10 @@ async function createDatabase(host: Host, context: ConvergeContext, name: string
   const { topology, secrets, databaseCache: cache } = context;
   const started = Date.now();
   const seconds = () => `${((Date.now() - started) / 1000).toFixed(1)} s`;
+  const snapshotHosts = { app: host, database: hostFor(context, nodesWithRole(topology, "postgresql")[0]!.name) };
   const snapshot = await cache?.get();
   if (snapshot) {
-    await restoreOdooDatabase(host, topology, secrets, snapshot, name);
+    await restoreOdooDatabase(snapshotHosts, topology, secrets, snapshot, name);
     context.progress({ stage: "odoo", node: host.node, message: `database '${name}' restored from the cache (${(await cache!.key()).slice(0, 12)}, ${ODOO_INITIAL_MODULES.join(", ")}) in ${seconds()}` });
     return;
   }
@@ -119,7 +120,7 @@ async function createDatabase(host: Host, context: ConvergeContext, name: string
   });
   if (!cache) return;
   const initialised = seconds();
-  await cache.put(await snapshotOdooDatabase(host, topology, secrets, name));
+  await cache.put(await snapshotOdooDatabase(snapshotHosts, topology, secrets, name));
   context.progress({ stage: "odoo", node: host.node, message: `database '${name}' initialised in ${initialised}, kept in the cache (${(await cache.key()).slice(0, 12)}) for the next lab` });
 }
 

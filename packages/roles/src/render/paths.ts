@@ -4,7 +4,6 @@ export const PATHS = {
   etcdDataDir: "/var/lib/etcd/lab",
   patroniConfig: "/etc/patroni/patroni.yml",
   postgresDataDir: "/var/lib/postgresql/data",
-  postgresBinDir: "/usr/lib/postgresql/15/bin",
   haproxyConfig: "/etc/haproxy/haproxy.cfg",
   keepalivedConfig: "/etc/keepalived/keepalived.conf",
   keepalivedCheckScript: "/etc/keepalived/check-haproxy.sh",
@@ -19,5 +18,10 @@ export const PATHS = {
   /** The lab's own Odoo addons (odoo-lab-addon.ts), outside the shared filestore so they load while it is down. */
   odooLabAddons: "/usr/local/lib/odoo-ha-lab/addons",
 } as const;
+
+/** Debian's home of a PostgreSQL major's server binaries (postgresql-common keeps majors side by side). */
+export function postgresBinDir(major: number): string {
+  return `/usr/lib/postgresql/${major}/bin`;
+}
 
 export { PORTS } from "@odoo-ha-lab/topology";

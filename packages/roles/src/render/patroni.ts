@@ -2,7 +2,7 @@ import { stringify } from "yaml";
 import type { Topology, TopologyNode } from "@odoo-ha-lab/topology";
 import type { LabSecrets } from "../secrets.ts";
 import { etcdEndpoints } from "./etcd.ts";
-import { PATHS, PORTS } from "./paths.ts";
+import { PATHS, PORTS, postgresBinDir } from "./paths.ts";
 import { TCP_KEEPALIVES } from "./tcp-keepalives.ts";
 
 /**
@@ -60,7 +60,7 @@ export function renderPatroniConfig(topology: Topology, node: TopologyNode, secr
       listen: `0.0.0.0:${PORTS.postgres}`,
       connect_address: `${node.address}:${PORTS.postgres}`,
       data_dir: PATHS.postgresDataDir,
-      bin_dir: PATHS.postgresBinDir,
+      bin_dir: postgresBinDir(topology.postgres.version),
       pgpass: "/var/lib/postgresql/.pgpass.patroni",
       use_unix_socket: true,
       authentication: {

@@ -1,0 +1,34 @@
+import { PATRONI_OF_OS } from "./patroni-timing.ts";
+
+/**
+ * The operating-system release a lab's nodes run: the Docker target builds its images from it, the
+ * SSH target installs its package set, and validation knows the Patroni it brings. The app tier's
+ * Odoo keeps its own base whatever the release (Odoo 17 runs on Debian 12's Python).
+ */
+export const RELEASE_NAMES = ["debian-12", "debian-13"] as const;
+export type ReleaseName = (typeof RELEASE_NAMES)[number];
+
+export interface Release {
+  /** Debian's suite name: what debootstrap and apt sources call it. */
+  suite: string;
+  /** The PostgreSQL major Debian ships (postgresql-<major>, /usr/lib/postgresql/<major>/bin). */
+  postgresMajor: number;
+  /** The Patroni Debian ships: its timing rules decide what the topology may ask (patroni-timing.ts). */
+  patroni: string;
+  /** Key of PATRONI_OF_OS and of the SSH target's preflight (ID and VERSION_ID of os-release). */
+  os: string;
+}
+
+export const RELEASES: Readonly<Record<ReleaseName, Release>> = {
+  "debian-12": { suite: "bookworm", postgresMajor: 15, patroni: PATRONI_OF_OS["debian 12"]!, os: "debian 12" },
+  "debian-13": { suite: "trixie", postgresMajor: 17, patroni: PATRONI_OF_OS["debian 13"]!, os: "debian 13" },
+};
+
+/** The release a topology gets when it names none. */
+export const DEFAULT_RELEASE: ReleaseName = "debian-12";
+
+/** The Debian packages of a PostgreSQL node's database server on a release. */
+export function postgresPackages(release: ReleaseName): string[] {
+  const major = RELEASES[release].postgresMajor;
+  return [`postgresql-${major}`, `postgresql-client-${major}`];
+}
