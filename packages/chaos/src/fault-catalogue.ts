@@ -9,6 +9,7 @@ import { fillDiskFault } from "./faults/fill-disk.ts";
 import { latencyFault } from "./faults/latency.ts";
 import { isolateFault, packetLossFault, partitionFault } from "./faults/network-drop.ts";
 import { nodePowerFault } from "./faults/node-power.ts";
+import { crashPostgresFault, switchoverFault } from "./faults/patroni-faults.ts";
 import { serviceFault } from "./faults/service-faults.ts";
 
 /**
@@ -16,7 +17,7 @@ import { serviceFault } from "./faults/service-faults.ts";
  * file in faults/ with its entry, and one line here: the schema scenarios are read with, the checks,
  * the sentence and the action all come from that entry.
  */
-const CATALOGUE = [nodePowerFault, serviceFault, drainAppNodeFault, partitionFault, isolateFault, packetLossFault, latencyFault, bandwidthFault, fillDiskFault, cpuHogFault] as const;
+const CATALOGUE = [nodePowerFault, serviceFault, crashPostgresFault, switchoverFault, drainAppNodeFault, partitionFault, isolateFault, packetLossFault, latencyFault, bandwidthFault, fillDiskFault, cpuHogFault] as const;
 
 /** The spec of one entry; over the catalogue's union of entries, the union of every kind's spec. */
 type SpecOf<Entry> = Entry extends FaultKindEntry<infer Schema> ? z.output<Schema> : never;

@@ -22,12 +22,15 @@ describe("describeFault", () => {
     [{ kind: "cpu-hog", node: "odoo1", workers: 2, seconds: 30 }, "hog the CPU of odoo1 with 2 workers for at most 30 s"],
     [{ kind: "cpu-hog", node: "odoo1" }, "hog the CPU of odoo1 with one worker per CPU for at most 600 s"],
     [{ kind: "drain-app-node", node: "odoo1" }, "drain odoo1 in the load balancers"],
+    [{ kind: "crash-postgres", node: "postgresql1" }, "SIGKILL PostgreSQL's postmaster on postgresql1 (Patroni lives on)"],
+    [{ kind: "switchover", node: "postgresql1" }, "switch the Patroni leader postgresql1 over to a healthy replica"],
+    [{ kind: "switchover", node: "postgresql1", candidate: "postgresql2" }, "switch the Patroni leader postgresql1 over to postgresql2"],
   ] as const)("%j → %s", (spec, text) => {
     expect(describeFault(spec as FaultSpec)).toBe(text);
   });
 
   it("covers every kind of the catalogue", () => {
-    expect(FAULT_KINDS).toEqual(["kill-node", "power-cut", "stop-node", "pause-node", "stop-service", "kill-service", "drain-app-node", "partition", "isolate", "packet-loss", "latency", "bandwidth", "fill-disk", "cpu-hog"]);
+    expect(FAULT_KINDS).toEqual(["kill-node", "power-cut", "stop-node", "pause-node", "stop-service", "kill-service", "crash-postgres", "switchover", "drain-app-node", "partition", "isolate", "packet-loss", "latency", "bandwidth", "fill-disk", "cpu-hog"]);
   });
 });
 
@@ -59,6 +62,8 @@ describe("faultProblems", () => {
     [{ kind: "partition", groups: [["lb1"]] }, /^groups: give exactly two non-empty lists of nodes/],
     [{ kind: "partition", groups: [["lb1"], ["lb2", "nope"]] }, /^groups\.1\.1: no node named 'nope'/],
     [{ kind: "drain-app-node", node: "lb1" }, /^node: lb1 is not behind the load balancers; drain one of odoo1, odoo2$/],
+    [{ kind: "crash-postgres", node: "lb1" }, /^node: lb1 runs no PostgreSQL \(roles: haproxy, keepalived, etcd\)$/],
+    [{ kind: "switchover", node: "postgresql1", candidate: "odoo1" }, /^candidate: odoo1 runs no PostgreSQL \(roles: odoo\)$/],
   ])("refuses %j, naming the field and the fix", (spec, problem) => {
     const problems = faultProblems(spec, lab);
     expect(problems).toHaveLength(1);

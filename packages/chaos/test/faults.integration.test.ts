@@ -304,6 +304,32 @@ describe("service faults", () => {
     await eventually(`${replica} to stream again`, async () => (await patroniRoles()).replicas.includes(replica) || (await patroniRoles()).seen, 90_000);
   });
 
+  it("crash-postgres of the leader kills its postmaster alone: Patroni lives and starts PostgreSQL again as the leader; heal waits for it", async () => {
+    const { leader } = await healthyCluster();
+    const patroniBefore = (await sh(leader, "pgrep -o -f '[p]atroni /etc/patroni'")).stdout;
+    const record = await inject({ kind: "crash-postgres", node: leader });
+    const postmaster = record.notes?.join(" ").match(/postmaster (\d+) killed/)?.[1];
+    expect(postmaster, JSON.stringify(record.notes)).toMatch(/^\d+$/);
+    await heal(record);
+    // The same Patroni, a new postmaster, the same leader: no failover, which would have waited out the ttl.
+    expect((await sh(leader, "pgrep -o -f '[p]atroni /etc/patroni'")).stdout).toBe(patroniBefore);
+    expect((await sh(leader, "head -n 1 /var/lib/postgresql/data/postmaster.pid")).stdout).not.toBe(postmaster);
+    expect((await healthyCluster()).leader).toBe(leader);
+  });
+
+  it("switchover hands the leadership to the replica at once; the old leader follows it; heal changes nothing", async () => {
+    const { leader, replica } = await healthyCluster();
+    const record = await inject({ kind: "switchover", node: leader, candidate: replica });
+    await eventually(`${replica} to lead and ${leader} to follow`, async () => {
+      const roles = await patroniRoles();
+      return (roles.leader === replica && roles.replicas.includes(leader)) || roles.seen;
+    }, 60_000);
+    await heal(record);
+    expect((await patroniRoles()).leader).toBe(replica);
+    // patronictl refuses a switchover from a node that does not lead.
+    await expect(inject({ kind: "switchover", node: leader })).rejects.toThrow(/switchover failed/);
+  });
+
   it("stop-service glusterd on lb2: its management port closes; heal: running and listening", async () => {
     const record = await inject({ kind: "stop-service", node: "lb2", service: "glusterd" });
     expect(await host("lb2").services.state("glusterd")).toBe("stopped");

@@ -26,6 +26,8 @@ const CI_SCENARIOS = [
   "scale-cron-workers",
   "kill-master-multidb",
   "kill-master-debian13",
+  "crash-postgres-primary",
+  "switchover",
 ];
 const scenarios = (process.env.LAB_CHAOS_SCENARIOS?.split(",") ?? CI_SCENARIOS).map((name) => name.trim()).filter(Boolean);
 

@@ -18,55 +18,66 @@ import { findNode, loadTopologyFile, nodesWithRole } from "@odoo-ha-lab/topology
 import { DockerHost, ensureDockerEngine, ensureLabImages } from "../src/index.ts";
 
 /**
- * The rendered configuration files, checked by the real tools of the lab image: what haproxy,
- * keepalived, patroni and etcd themselves accept, not what a regex thinks they should. (odoo.conf is
- * proven by the end-to-end lab test, where Odoo runs on it.)
+ * The rendered configuration files, checked by the real tools of each release's lab image: what
+ * haproxy, keepalived, patroni and etcd themselves accept, not what a regex thinks they should.
+ * (odoo.conf is proven by the end-to-end lab test, where Odoo runs on it.)
  */
-const topology = loadTopologyFile(fileURLToPath(new URL("../../../labs/odoo-ha/topology.yaml", import.meta.url)));
+const RELEASE_LABS = ["labs/odoo-ha/topology.yaml", "labs/odoo-ha-debian13/topology.yaml"].map((file) => loadTopologyFile(fileURLToPath(new URL(`../../../${file}`, import.meta.url))));
 const secrets = generateSecrets();
-const CONTAINER = "odoo-ha-lab-test-configs";
 let docker: Dockerode;
-let host: Host;
+/** A node container of each release's image, by release. */
+const hosts = new Map<string, Host>();
+const containerOf = (release: string) => `odoo-ha-lab-test-configs-${release}`;
 
 beforeAll(async () => {
   docker = await ensureDockerEngine({ install: false });
-  const images = await ensureLabImages(docker, { odoo: { image: topology.odoo.image, source: process.env.LAB_ODOO_SOURCE } });
-  await docker.getContainer(CONTAINER).remove({ force: true }).catch(() => undefined);
-  const container = await docker.createContainer({
-    name: CONTAINER,
-    Image: images.node,
-    Labels: { "odoo-ha-lab.test": "configs" },
-    // NET_ADMIN: the Patroni check gives the lab's etcd addresses to this machine's loopback.
-    HostConfig: { CapAdd: ["NET_ADMIN"], Tmpfs: { "/run": "rw,exec,size=16m" } },
-  });
-  await container.start();
-  host = new DockerHost(docker, "test", CONTAINER);
+  for (const topology of RELEASE_LABS) {
+    const images = await ensureLabImages(docker, { odoo: { image: topology.odoo.image, source: process.env.LAB_ODOO_SOURCE }, release: topology.release });
+    const name = containerOf(topology.release);
+    await docker.getContainer(name).remove({ force: true }).catch(() => undefined);
+    const container = await docker.createContainer({
+      name,
+      Image: images.node,
+      Labels: { "odoo-ha-lab.test": "configs" },
+      // NET_ADMIN: the Patroni check gives the lab's etcd addresses to this machine's loopback.
+      HostConfig: { CapAdd: ["NET_ADMIN"], Tmpfs: { "/run": "rw,exec,size=16m" } },
+    });
+    await container.start();
+    hosts.set(topology.release, new DockerHost(docker, "test", name));
+  }
 }, 900_000);
 
 afterAll(async () => {
-  await docker?.getContainer(CONTAINER).remove({ force: true }).catch(() => undefined);
+  for (const topology of RELEASE_LABS) await docker?.getContainer(containerOf(topology.release)).remove({ force: true }).catch(() => undefined);
 });
 
-async function check(command: string[]): Promise<string> {
+async function checkOn(host: Host, command: string[]): Promise<string> {
   const result = await host.exec(command);
   expect(result.exitCode, `${command.join(" ")}\n${result.stdout}${result.stderr}`).toBe(0);
   return result.stdout + result.stderr;
 }
 
-/**
- * Patroni's validator requires every etcd endpoint to accept a TCP connection. Here the endpoints'
- * addresses are this machine's own: without that, the connects leave through Docker's default bridge,
- * which drops packets to another bridge's subnet, and each one hangs for the kernel's SYN retries
- * (about two minutes).
- */
-async function etcdAddressesOnLoopback(): Promise<void> {
-  for (const member of nodesWithRole(topology, "etcd")) await check(["ip", "address", "replace", `${member.address}/32`, "dev", "lo"]);
-}
+describe.each(RELEASE_LABS.map((topology) => [topology.release, topology] as const))("rendered configs pass the real tools of %s", (release, topology) => {
+  let host: Host;
+  beforeAll(() => {
+    host = hosts.get(release)!;
+  });
+  const check = (command: string[]) => checkOn(host, command);
 
-describe("rendered configs pass the real tools", () => {
+  /**
+   * Patroni's validator requires every etcd endpoint to accept a TCP connection. Here the endpoints'
+   * addresses are this machine's own: without that, the connects leave through Docker's default bridge,
+   * which drops packets to another bridge's subnet, and each one hangs for the kernel's SYN retries
+   * (about two minutes).
+   */
+  async function etcdAddressesOnLoopback(): Promise<void> {
+    for (const member of nodesWithRole(topology, "etcd")) await check(["ip", "address", "replace", `${member.address}/32`, "dev", "lo"]);
+  }
+
   it("haproxy -c accepts haproxy.cfg", async () => {
     await host.writeFile({ path: PATHS.haproxyConfig, content: renderHaproxyConfig(topology) });
-    expect(await check(["haproxy", "-c", "-f", PATHS.haproxyConfig])).toMatch(/Configuration file is valid/);
+    // -V: HAProxy 3.0 says nothing of a valid file without it (2.6 did).
+    expect(await check(["haproxy", "-c", "-V", "-f", PATHS.haproxyConfig])).toMatch(/Configuration file is valid/);
   });
 
   it("keepalived --config-test accepts keepalived.conf for both holders", async () => {
@@ -79,8 +90,9 @@ describe("rendered configs pass the real tools", () => {
   });
 
   it("the VIP-leave script closes the server side of every session through HAProxy", async () => {
-    // A database stand-in that reports each connection it accepts and each one that ends.
-    const server = "import socket\ns = socket.create_server(('127.0.0.1', 15432))\nwhile True:\n    c, _ = s.accept()\n    print('accepted', flush=True)\n    while c.recv(1024): pass\n    print('closed', flush=True)\n";
+    // A database stand-in that reports each connection it accepts and each one that ends (HAProxy 2.6
+    // ends the server side with a FIN, 3.0 with a reset: either ends the session).
+    const server = "import socket\ns = socket.create_server(('127.0.0.1', 15432))\nwhile True:\n    c, _ = s.accept()\n    print('accepted', flush=True)\n    try:\n        while c.recv(1024): pass\n    except ConnectionResetError:\n        pass\n    print('closed', flush=True)\n";
     // A client that opens a session through HAProxy and keeps it, as a transaction between two statements does.
     const client = "import socket, time\nc = socket.create_connection(('127.0.0.1', 15433))\nc.sendall(b'BEGIN')\ntime.sleep(600)\n";
     const config = ["global", `    stats socket ${PATHS.haproxyAdminSocket} mode 600 level admin`, "defaults", "    mode tcp", "    timeout connect 2s", "    timeout client 30m", "    timeout server 30m", "listen postgres_rw", "    bind 127.0.0.1:15433", "    server db 127.0.0.1:15432", ""].join("\n");
@@ -145,6 +157,12 @@ describe("rendered configs pass the real tools", () => {
 });
 
 describe("DockerHost", () => {
+  let host: Host;
+  beforeAll(() => {
+    host = hosts.get("debian-12")!;
+  });
+  const check = (command: string[]) => checkOn(host, command);
+
   it("writes a file once and reports no change when it is already there", async () => {
     const file = { path: "/etc/lab-test/a.conf", content: "x = 1\n", mode: 0o640, owner: "postgres" };
     expect(await host.writeFile(file)).toBe(true);

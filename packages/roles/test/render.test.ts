@@ -26,6 +26,8 @@ describe("haproxy.cfg", () => {
     expect(section("listen postgres_rw")).toContain("option httpchk GET /primary");
     expect(section("listen postgres_ro")).toContain("bind *:5434");
     expect(section("listen postgres_ro")).toContain("option httpchk GET /replica");
+    // No replica healthy (one being promoted, the other down): reads go to the primary, not nowhere.
+    expect(section("listen postgres_ro")).toContain("use_backend postgres_rw if { nbsrv(postgres_ro) eq 0 }");
     for (const block of [section("listen postgres_rw"), section("listen postgres_ro")]) {
       expect(block).toContain("server postgresql1 192.168.55.121:5432 check port 8008");
       expect(block).toContain("server postgresql2 192.168.55.122:5432 check port 8008");

@@ -185,6 +185,7 @@ async function resolveFault(fault: ScenarioFault, context: StepContext): Promise
   if ("groups" in fault) return { ...fault, groups: [fault.groups[0].map(resolve), fault.groups[1].map(resolve)] };
   const resolved = { ...fault, node: resolve(fault.node) };
   if ("peers" in resolved) resolved.peers = resolved.peers.map(resolve);
+  if ("candidate" in resolved && resolved.candidate !== undefined) resolved.candidate = resolve(resolved.candidate);
   return resolved as FaultSpec;
 }
 

@@ -15,8 +15,8 @@ export class HostScriptError extends Error {
 }
 
 /** Runs a POSIX sh script with arguments ($1…) in one round trip; data goes in as arguments, not spliced in. */
-export async function runScript(host: Host, purpose: string, script: string, args: string[] = [], options: { env?: Record<string, string>; hint?: (stderr: string) => string } = {}): Promise<string> {
-  const result = await host.exec(["sh", "-c", script, "sh", ...args], { timeoutMs: 60_000, ...(options.env ? { env: options.env } : {}) });
+export async function runScript(host: Host, purpose: string, script: string, args: string[] = [], options: { env?: Record<string, string>; user?: string; hint?: (stderr: string) => string } = {}): Promise<string> {
+  const result = await host.exec(["sh", "-c", script, "sh", ...args], { timeoutMs: 60_000, ...(options.env ? { env: options.env } : {}), ...(options.user ? { user: options.user } : {}) });
   if (result.exitCode !== 0) throw new HostScriptError(host.node, purpose, result, options.hint?.(result.stderr) ?? "");
   return result.stdout;
 }

@@ -1,0 +1,89 @@
+import { PATHS, PORTS, waitFor } from "@odoo-ha-lab/roles";
+import { z } from "zod";
+import type { FaultAction } from "./fault-action.ts";
+import { faultKind, faultSchema, nodeName, nodeProblems, type FaultTarget } from "./fault-kind.ts";
+import { runScript } from "./host-script.ts";
+import { onRunningNode } from "./on-running-node.ts";
+
+/**
+ * The database faults Patroni handles without waiting out its ttl: PostgreSQL dying under a Patroni
+ * that lives on (it restarts PostgreSQL, or fails over, within a loop), and a switchover (the leader
+ * demotes itself and releases its key at once). What each costs is their scenarios' to measure.
+ */
+
+const crashSchema = faultSchema({ kind: z.literal("crash-postgres"), node: nodeName });
+type CrashSpec = z.output<typeof crashSchema>;
+
+export const crashPostgresFault = faultKind({
+  schema: crashSchema,
+  describe: (spec) => `SIGKILL PostgreSQL's postmaster on ${spec.node} (Patroni lives on)`,
+  problems: (spec, target) => [...nodeProblems("node", spec.node, target), ...postgresNodeProblems(spec.node, target)],
+  action: crashAction,
+});
+
+const switchoverSchema = faultSchema({ kind: z.literal("switchover"), node: nodeName, candidate: nodeName.optional() });
+type SwitchoverSpec = z.output<typeof switchoverSchema>;
+
+export const switchoverFault = faultKind({
+  schema: switchoverSchema,
+  describe: (spec) => `switch the Patroni leader ${spec.node} over to ${spec.candidate ?? "a healthy replica"}`,
+  problems: (spec, target) => [
+    ...nodeProblems("node", spec.node, target),
+    ...postgresNodeProblems(spec.node, target),
+    ...(spec.candidate ? [...nodeProblems("candidate", spec.candidate, target), ...postgresNodeProblems(spec.candidate, target, "candidate")] : []),
+  ],
+  action: switchoverAction,
+});
+
+function postgresNodeProblems(name: string, target: FaultTarget, field = "node"): string[] {
+  return target.nodesNamed(name).flatMap((node) => (node.roles.includes("postgresql") ? [] : [`${field}: ${node.name} runs no PostgreSQL (roles: ${node.roles.join(", ")})`]));
+}
+
+// The postmaster's pid is the first line of postmaster.pid; SIGKILL it and nothing else, as the
+// kernel's OOM killer would. $1: the data directory.
+const KILL_POSTMASTER = `pid=$(head -n 1 "$1/postmaster.pid" 2>/dev/null) || { echo "no postmaster.pid in $1: PostgreSQL is not running" >&2; exit 3; }
+kill -KILL "$pid"
+echo "$pid"`;
+
+/** Patroni's own view of its member: "running" once PostgreSQL is up again. */
+const MEMBER_STATE = ["curl", "-sf", "--max-time", "2", `http://127.0.0.1:${PORTS.patroniRest}/patroni`];
+
+function crashAction(spec: CrashSpec): FaultAction {
+  return {
+    async inject(context) {
+      await onRunningNode(context, spec.node, "killing PostgreSQL's postmaster", async (host) => {
+        const pid = (await runScript(host, "killing PostgreSQL's postmaster", KILL_POSTMASTER, [PATHS.postgresDataDir])).trim();
+        context.note(`${spec.node}: postmaster ${pid} killed; Patroni is left to restart it or fail over`);
+      });
+    },
+    // Nothing to undo: the heal waits for Patroni to have PostgreSQL running again (as primary or replica).
+    async heal(context) {
+      await onRunningNode(context, spec.node, "waiting for Patroni to run PostgreSQL again", async (host) => {
+        await waitFor(`Patroni on ${spec.node} to run PostgreSQL again`, async () => {
+          const result = await host.exec(MEMBER_STATE, { timeoutMs: 5_000 });
+          const state = result.exitCode === 0 ? ((JSON.parse(result.stdout) as { state?: string }).state ?? "?") : `REST API: curl exit ${result.exitCode}`;
+          return state === "running" ? { done: true, value: undefined } : { done: false, observation: state };
+        }, { timeoutMs: 120_000, intervalMs: 500 });
+      }, { stopped: "PostgreSQL starts with the node when it boots", absent: "nothing to wait for" });
+    },
+  };
+}
+
+// patronictl reads the REST API's credentials from patroni.yml, readable by postgres only. $1: the
+// config, $2: the leader (patronictl refuses when it is not), $3: the candidate or empty.
+const SWITCHOVER = `patronictl -c "$1" switchover --leader "$2" \${3:+--candidate "$3"} --force`;
+
+function switchoverAction(spec: SwitchoverSpec): FaultAction {
+  return {
+    async inject(context) {
+      await onRunningNode(context, spec.node, "a Patroni switchover", async (host) => {
+        const out = await runScript(host, "a Patroni switchover", SWITCHOVER, [PATHS.patroniConfig, spec.node, spec.candidate ?? ""], { user: "postgres" });
+        context.note(`${spec.node}: ${out.trim().split("\n").filter(Boolean).slice(-1)[0] ?? "switchover asked"}`);
+      });
+    },
+    // A switchover is not undone: the old leader stays a replica, as after an operator's switchover.
+    async heal(context) {
+      context.note(`switchover from ${spec.node}: nothing to undo (it stays a replica)`);
+    },
+  };
+}
