@@ -28,6 +28,7 @@ const CI_SCENARIOS = [
   "kill-master-debian13",
   "crash-postgres-primary",
   "switchover",
+  "kill-master-quorum",
 ];
 const scenarios = (process.env.LAB_CHAOS_SCENARIOS?.split(",") ?? CI_SCENARIOS).map((name) => name.trim()).filter(Boolean);
 
@@ -39,6 +40,7 @@ const LABS: Record<string, { name: string; subnet: string }> = {
   "labs/odoo-ha-cron/topology.yaml": { name: "chaos-cron", subnet: "192.168.74.0/24" },
   "labs/odoo-ha-multidb/topology.yaml": { name: "chaos-multidb", subnet: "192.168.75.0/24" },
   "labs/odoo-ha-debian13/topology.yaml": { name: "chaos-deb13", subnet: "192.168.78.0/24" },
+  "labs/odoo-ha-quorum/topology.yaml": { name: "chaos-quorum", subnet: "192.168.83.0/24" },
 };
 
 interface ScenarioListing {

@@ -91,6 +91,14 @@ describe("patroni.yml", () => {
     expect(config.bootstrap.dcs.postgresql.parameters.wal_log_hints).toBe("on");
   });
 
+  it("runs the release's PostgreSQL, and Patroni 4's quorum commit where the topology asks for it", () => {
+    expect(config.postgresql.bin_dir).toBe("/usr/lib/postgresql/15/bin");
+    const quorum = loadTopologyFile(fileURLToPath(new URL("../../../labs/odoo-ha-quorum/topology.yaml", import.meta.url)));
+    const rendered = parse(renderPatroniConfig(quorum, findNode(quorum, "postgresql3"), secrets));
+    expect(rendered.postgresql.bin_dir).toBe("/usr/lib/postgresql/17/bin");
+    expect(rendered.bootstrap.dcs).toMatchObject({ ttl: 20, loop_wait: 1, retry_timeout: 3, synchronous_mode: "quorum" });
+  });
+
   it("limits pg_hba to the lab subnet with SCRAM and uses the generated passwords", () => {
     expect(config.postgresql.pg_hba).toContain("host all all 192.168.55.0/24 scram-sha-256");
     expect(config.postgresql.pg_hba.filter((line: string) => line.includes("0.0.0.0/0"))).toEqual([]);

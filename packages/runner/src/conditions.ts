@@ -1,4 +1,4 @@
-import type { LabStatus, StatusPart } from "@odoo-ha-lab/roles";
+import { isSynchronousStandby, type LabStatus, type StatusPart } from "@odoo-ha-lab/roles";
 import type { Condition } from "./scenario-schema.ts";
 
 /** What the method remembered when it began, so "new-primary" and "vip-moved" mean something. */
@@ -6,7 +6,7 @@ export interface MethodBaseline {
   primary: string | undefined;
   vipHolder: string | undefined;
   /** Synchronous mode: Patroni promotes only the sync standby, so the steady state needs one. */
-  synchronous?: boolean;
+  synchronous?: boolean | "quorum";
 }
 
 export function currentPrimary(status: LabStatus): string | undefined {
@@ -36,7 +36,7 @@ export function conditionProblem(condition: Condition, status: LabStatus, baseli
     case "replicas-streaming": {
       const replicas = status.patroni.filter((member) => member.role !== "leader");
       const lagging = replicas.filter((member) => !["running", "streaming"].includes(member.state) || member.lagBytes === undefined);
-      const noSyncStandby = baseline.synchronous === true && !replicas.some((member) => member.role === "sync_standby");
+      const noSyncStandby = Boolean(baseline.synchronous) && !replicas.some(isSynchronousStandby);
       return replicas.length > 0 && lagging.length === 0 && !noSyncStandby
         ? undefined
         : `replicas not streaming${noSyncStandby ? " (no synchronous standby: nothing Patroni may promote)" : ""}: ${JSON.stringify(status.patroni.map((m) => `${m.name}:${m.role}/${m.state}/lag ${m.lagBytes}`))}`;

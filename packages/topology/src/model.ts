@@ -13,7 +13,7 @@ export interface Topology {
   postgres: {
     /** The major version of the release's PostgreSQL. */
     version: number;
-    synchronous: boolean;
+    synchronous: boolean | "quorum";
     maxConnections: number;
     patroni: { ttl: number; loopWait: number; retryTimeout: number; maximumLagOnFailoverBytes: number };
   };

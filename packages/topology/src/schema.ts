@@ -78,7 +78,12 @@ export const topologyFileSchema = z
       .object({
         /** The release's PostgreSQL (15 on debian-12, 17 on debian-13); naming another is refused. */
         version: z.number().int().optional(),
-        synchronous: z.boolean().default(true),
+        /**
+         * Patroni's synchronous_mode: true (one synchronous standby), false (asynchronous), or
+         * "quorum" (Patroni 4: a commit waits for any one of the replicas, ANY 1 (...), and any of
+         * them may be promoted; validate.ts asks for Patroni 4 and three database nodes).
+         */
+        synchronous: z.union([z.boolean(), z.literal("quorum")]).default(true),
         /** PostgreSQL's max_connections: every Odoo process's pool must fit (see validate.ts). */
         maxConnections: z.number().int().min(50).max(10_000).default(200),
         patroni: patroniSchema.default({}),

@@ -325,6 +325,9 @@ function otherDatabaseIssues(file: ParsedTopologyFile): TopologyIssue[] {
   });
 }
 
+/** Patroni's synchronous_mode: quorum came with 4.0. */
+const QUORUM_SINCE_MAJOR = 4;
+
 /** What the release's packages would not run as asked: another PostgreSQL, or timing its Patroni would rewrite. */
 function releaseIssues(file: ParsedTopologyFile): TopologyIssue[] {
   const release = RELEASES[file.release];
@@ -337,5 +340,14 @@ function releaseIssues(file: ParsedTopologyFile): TopologyIssue[] {
     });
   }
   for (const problem of patroniTimingProblems(release.patroni, file.postgres.patroni, `${file.release}'s Patroni ${release.patroni}`)) issues.push(problem);
+  if (file.postgres.synchronous === "quorum") {
+    if (Number(release.patroni.split(".")[0]) < QUORUM_SINCE_MAJOR) {
+      issues.push({ path: "postgres.synchronous", message: `quorum commit needs Patroni ${QUORUM_SINCE_MAJOR}; release ${file.release} ships ${release.patroni}`, fix: "set release: debian-13, or synchronous: true" });
+    }
+    const databases = Object.values(file.nodes).filter((node) => node.roles.includes("postgresql")).length;
+    if (databases < 3) {
+      issues.push({ path: "postgres.synchronous", message: `quorum commit among ${databases - 1} replica(s) is one synchronous standby by another name`, fix: "give a third node the postgresql role, or set synchronous: true" });
+    }
+  }
   return issues;
 }

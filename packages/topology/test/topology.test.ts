@@ -307,3 +307,27 @@ describe("the release a lab's nodes run", () => {
     expect(issuesAfter((text) => `release: debian-11\n${text}`)).toEqual([{ path: "release", message: "'debian-11' is not known", fix: "use one of: debian-12, debian-13" }]);
   });
 });
+
+describe("quorum commit (Patroni 4's synchronous_mode: quorum)", () => {
+  const QUORUM_FILE = fileURLToPath(new URL("../../../labs/odoo-ha-quorum/topology.yaml", import.meta.url));
+  const quorumText = readFileSync(QUORUM_FILE, "utf8");
+
+  it("runs on Debian 13 with three database nodes", () => {
+    const topology = loadTopologyFile(QUORUM_FILE);
+    expect(topology.postgres.synchronous).toBe("quorum");
+    expect(nodesWithRole(topology, "postgresql").map((node) => node.name)).toEqual(["postgresql1", "postgresql2", "postgresql3"]);
+  });
+
+  it("is refused on a release whose Patroni has none, and with one replica", () => {
+    const issues = (text: string) => {
+      try {
+        parseTopology(text, "quorum.yaml");
+        return [];
+      } catch (error) {
+        return (error as TopologyError).issues.filter((issue) => issue.path === "postgres.synchronous").map((issue) => issue.message);
+      }
+    };
+    expect(issues(quorumText.replace("release: debian-13", "release: debian-12"))).toEqual(["quorum commit needs Patroni 4; release debian-12 ships 3.0.2"]);
+    expect(issues(quorumText.replace(/  postgresql3:\n.*\n.*\n/, ""))).toEqual(["quorum commit among 1 replica(s) is one synchronous standby by another name"]);
+  });
+});

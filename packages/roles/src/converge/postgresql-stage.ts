@@ -2,7 +2,7 @@ import { run, type Host } from "../host.ts";
 import { postgresqlPlan } from "../node-plan.ts";
 import { PATHS, PORTS } from "../render/paths.ts";
 import { patroniDynamicSettings } from "../render/patroni.ts";
-import { readPatroniCluster, type PatroniCluster } from "../probes/patroni.ts";
+import { isSynchronousStandby, readPatroniCluster, type PatroniCluster } from "../probes/patroni.ts";
 import { waitFor } from "../wait.ts";
 import { applyRoleEverywhere } from "./apply-plan.ts";
 import { hostFor, timeout, type ConvergeContext } from "./context.ts";
@@ -11,7 +11,7 @@ export async function convergePostgresql(context: ConvergeContext): Promise<void
   const databases = await applyRoleEverywhere(context, "postgresql", postgresqlPlan);
   const probeHost = hostFor(context, databases[0]!.name);
   const cluster = await waitFor(
-    `a Patroni leader and ${databases.length - 1} streaming replica(s)${context.topology.postgres.synchronous ? " with a synchronous standby" : ""}`,
+    `a Patroni leader and ${databases.length - 1} streaming replica(s)${context.topology.postgres.synchronous === "quorum" ? " with quorum standbys" : context.topology.postgres.synchronous ? " with a synchronous standby" : ""}`,
     async () => {
       const current = await readPatroniCluster(probeHost);
       const problem = clusterProblem(current, databases.length, context.topology.postgres.synchronous);
@@ -40,13 +40,13 @@ async function ensureDynamicSettings(leader: Host, context: ConvergeContext): Pr
   context.progress({ stage: "postgresql", node: leader.node, message: `cluster settings: ${changes.join(", ")}` });
 }
 
-function clusterProblem(cluster: PatroniCluster, expectedMembers: number, synchronous: boolean): string | undefined {
+function clusterProblem(cluster: PatroniCluster, expectedMembers: number, synchronous: boolean | "quorum"): string | undefined {
   const leaders = cluster.members.filter((member) => member.role === "leader" && member.state === "running");
   if (leaders.length !== 1) return `${leaders.length} running leader(s): ${JSON.stringify(cluster.members)}`;
   const replicas = cluster.members.filter((member) => member.role !== "leader" && (member.state === "streaming" || member.state === "running"));
   if (replicas.length !== expectedMembers - 1) return `${replicas.length}/${expectedMembers - 1} replicas running: ${JSON.stringify(cluster.members)}`;
   if (replicas.some((replica) => replica.lagBytes === undefined)) return "a replica reports no WAL position yet";
-  if (synchronous && !cluster.members.some((member) => member.role === "sync_standby")) return "no synchronous standby yet";
+  if (synchronous && !cluster.members.some(isSynchronousStandby)) return "no synchronous standby yet";
   return undefined;
 }
 

@@ -4,11 +4,19 @@ import { PORTS } from "../render/paths.ts";
 /** Patroni's own view of the cluster (GET /cluster): what load balancers and humans ask. */
 export interface PatroniMember {
   name: string;
-  role: "leader" | "replica" | "sync_standby" | "standby_leader" | string;
+  role: "leader" | "replica" | "sync_standby" | "quorum_standby" | "standby_leader" | string;
   state: string;
   timeline: number | undefined;
   /** Bytes behind the leader; undefined when Patroni cannot tell. */
   lagBytes: number | undefined;
+}
+
+/**
+ * A replica a commit may wait for, and so one Patroni may promote without losing an acknowledged
+ * write: the synchronous standby, or in quorum mode (Patroni 4) any quorum standby.
+ */
+export function isSynchronousStandby(member: Pick<PatroniMember, "role">): boolean {
+  return member.role === "sync_standby" || member.role === "quorum_standby";
 }
 
 export interface PatroniCluster {

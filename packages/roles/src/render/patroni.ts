@@ -86,7 +86,7 @@ export function renderPatroniConfig(topology: Topology, node: TopologyNode, secr
  * Patroni's cluster-wide settings that live in the DCS (`/config`), not in patroni.yml: bootstrap
  * writes them once, and converge brings a running cluster back to them (see convergePostgresql).
  */
-export function patroniDynamicSettings(topology: Topology): Record<string, number | boolean> {
+export function patroniDynamicSettings(topology: Topology): Record<string, number | boolean | string> {
   const { patroni, synchronous } = topology.postgres;
   return {
     ttl: patroni.ttl,
