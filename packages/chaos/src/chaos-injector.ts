@@ -1,11 +1,12 @@
 import { randomBytes } from "node:crypto";
-import type { Host, LabSecrets } from "@odoo-ha-lab/roles";
+import type { LabSecrets } from "@odoo-ha-lab/roles";
+import type { Host } from "@odoo-ha-lab/machine";
 import type { Topology } from "@odoo-ha-lab/topology";
 import { describeFault, faultAction, validateFaultSpec } from "./fault-catalogue.ts";
 import { FaultJournal } from "./fault-journal.ts";
 import type { FaultRecord, FaultSpec } from "./fault-spec.ts";
 import type { FaultContext } from "./faults/fault-action.ts";
-import type { NodeControl } from "@odoo-ha-lab/roles";
+import type { NodeControl } from "@odoo-ha-lab/machine";
 
 export interface ChaosInjectorOptions {
   topology: Topology;

@@ -5,15 +5,16 @@ import { fileURLToPath } from "node:url";
 import { beforeEach, describe, expect, it } from "vitest";
 import { loadTopologyFile } from "@odoo-ha-lab/topology";
 import { ChaosHealError, ChaosInjector, FaultSpecError, type FaultRecord } from "../src/index.ts";
-import { FakeHost, FakeNodeControl, type Call, type ExecHandler } from "./fakes.ts";
+import type { HostCall, ScriptedHost } from "@odoo-ha-lab/machine";
+import { FakeNodeControl, scriptedHosts, type ExecHandler } from "./fakes.ts";
 
 const topology = loadTopologyFile(fileURLToPath(new URL("../../../labs/odoo-ha/topology.yaml", import.meta.url)));
 
-let calls: Call[];
+let calls: HostCall[];
 let nodes: FakeNodeControl;
 let journalPath: string;
 let handler: ExecHandler;
-let hosts: Map<string, FakeHost>;
+let hosts: Map<string, ScriptedHost>;
 
 function injector(): ChaosInjector {
   return new ChaosInjector({ topology, hosts, nodes, journalPath });
@@ -27,7 +28,7 @@ beforeEach(() => {
   nodes = new FakeNodeControl(calls);
   journalPath = join(mkdtempSync(join(tmpdir(), "chaos-")), "faults.json");
   handler = () => undefined;
-  hosts = new Map(topology.nodes.map((node) => [node.name, new FakeHost(node.name, calls, (...args) => handler(...args))]));
+  hosts = scriptedHosts(topology.nodes.map((node) => node.name), calls, (...args) => handler(...args));
 });
 
 describe("ChaosInjector", () => {

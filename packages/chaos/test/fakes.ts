@@ -1,55 +1,18 @@
-import type { ExecOptions, ExecResult, FileSpec, Host, NodeControl, NodePowerState, ServiceDefinition, ServiceManager, ServiceState } from "@odoo-ha-lab/roles";
+import { ScriptedHost, type ExecOptions, type ExecResult, type HostCall, type NodeControl, type NodePowerState } from "@odoo-ha-lab/machine";
 
-/** Every call a fake saw, in order, across all fakes of one test. */
-export type Call = { node: string; what: string; detail?: string[] };
-
+/** What a handler answers for a node's command; undefined: success, no output. */
 export type ExecHandler = (node: string, command: string[], options?: ExecOptions) => ExecResult | undefined;
 
-/** A Host that records what it is asked and answers from `handler` (default: success, no output). */
-export class FakeHost implements Host {
-  readonly interfaceName = "eth0";
-  readonly silentAfterMs = 1_000;
-  readonly services: ServiceManager;
-  readonly serviceStates = new Map<string, ServiceState>();
-
-  constructor(
-    readonly node: string,
-    private readonly calls: Call[],
-    private readonly handler: ExecHandler = () => undefined,
-  ) {
-    const record = (what: string, name: string) => this.calls.push({ node, what, detail: [name] });
-    const states = this.serviceStates;
-    this.services = {
-      apply: async (_service: ServiceDefinition) => false,
-      start: async (name) => (record("service start", name), void states.set(name, "running")),
-      stop: async (name) => (record("service stop", name), void states.set(name, "stopped")),
-      restart: async (name) => (record("service restart", name), void states.set(name, "running")),
-      reload: async (name) => void record("service reload", name),
-      kill: async (name) => (record("service kill", name), void states.set(name, "starting")),
-      state: async (name) => states.get(name) ?? "running",
-      logs: async () => "",
-    };
-  }
-
-  async exec(command: string[], options?: ExecOptions): Promise<ExecResult> {
-    this.calls.push({ node: this.node, what: "exec", detail: command });
-    return this.handler(this.node, command, options) ?? { exitCode: 0, stdout: "", stderr: "" };
-  }
-
-  async writeFile(_file: FileSpec): Promise<boolean> {
-    return true;
-  }
-
-  async readFile(_path: string): Promise<string | undefined> {
-    return undefined;
-  }
+/** A lab's scripted hosts, one per node, recording into one list, each command answered by `handler`. */
+export function scriptedHosts(nodes: readonly string[], calls: HostCall[], handler: ExecHandler = () => undefined): Map<string, ScriptedHost> {
+  return new Map(nodes.map((node) => [node, new ScriptedHost(node, { calls, answer: (command, options) => handler(node, command, options) })]));
 }
 
 /** Machines with a power state that the fake's own calls change, as a real engine would. */
 export class FakeNodeControl implements NodeControl {
   readonly states = new Map<string, NodePowerState>();
 
-  constructor(private readonly calls: Call[]) {}
+  constructor(private readonly calls: HostCall[]) {}
 
   private set(node: string, what: string, state: NodePowerState) {
     this.calls.push({ node, what });

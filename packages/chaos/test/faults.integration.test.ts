@@ -3,7 +3,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { readPatroniCluster, waitFor, type Host } from "@odoo-ha-lab/roles";
+import { readPatroniCluster } from "@odoo-ha-lab/roles";
+import { waitFor, type Host } from "@odoo-ha-lab/machine";
 import { findNode, loadTopologyFile } from "@odoo-ha-lab/topology";
 // The Docker target depends on this package (for NodeControl), so the test reaches it by path rather
 // than as a package dependency, which would make a cycle.

@@ -7,7 +7,8 @@ import { loadTopologyFile } from "@odoo-ha-lab/topology";
 import { ChaosInjector } from "../src/index.ts";
 import { delayQueueNumber, delayRules } from "../src/latency/nfqueue-delay.ts";
 import { EXIT_UNSUPPORTED, egressBandwidthScript, latencyScript, removeShapingScript } from "../src/network/tc-scripts.ts";
-import { FakeHost, FakeNodeControl, type Call } from "./fakes.ts";
+import type { HostCall } from "@odoo-ha-lab/machine";
+import { FakeNodeControl, scriptedHosts } from "./fakes.ts";
 
 const topology = loadTopologyFile(fileURLToPath(new URL("../../../labs/odoo-ha/topology.yaml", import.meta.url)));
 
@@ -43,11 +44,10 @@ describe("latency without netem", () => {
   });
 
   it("falls back to the delay program when tc says netem is unknown, and heal undoes all of it", async () => {
-    const calls: Call[] = [];
-    const host = new FakeHost("odoo1", calls, (_node, command) =>
-      command[2]?.includes("netem delay") ? { exitCode: EXIT_UNSUPPORTED, stdout: "", stderr: "Error: Specified qdisc kind is unknown." } : undefined,
+    const calls: HostCall[] = [];
+    const hosts = scriptedHosts(topology.nodes.map((node) => node.name), calls, (node, command) =>
+      node === "odoo1" && command[2]?.includes("netem delay") ? { exitCode: EXIT_UNSUPPORTED, stdout: "", stderr: "Error: Specified qdisc kind is unknown." } : undefined,
     );
-    const hosts = new Map(topology.nodes.map((node) => [node.name, node.name === "odoo1" ? host : new FakeHost(node.name, calls)]));
     const chaos = new ChaosInjector({ topology, hosts, nodes: new FakeNodeControl(calls), journalPath: join(mkdtempSync(join(tmpdir(), "latency-")), "faults.json") });
     const record = await chaos.inject({ kind: "latency", node: "odoo1", peers: ["lb1"], delayMs: 200 });
     const scripts = calls.filter((call) => call.what === "exec").map((call) => call.detail![2]!);

@@ -1,4 +1,4 @@
-import type { Host } from "@odoo-ha-lab/roles";
+import type { Host } from "@odoo-ha-lab/machine";
 
 /**
  * Times a TCP transfer between two lab nodes with python3 (in every node image): one node serves,

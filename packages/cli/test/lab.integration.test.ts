@@ -1,7 +1,8 @@
 import Dockerode from "dockerode";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { waitFor, type LabSecrets } from "@odoo-ha-lab/roles";
+import { type LabSecrets } from "@odoo-ha-lab/roles";
+import { waitFor } from "@odoo-ha-lab/machine";
 import { runLab, type CliRun } from "./lab-cli.ts";
 import { odooCall } from "./odoo-rpc.ts";
 import { alternateWebRequests } from "./web-session-handoff.ts";

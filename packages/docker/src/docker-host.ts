@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { posix } from "node:path";
 import type Dockerode from "dockerode";
 import { pack } from "tar-stream";
-import { PidThenOutput, pidReportingCommand, type ExecOptions, type ExecResult, type FileSpec, type Host, type RunningCommand, type ServiceManager } from "@odoo-ha-lab/roles";
+import { PidThenOutput, pidReportingCommand, type ExecOptions, type ExecResult, type FileSpec, type Host, type RunningCommand, type ServiceManager } from "@odoo-ha-lab/machine";
 import { SupervisorServices } from "./supervisor.ts";
 
 /** A lab node as a Docker container: exec through the engine API, files through archives. */

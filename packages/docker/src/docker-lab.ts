@@ -1,5 +1,6 @@
 import type Dockerode from "dockerode";
-import { converge, RecordingHost, waitFor, type Host, type LabSecrets, type OdooDatabaseCache, type ProgressEvent } from "@odoo-ha-lab/roles";
+import { converge, type LabSecrets, type OdooDatabaseCache, type ProgressEvent } from "@odoo-ha-lab/roles";
+import { RecordingHost, waitFor, type Host } from "@odoo-ha-lab/machine";
 import type { Topology } from "@odoo-ha-lab/topology";
 import { DockerHost } from "./docker-host.ts";
 import { SUPERVISOR_STATE } from "./supervisor.ts";

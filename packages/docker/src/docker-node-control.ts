@@ -1,5 +1,5 @@
 import type Dockerode from "dockerode";
-import type { NodeControl, NodePowerState } from "@odoo-ha-lab/roles";
+import type { NodeControl, NodePowerState } from "@odoo-ha-lab/machine";
 import { DockerHost } from "./docker-host.ts";
 import { containerName } from "./labels.ts";
 

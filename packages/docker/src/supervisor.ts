@@ -1,5 +1,5 @@
-import type { ServiceDefinition, ServiceManager, ServiceState } from "@odoo-ha-lab/roles";
-import { HostCommandError, shellCommand, waitFor, type Host } from "@odoo-ha-lab/roles";
+import type { ServiceDefinition, ServiceManager, ServiceState } from "@odoo-ha-lab/machine";
+import { HostCommandError, shellCommand, waitFor, type Host } from "@odoo-ha-lab/machine";
 
 /**
  * Services in a container are supervisord programs (there is no systemd in a container). One

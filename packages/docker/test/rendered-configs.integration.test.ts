@@ -1,19 +1,8 @@
 import { fileURLToPath } from "node:url";
 import Dockerode from "dockerode";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  PATHS,
-  PORTS,
-  generateSecrets,
-  renderEtcdConfig,
-  renderHaproxyConfig,
-  renderKeepalivedCheckScript,
-  renderKeepalivedConfig,
-  renderKeepalivedLeaveScript,
-  renderPatroniConfig,
-  waitFor,
-  type Host,
-} from "@odoo-ha-lab/roles";
+import { PATHS, PORTS, generateSecrets, renderEtcdConfig, renderHaproxyConfig, renderKeepalivedCheckScript, renderKeepalivedConfig, renderKeepalivedLeaveScript, renderPatroniConfig } from "@odoo-ha-lab/roles";
+import { waitFor, type Host } from "@odoo-ha-lab/machine";
 import { findNode, loadTopologyFile, nodesWithRole } from "@odoo-ha-lab/topology";
 import { DockerHost, ensureDockerEngine, ensureLabImages } from "../src/index.ts";
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { Host } from "@odoo-ha-lab/roles";
+import { ScriptedHost, succeeded } from "@odoo-ha-lab/machine";
 import { parseSupervisorState, renderProgram, SupervisorServices } from "../src/supervisor.ts";
 
 describe("supervisor programs", () => {
@@ -27,17 +27,12 @@ describe("supervisor programs", () => {
   });
 
   it("asks the states of several programs in one question to supervisord's socket, each matched by name", async () => {
-    const commands: string[][] = [];
     const struct = (name: string, state: string) => `<value><struct>\n<member>\n<name>description</name>\n<value><string>pid 110</string></value>\n</member>\n<member>\n<name>name</name>\n<value><string>${name}</string></value>\n</member>\n<member>\n<name>statename</name>\n<value><string>${state}</string></value>\n</member>\n</struct></value>`;
-    const host = {
-      node: "lb2",
-      exec: async (command: string[]) => {
-        commands.push(command);
-        return { exitCode: 0, stdout: `<?xml version='1.0'?><methodResponse><params><param><value><array><data>${struct("haproxy", "RUNNING")}${struct("keepalived", "STOPPED")}</data></array></value></param></params></methodResponse>`, stderr: "" };
-      },
-    } as unknown as Host;
+    const host = new ScriptedHost("lb2", {
+      answer: () => succeeded(`<?xml version='1.0'?><methodResponse><params><param><value><array><data>${struct("haproxy", "RUNNING")}${struct("keepalived", "STOPPED")}</data></array></value></param></params></methodResponse>`),
+    });
     expect(await new SupervisorServices(host).states(["keepalived", "haproxy", "glusterd"])).toEqual(["stopped", "running", "unknown"]);
-    expect(commands).toHaveLength(1);
-    expect(commands[0]).toContain("/run/supervisor.sock");
+    expect(host.commands).toHaveLength(1);
+    expect(host.commands[0]).toContain("/run/supervisor.sock");
   });
 });

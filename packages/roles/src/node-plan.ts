@@ -1,5 +1,5 @@
 import type { Topology, TopologyNode } from "@odoo-ha-lab/topology";
-import type { FileSpec, ServiceDefinition } from "./host.ts";
+import type { FileSpec, ServiceDefinition } from "@odoo-ha-lab/machine";
 import type { LabSecrets } from "./secrets.ts";
 import { renderEtcdConfig } from "./render/etcd.ts";
 import { filestoreClientCommand } from "./render/glusterfs.ts";

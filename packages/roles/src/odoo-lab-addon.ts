@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import type { FileSpec } from "./host.ts";
+import type { FileSpec } from "@odoo-ha-lab/machine";
 import { PATHS } from "./render/paths.ts";
 
 /**

@@ -1,4 +1,4 @@
-import type { Host } from "./host.ts";
+import type { Host } from "@odoo-ha-lab/machine";
 
 /** One answer of Odoo's JSON-RPC: its result, or why there is none. */
 export type OdooRpcAnswer = { ok: true; result: unknown } | { ok: false; error: string };

@@ -1,5 +1,5 @@
 import { findNode, type Topology } from "@odoo-ha-lab/topology";
-import type { Host } from "./host.ts";
+import type { Host } from "@odoo-ha-lab/machine";
 import { PORTS } from "./render/paths.ts";
 
 /** How many warm-up rounds (one of each kind of request) answered, and how many did not. */

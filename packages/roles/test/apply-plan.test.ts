@@ -1,44 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { applyPlan } from "../src/converge/apply-plan.ts";
-import type { FileSpec, Host, ServiceDefinition, ServiceManager } from "../src/host.ts";
+import { ScriptedHost } from "@odoo-ha-lab/machine";
 
-/** An in-memory host: files in a map, service actions in a list. */
-function memoryHost(): Host & { actions: string[]; files: Map<string, string> } {
-  const files = new Map<string, string>();
-  const defined = new Map<string, string>();
-  const actions: string[] = [];
-  const services: ServiceManager = {
-    async apply(service: ServiceDefinition) {
-      const rendered = JSON.stringify(service);
-      if (defined.get(service.name) === rendered) return false;
-      defined.set(service.name, rendered);
-      actions.push(`apply ${service.name}`);
-      return true;
-    },
-    start: async (name) => void actions.push(`start ${name}`),
-    stop: async (name) => void actions.push(`stop ${name}`),
-    restart: async (name) => void actions.push(`restart ${name}`),
-    reload: async (name, signal) => void actions.push(`reload ${name} ${signal}`),
-    kill: async (name) => void actions.push(`kill ${name}`),
-    state: async () => "running",
-    logs: async () => "",
-  };
-  return {
-    node: "n1",
-    interfaceName: "eth0",
-    silentAfterMs: 1_000,
-    actions,
-    files,
-    exec: async () => ({ exitCode: 0, stdout: "", stderr: "" }),
-    async writeFile(file: FileSpec) {
-      if (files.get(file.path) === file.content) return false;
-      files.set(file.path, file.content);
-      return true;
-    },
-    readFile: async (path) => files.get(path),
-    services,
-  };
-}
+/** What the services were asked since `from`, as "<verb> <name> [signal]" (files are the host's map). */
+const serviceActions = (host: ScriptedHost, from = 0) =>
+  host.calls.slice(from).filter((call) => call.what.startsWith("service ") && call.what !== "service apply").map((call) => `${call.what.slice("service ".length)} ${call.detail!.join(" ")}`);
 
 const plan = (config: string) => ({
   prepare: [],
@@ -52,18 +18,19 @@ const plan = (config: string) => ({
 
 describe("applyPlan", () => {
   it("starts everything the first time, then changes nothing", async () => {
-    const host = memoryHost();
+    const host = new ScriptedHost("n1");
     expect(await applyPlan(host, plan("a=1"))).toEqual(["wrote /etc/app.conf", "started mount", "started app", "started proxy"]);
-    host.actions.length = 0;
+    const before = host.calls.length;
     expect(await applyPlan(host, plan("a=1"))).toEqual([]);
-    expect(host.actions).toEqual([]);
+    expect(host.calls.slice(before).filter((call) => call.what !== "exec")).toEqual([]);
   });
 
   it("on a config change restarts or reloads the services that read it, and leaves the others alone", async () => {
-    const host = memoryHost();
+    const host = new ScriptedHost("n1");
     await applyPlan(host, plan("a=1"));
-    host.actions.length = 0;
+    const before = host.calls.length;
     expect(await applyPlan(host, plan("a=2"))).toEqual(["wrote /etc/app.conf", "restarted app", "reloaded proxy"]);
-    expect(host.actions).toEqual(["restart app", "reload proxy HUP"]);
+    expect(serviceActions(host, before)).toEqual(["restart app", "reload proxy HUP"]);
+    expect(host.files.get("/etc/app.conf")).toBe("a=2");
   });
 });

@@ -1,5 +1,6 @@
 import { ChaosInjector, describeFault, type FaultSpec } from "@odoo-ha-lab/chaos";
-import type { Host, LabSecrets, NodeControl, ProgressEvent } from "@odoo-ha-lab/roles";
+import type { LabSecrets, ProgressEvent } from "@odoo-ha-lab/roles";
+import type { Host, NodeControl } from "@odoo-ha-lab/machine";
 import type { Topology } from "@odoo-ha-lab/topology";
 import type { MethodBaseline } from "./conditions.ts";
 import { resolveNodeReference } from "./node-references.ts";

@@ -1,4 +1,5 @@
-import { collectStatus, waitFor, type Host, type LabStatus } from "@odoo-ha-lab/roles";
+import { collectStatus, type LabStatus } from "@odoo-ha-lab/roles";
+import { waitFor, type Host } from "@odoo-ha-lab/machine";
 import type { Topology } from "@odoo-ha-lab/topology";
 import { CONDITION_PARTS, conditionProblem, currentPrimary, type MethodBaseline } from "./conditions.ts";
 import type { Condition } from "./scenario-schema.ts";

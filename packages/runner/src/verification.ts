@@ -1,6 +1,7 @@
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import type { LabSecrets, Host } from "@odoo-ha-lab/roles";
+import type { LabSecrets } from "@odoo-ha-lab/roles";
+import type { Host } from "@odoo-ha-lab/machine";
 import type { Topology } from "@odoo-ha-lab/topology";
 import {
   BrowserWorkload,

@@ -1,11 +1,5 @@
-import {
-  ROLE_CATALOGUE,
-  type FileSpec,
-  type LabSecrets,
-  type PlanContext,
-  type RolePlan,
-  type ServiceDefinition,
-} from "@odoo-ha-lab/roles";
+import { ROLE_CATALOGUE, type LabSecrets, type PlanContext, type RolePlan } from "@odoo-ha-lab/roles";
+import { type FileSpec, type ServiceDefinition } from "@odoo-ha-lab/machine";
 import type { Topology, TopologyNode } from "@odoo-ha-lab/topology";
 import { installedOdooSource, type OdooSourceForMachines } from "./odoo-install.ts";
 import { missingPackages, packagesForNode } from "./packages.ts";

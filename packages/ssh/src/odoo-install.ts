@@ -1,4 +1,5 @@
-import { odooSourceArchive, PATHS, run, type Host, type OdooSourceArchive } from "@odoo-ha-lab/roles";
+import { odooSourceArchive, PATHS, type OdooSourceArchive } from "@odoo-ha-lab/roles";
+import { run, type Host } from "@odoo-ha-lab/machine";
 
 /**
  * Real Odoo on an SSH machine, laid out as the lab's odoo image has it: the source unpacked under

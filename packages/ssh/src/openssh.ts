@@ -3,7 +3,7 @@ import { createHash } from "node:crypto";
 import { mkdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { PidThenOutput, pidReportingCommand, shellCommand, shellQuote, type ExecOptions, type ExecResult, type RunningCommand } from "@odoo-ha-lab/roles";
+import { PidThenOutput, pidReportingCommand, shellCommand, shellQuote, type ExecOptions, type ExecResult, type RunningCommand } from "@odoo-ha-lab/machine";
 import type { InventoryNode } from "./inventory.ts";
 
 /**

@@ -1,4 +1,5 @@
-import { ODOO_ARCHIVE_TOOLS, ODOO_DEBIAN_PACKAGES, ROLE_CATALOGUE, type Host } from "@odoo-ha-lab/roles";
+import { ODOO_ARCHIVE_TOOLS, ODOO_DEBIAN_PACKAGES, ROLE_CATALOGUE } from "@odoo-ha-lab/roles";
+import { type Host } from "@odoo-ha-lab/machine";
 import type { Topology, TopologyNode } from "@odoo-ha-lab/topology";
 
 /**

@@ -1,4 +1,4 @@
-import { run, type FileSpec, type Host } from "@odoo-ha-lab/roles";
+import { run, type FileSpec, type Host } from "@odoo-ha-lab/machine";
 import type { Topology, TopologyNode } from "@odoo-ha-lab/topology";
 import { installOdoo, type OdooSourceForMachines } from "./odoo-install.ts";
 import { debianUnits, installCommand, missingPackages, packagesForNode } from "./packages.ts";

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import type { ExecOptions, ExecResult, FileSpec, Host, RunningCommand } from "@odoo-ha-lab/roles";
+import type { ExecOptions, ExecResult, FileSpec, Host, RunningCommand } from "@odoo-ha-lab/machine";
 import type { SshEndpoint } from "./openssh.ts";
 import { SystemdServices } from "./systemd-services.ts";
 

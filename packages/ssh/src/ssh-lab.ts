@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { converge, ConvergeError, PATHS, RecordingHost, STAGES, type Host, type LabSecrets, type OdooDatabaseCache, type ProgressEvent } from "@odoo-ha-lab/roles";
+import { converge, ConvergeError, PATHS, STAGES, type LabSecrets, type OdooDatabaseCache, type ProgressEvent } from "@odoo-ha-lab/roles";
+import { RecordingHost, type Host } from "@odoo-ha-lab/machine";
 import type { Topology } from "@odoo-ha-lab/topology";
 import { checkNode, type NodeCheck } from "./check.ts";
 import type { Inventory } from "./inventory.ts";

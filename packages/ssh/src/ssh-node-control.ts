@@ -1,5 +1,5 @@
 import { $ } from "zx";
-import { UnsupportedFaultError, type NodeControl, type NodePowerState } from "@odoo-ha-lab/roles";
+import { UnsupportedFaultError, type NodeControl, type NodePowerState } from "@odoo-ha-lab/machine";
 import type { Inventory } from "./inventory.ts";
 import { inventoryNode } from "./inventory.ts";
 import type { SshEndpoint } from "./openssh.ts";

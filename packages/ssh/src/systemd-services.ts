@@ -1,4 +1,4 @@
-import { HostCommandError, waitFor, type Host, type ServiceDefinition, type ServiceManager, type ServiceState } from "@odoo-ha-lab/roles";
+import { HostCommandError, waitFor, type Host, type ServiceDefinition, type ServiceManager, type ServiceState } from "@odoo-ha-lab/machine";
 
 /**
  * Services on a real host are systemd units, one per service: /etc/systemd/system/lab-<name>.service.

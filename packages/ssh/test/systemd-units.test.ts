@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { haproxyPlan, postgresqlPlan, generateSecrets, odooPlan } from "@odoo-ha-lab/roles";
 import { loadTopologyFile, findNode } from "@odoo-ha-lab/topology";
 import { fileURLToPath } from "node:url";
-import type { Host } from "@odoo-ha-lab/roles";
+import { ScriptedHost, succeeded } from "@odoo-ha-lab/machine";
 import { parseUnitStatus, renderUnit, stateOf, SystemdServices, systemdQuote, unitPath } from "../src/systemd-services.ts";
 
 const topology = loadTopologyFile(fileURLToPath(new URL("../../../labs/odoo-ha/topology.yaml", import.meta.url)));
@@ -44,16 +44,11 @@ describe("systemd units", () => {
   });
 
   it("asks the states of several units in one systemctl show, a block per unit in order", async () => {
-    const commands: string[][] = [];
-    const host = {
-      node: "lb1",
-      exec: async (command: string[]) => {
-        commands.push(command);
-        return { exitCode: 0, stdout: "LoadState=loaded\nActiveState=active\nSubState=running\n\nLoadState=not-found\nActiveState=inactive\nSubState=dead\n\nLoadState=loaded\nActiveState=failed\nSubState=failed\n", stderr: "" };
-      },
-    } as unknown as Host;
+    const host = new ScriptedHost("lb1", {
+      answer: () => succeeded("LoadState=loaded\nActiveState=active\nSubState=running\n\nLoadState=not-found\nActiveState=inactive\nSubState=dead\n\nLoadState=loaded\nActiveState=failed\nSubState=failed\n"),
+    });
     expect(await new SystemdServices(host).states(["haproxy", "glusterd", "keepalived"])).toEqual(["running", "unknown", "failed"]);
-    expect(commands).toHaveLength(1);
-    expect(commands[0]!.slice(0, 4)).toEqual(["systemctl", "show", "-p", "LoadState,ActiveState,SubState"]);
+    expect(host.commands).toHaveLength(1);
+    expect(host.commands[0]!.slice(0, 4)).toEqual(["systemctl", "show", "-p", "LoadState,ActiveState,SubState"]);
   });
 });

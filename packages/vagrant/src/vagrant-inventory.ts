@@ -1,5 +1,5 @@
 import { existsSync } from "node:fs";
-import { shellQuote } from "@odoo-ha-lab/roles";
+import { shellQuote } from "@odoo-ha-lab/machine";
 import type { Topology } from "@odoo-ha-lab/topology";
 import { Document } from "yaml";
 import type { SshConfigHost } from "./ssh-config.ts";

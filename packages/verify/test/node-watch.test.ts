@@ -1,6 +1,6 @@
 import { execFile, spawn, type ChildProcess } from "node:child_process";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import type { ExecOptions, ExecResult, Host, RunningCommand, ServiceManager } from "@odoo-ha-lab/roles";
+import type { ExecOptions, ExecResult, Host, RunningCommand, ServiceManager } from "@odoo-ha-lab/machine";
 import { NodeWatch, type NodeCheck } from "../src/probes/node-watch.ts";
 
 /**

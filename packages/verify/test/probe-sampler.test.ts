@@ -1,9 +1,9 @@
 import { fileURLToPath } from "node:url";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { generateSecrets, type Host } from "@odoo-ha-lab/roles";
+import { generateSecrets } from "@odoo-ha-lab/roles";
+import { exitedWith, ScriptedHost, succeeded, type Host } from "@odoo-ha-lab/machine";
 import { loadTopologyFile } from "@odoo-ha-lab/topology";
 import { ProbeSampler } from "../src/probes/probe-sampler.ts";
-import { failed, FakeHost, ok } from "./fake-host.ts";
 
 const topology = loadTopologyFile(fileURLToPath(new URL("../../../labs/odoo-ha/topology.yaml", import.meta.url)));
 const cluster = (leader: string) => JSON.stringify({ members: [{ name: "postgresql1", role: leader === "postgresql1" ? "leader" : "replica", state: "running" }, { name: "postgresql2", role: leader === "postgresql2" ? "leader" : "sync_standby", state: "running" }] });
@@ -15,20 +15,20 @@ describe("ProbeSampler", () => {
   function lab(options: { vipOn: string[]; leader: () => string; odoo2StatHangs?: boolean; postgresql1Down?: boolean }): Map<string, Host> {
     const hosts = new Map<string, Host>();
     for (const lb of ["lb1", "lb2"]) {
-      hosts.set(lb, new FakeHost(lb, () => ok(`2: eth0    inet 192.168.55.${lb === "lb1" ? 101 : 102}/24 brd x\\${options.vipOn.includes(lb) ? "\n2: eth0    inet 192.168.55.100/32 scope global eth0" : ""}`)));
+      hosts.set(lb, new ScriptedHost(lb, { answer: () => succeeded(`2: eth0    inet 192.168.55.${lb === "lb1" ? 101 : 102}/24 brd x\\${options.vipOn.includes(lb) ? "\n2: eth0    inet 192.168.55.100/32 scope global eth0" : ""}`) }));
     }
     for (const pg of ["postgresql1", "postgresql2"]) {
-      hosts.set(pg, new FakeHost(pg, () => {
+      hosts.set(pg, new ScriptedHost(pg, { answer: () => {
         if (pg === "postgresql1" && options.postgresql1Down) throw new Error("container is not running");
-        return ok(cluster(options.leader()));
-      }));
+        return succeeded(cluster(options.leader()));
+      } }));
     }
     for (const app of ["odoo1", "odoo2"]) {
-      hosts.set(app, new FakeHost(app, (command) => {
-        if (command.includes("mountpoint")) return ok();
+      hosts.set(app, new ScriptedHost(app, { answer: (command) => {
+        if (command.includes("mountpoint")) return succeeded();
         if (app === "odoo2" && options.odoo2StatHangs) return new Promise(() => {}); // a hung brick
-        return command.includes("stat") ? ok() : failed();
-      }));
+        return command.includes("stat") ? succeeded() : exitedWith();
+      } }));
     }
     return hosts;
   }

@@ -1,4 +1,5 @@
-import { odooAdminCredentials, parseHaproxyCsv, PATHS, run, waitFor, warmOdooNode, type Host } from "@odoo-ha-lab/roles";
+import { odooAdminCredentials, parseHaproxyCsv, PATHS, warmOdooNode } from "@odoo-ha-lab/roles";
+import { run, waitFor, type Host } from "@odoo-ha-lab/machine";
 import { nodesWithRole } from "@odoo-ha-lab/topology";
 import { z } from "zod";
 import type { FaultAction, FaultContext } from "./fault-action.ts";

@@ -1,6 +1,7 @@
-import type { Host, LabSecrets } from "@odoo-ha-lab/roles";
+import type { LabSecrets } from "@odoo-ha-lab/roles";
+import type { Host } from "@odoo-ha-lab/machine";
 import type { Topology } from "@odoo-ha-lab/topology";
-import type { NodeControl } from "@odoo-ha-lab/roles";
+import type { NodeControl } from "@odoo-ha-lab/machine";
 
 /** What an action may touch: the lab's hosts and machines, nothing Docker-specific. */
 export interface FaultContext {

@@ -1,4 +1,4 @@
-import type { ExecResult, Host } from "@odoo-ha-lab/roles";
+import type { ExecResult, Host } from "@odoo-ha-lab/machine";
 
 /** A script a fault runs on a node failed: names the node, what it tried, and what the node said. */
 export class HostScriptError extends Error {

@@ -2,7 +2,7 @@ import { findNode } from "@odoo-ha-lab/topology";
 import { z } from "zod";
 import { DELAY_PROGRAM_PATH, START_DELAY, STOP_DELAY, delayLogPath, delayPattern, delayProgram, delayQueueNumber, delayRules, delayTag } from "../latency/nfqueue-delay.ts";
 import { EXIT_UNSUPPORTED, latencyScript } from "../network/tc-scripts.ts";
-import { UnsupportedFaultError } from "@odoo-ha-lab/roles";
+import { UnsupportedFaultError } from "@odoo-ha-lab/machine";
 import type { FaultAction, FaultContext } from "./fault-action.ts";
 import { faultKind, faultSchema, nodeName, nodeProblems, type FaultTarget } from "./fault-kind.ts";
 import { HostScriptError, runScript } from "./host-script.ts";

@@ -1,4 +1,4 @@
-import { waitFor, type NodePowerState } from "@odoo-ha-lab/roles";
+import { waitFor, type NodePowerState } from "@odoo-ha-lab/machine";
 import { z } from "zod";
 import type { FaultAction, FaultContext } from "./fault-action.ts";
 import { faultKind, faultSchema, nodeName, nodeProblems } from "./fault-kind.ts";

@@ -1,4 +1,4 @@
-import type { Host } from "@odoo-ha-lab/roles";
+import type { Host } from "@odoo-ha-lab/machine";
 import type { FaultContext } from "./fault-action.ts";
 
 /** Why it is fine to skip a node that is not running; a missing reason makes that state an error. */

@@ -1,4 +1,5 @@
-import { planServices, waitFor } from "@odoo-ha-lab/roles";
+import { planServices } from "@odoo-ha-lab/roles";
+import { waitFor } from "@odoo-ha-lab/machine";
 import { z } from "zod";
 import type { FaultAction } from "./fault-action.ts";
 import { faultKind, faultSchema, nodeName, nodeProblems, type FaultTarget } from "./fault-kind.ts";

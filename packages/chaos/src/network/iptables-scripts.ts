@@ -1,4 +1,4 @@
-import { shellCommand, shellQuote } from "@odoo-ha-lab/roles";
+import { shellCommand, shellQuote } from "@odoo-ha-lab/machine";
 
 /**
  * Shell scripts that install and remove one fault's chain in one round trip per node. Both are

@@ -1,4 +1,4 @@
-import { shellQuote } from "@odoo-ha-lab/roles";
+import { shellQuote } from "@odoo-ha-lab/machine";
 
 /**
  * Traffic-control scripts (pure). The chaos root qdisc carries a handle of its own, so a heal deletes

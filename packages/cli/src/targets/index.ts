@@ -1,4 +1,5 @@
-import type { Host, LabSecrets, NodeControl, ProgressEvent } from "@odoo-ha-lab/roles";
+import type { LabSecrets, ProgressEvent } from "@odoo-ha-lab/roles";
+import type { Host, NodeControl } from "@odoo-ha-lab/machine";
 import type { NodeCheck } from "@odoo-ha-lab/ssh";
 import type { Topology } from "@odoo-ha-lab/topology";
 import { targetKind, type LabOptionValues, type TargetKind } from "../options.ts";

@@ -1,5 +1,5 @@
 import { nodesWithRole, type RoleName, type TopologyNode } from "@odoo-ha-lab/topology";
-import { run, writeFilesOf, type Host } from "../host.ts";
+import { run, writeFilesOf, type Host } from "@odoo-ha-lab/machine";
 import type { PlanContext, RolePlan } from "../node-plan.ts";
 import { ROLE_CATALOGUE } from "../role-catalogue.ts";
 import { hostFor, type ConvergeContext } from "./context.ts";

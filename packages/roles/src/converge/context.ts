@@ -1,5 +1,5 @@
 import type { Topology } from "@odoo-ha-lab/topology";
-import type { Host } from "../host.ts";
+import type { Host } from "@odoo-ha-lab/machine";
 import type { LabSecrets } from "../secrets.ts";
 import type { OdooDatabaseCache } from "./odoo-database-cache.ts";
 

@@ -1,6 +1,6 @@
 import { etcdPlan } from "../node-plan.ts";
 import { etcdEndpoints } from "../render/etcd.ts";
-import { waitFor } from "../wait.ts";
+import { waitFor } from "@odoo-ha-lab/machine";
 import { applyRoleEverywhere } from "./apply-plan.ts";
 import { hostFor, timeout, type ConvergeContext } from "./context.ts";
 

@@ -1,7 +1,6 @@
-import { run, type Host } from "../host.ts";
+import { run, waitFor, type Host } from "@odoo-ha-lab/machine";
 import { filestoreServerPlan } from "../node-plan.ts";
 import { filestoreVolume } from "../render/glusterfs.ts";
-import { waitFor } from "../wait.ts";
 import { applyRoleEverywhere } from "./apply-plan.ts";
 import { hostFor, timeout, type ConvergeContext } from "./context.ts";
 

@@ -1,7 +1,7 @@
 import { nodesWithRole } from "@odoo-ha-lab/topology";
 import { haproxyPlan, keepalivedPlan } from "../node-plan.ts";
 import { findVipHolders } from "../probes/vip.ts";
-import { waitFor } from "../wait.ts";
+import { waitFor } from "@odoo-ha-lab/machine";
 import { applyPlan } from "./apply-plan.ts";
 import { hostFor, timeout, type ConvergeContext } from "./context.ts";
 

@@ -1,4 +1,4 @@
-import { run, type Host } from "../host.ts";
+import { run, type Host } from "@odoo-ha-lab/machine";
 import { PATHS } from "../render/paths.ts";
 import type { LabSecrets } from "../secrets.ts";
 import type { Topology } from "@odoo-ha-lab/topology";

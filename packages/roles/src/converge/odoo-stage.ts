@@ -1,10 +1,9 @@
 import { nodesWithRole, odooDatabases } from "@odoo-ha-lab/topology";
-import { run, type Host, type ServiceDefinition } from "../host.ts";
+import { run, waitFor, type Host, type ServiceDefinition } from "@odoo-ha-lab/machine";
 import { odooPlan, type RolePlan } from "../node-plan.ts";
 import { PATHS, PORTS } from "../render/paths.ts";
 import { odooRpcOnNode } from "../odoo-rpc-on-node.ts";
 import { webUrl } from "../probes/web-path.ts";
-import { waitFor } from "../wait.ts";
 import { ODOO_ADMIN_LOGIN, odooAdminCredentials } from "../secrets.ts";
 import { warmOdooNode } from "../odoo-warm-up.ts";
 import { applyServices, writePlanFiles } from "./apply-plan.ts";

@@ -1,9 +1,8 @@
-import { run, type Host } from "../host.ts";
+import { run, waitFor, type Host } from "@odoo-ha-lab/machine";
 import { postgresqlPlan } from "../node-plan.ts";
 import { PATHS, PORTS } from "../render/paths.ts";
 import { patroniDynamicSettings } from "../render/patroni.ts";
 import { isSynchronousStandby, readPatroniCluster, type PatroniCluster } from "../probes/patroni.ts";
-import { waitFor } from "../wait.ts";
 import { applyRoleEverywhere } from "./apply-plan.ts";
 import { hostFor, timeout, type ConvergeContext } from "./context.ts";
 

@@ -1,4 +1,4 @@
-import type { Host } from "../host.ts";
+import type { Host } from "@odoo-ha-lab/machine";
 import { PORTS } from "../render/paths.ts";
 
 /** Patroni's own view of the cluster (GET /cluster): what load balancers and humans ask. */

@@ -1,5 +1,5 @@
 import { nodesWithRole, type Topology } from "@odoo-ha-lab/topology";
-import { serviceStatesOf, type Host, type ServiceState } from "../host.ts";
+import { serviceStatesOf, type Host, type ServiceState } from "@odoo-ha-lab/machine";
 import { planServices } from "../role-catalogue.ts";
 import { PATHS, PORTS } from "../render/paths.ts";
 import { readPatroniCluster, type PatroniMember } from "./patroni.ts";

@@ -1,5 +1,5 @@
 import type { Topology } from "@odoo-ha-lab/topology";
-import type { Host } from "../host.ts";
+import type { Host } from "@odoo-ha-lab/machine";
 
 /** Which load balancers have the VIP on their interface right now (asked on each node, not from logs). */
 export async function findVipHolders(topology: Topology, hosts: ReadonlyMap<string, Host>): Promise<string[]> {

@@ -1,5 +1,5 @@
 import { nodesWithRole, type Topology } from "@odoo-ha-lab/topology";
-import type { Host } from "../host.ts";
+import type { Host } from "@odoo-ha-lab/machine";
 import { odooRpcOnNode } from "../odoo-rpc-on-node.ts";
 
 /**

@@ -1,5 +1,6 @@
 import { OdooClient } from "../odoo/odoo-client.ts";
-import { odooAdminCredentials, PORTS, waitFor, type LabSecrets } from "@odoo-ha-lab/roles";
+import { odooAdminCredentials, PORTS, type LabSecrets } from "@odoo-ha-lab/roles";
+import { waitFor } from "@odoo-ha-lab/machine";
 import type { Topology } from "@odoo-ha-lab/topology";
 import type { FinalRead, FinalState, Operation } from "../history.ts";
 import { labEndpoints, odooDatabaseCredentials } from "../lab-endpoints.ts";

@@ -1,4 +1,5 @@
-import { addressesCommand, PATHS, PATRONI_CLUSTER_COMMAND, type Host } from "@odoo-ha-lab/roles";
+import { addressesCommand, PATHS, PATRONI_CLUSTER_COMMAND } from "@odoo-ha-lab/roles";
+import { type Host } from "@odoo-ha-lab/machine";
 import { nodesWithRole, type Topology } from "@odoo-ha-lab/topology";
 import type { ProbeName } from "../history.ts";
 import type { LabEndpoints } from "../lab-endpoints.ts";

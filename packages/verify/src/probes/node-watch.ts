@@ -1,4 +1,4 @@
-import { shellCommand, shellQuote, type Host, type RunningCommand } from "@odoo-ha-lab/roles";
+import { shellCommand, shellQuote, type Host, type RunningCommand } from "@odoo-ha-lab/machine";
 
 /** A quick question a node answers about itself: one command, judged by its exit code and output. */
 export interface NodeCheck {

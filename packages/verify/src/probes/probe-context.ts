@@ -1,4 +1,5 @@
-import type { Host, LabSecrets } from "@odoo-ha-lab/roles";
+import type { LabSecrets } from "@odoo-ha-lab/roles";
+import type { Host } from "@odoo-ha-lab/machine";
 import type { Topology } from "@odoo-ha-lab/topology";
 import type { LabEndpoints } from "../lab-endpoints.ts";
 import type { KeptSqlSessions } from "./kept-sql-sessions.ts";

@@ -1,6 +1,7 @@
 import { OdooClient } from "../odoo/odoo-client.ts";
 import { runMarkerCode } from "../odoo/run-marker-code.ts";
-import { odooAdminCredentials, waitFor, WaitTimeoutError, type LabSecrets } from "@odoo-ha-lab/roles";
+import { odooAdminCredentials, type LabSecrets } from "@odoo-ha-lab/roles";
+import { waitFor, WaitTimeoutError } from "@odoo-ha-lab/machine";
 import type { Topology } from "@odoo-ha-lab/topology";
 import type { CronBacklogRecord } from "../history.ts";
 import { labEndpoints, odooDatabaseCredentials, type LabEndpoints } from "../lab-endpoints.ts";

@@ -1,4 +1,5 @@
-import { odooAdminCredentials, waitFor, type LabSecrets } from "@odoo-ha-lab/roles";
+import { odooAdminCredentials, type LabSecrets } from "@odoo-ha-lab/roles";
+import { waitFor } from "@odoo-ha-lab/machine";
 import type { Topology } from "@odoo-ha-lab/topology";
 import type { OpenLoopKind as OperationKind, Operation } from "../history.ts";
 import { labEndpoints, odooDatabaseCredentials } from "../lab-endpoints.ts";
