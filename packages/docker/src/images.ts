@@ -5,7 +5,7 @@ import { ensureDockerEngine } from "./engine.ts";
 import { ensureBuiltImage, imageId, seconds, tryPull } from "./image-build.ts";
 import { IMAGES_DIR, readContextFiles, type ContextFile } from "./image-context.ts";
 import { ODOO_ARCHIVE_TOOLS, ODOO_DEBIAN_PACKAGES, readOdooSource, ROLE_CATALOGUE } from "@odoo-ha-lab/roles";
-import { DEFAULT_RELEASE, RELEASES, ROLE_NAMES, type ReleaseName } from "@odoo-ha-lab/topology";
+import { DEFAULT_RELEASE, RELEASES, ROLE_NAMES, type ReleaseName, type RoleName } from "@odoo-ha-lab/topology";
 
 export { ImageBuildError, IMAGE_LABEL } from "./image-build.ts";
 
@@ -78,12 +78,15 @@ export async function ensureOdooNodeImage(
 }
 
 /**
- * A fresh Debian 12 server in a container for the SSH target's tests: systemd as PID 1, sshd, sudo,
- * the lab's .deb files downloaded but not installed (see images/bare-host/Dockerfile).
+ * A fresh Debian server of the release in a container for the SSH target's tests: systemd as PID 1,
+ * sshd, sudo, the lab's .deb files downloaded but not installed (see images/bare-host/Dockerfile).
  */
-export async function ensureBareHostImage(docker: Dockerode, options: { onProgress?: (step: string) => void } = {}): Promise<string> {
-  const session = new ImageSession(docker, "debian-12", options.onProgress);
-  return session.build("bare-host", readContextFiles("bare-host"), "BASE_IMAGE", await session.debianBase("bookworm"), { ODOO_PACKAGES: [...ODOO_DEBIAN_PACKAGES, ...ODOO_ARCHIVE_TOOLS].join(" ") });
+export async function ensureBareHostImage(docker: Dockerode, options: { onProgress?: (step: string) => void; release?: ReleaseName } = {}): Promise<string> {
+  const session = new ImageSession(docker, options.release ?? DEFAULT_RELEASE, options.onProgress);
+  return session.build("bare-host", readContextFiles("bare-host"), "BASE_IMAGE", await session.debianBase(RELEASES[session.release].suite), {
+    ROLE_PACKAGES: session.rolePackages(ROLE_NAMES).join(" "),
+    ODOO_PACKAGES: [...ODOO_DEBIAN_PACKAGES, ...ODOO_ARCHIVE_TOOLS].join(" "),
+  });
 }
 
 /** The helper script the Odoo service starts through (baked into the images; copied by the SSH target). */
@@ -122,11 +125,15 @@ class ImageSession {
     return base;
   }
 
-  /** Every role's daemons but Odoo's, by the role catalogue's package names on the release. */
+  /** The role catalogue's package names of these roles on the release, each once, sorted. */
+  rolePackages(roles: readonly RoleName[]): string[] {
+    return [...new Set(roles.flatMap((role) => ROLE_CATALOGUE[role].debianPackages(this.release)))].sort();
+  }
+
+  /** Every role's daemons but Odoo's. */
   async node(): Promise<string> {
-    const packages = [...new Set(ROLE_NAMES.filter((role) => role !== "odoo").flatMap((role) => ROLE_CATALOGUE[role].debianPackages(this.release)))].sort();
     return this.build("node", readContextFiles("node", NODE_FILES), "BASE_IMAGE", await this.debianBase(RELEASES[this.release].suite), {
-      ROLE_PACKAGES: packages.join(" "),
+      ROLE_PACKAGES: this.rolePackages(ROLE_NAMES.filter((role) => role !== "odoo")).join(" "),
       POSTGRES_MAJOR: String(RELEASES[this.release].postgresMajor),
     });
   }

@@ -34,6 +34,9 @@ export class PreflightError extends Error {
 }
 
 /** Debian 13 is accepted for a debian-13 topology but not yet tested by the suite (its bare hosts are Debian 12). */
+/** Odoo 17 from a source runs on this system's Python packages (roles' ODOO_DEBIAN_PACKAGES). */
+const ODOO_SOURCE_OS = "debian 12";
+
 export const SUPPORTED_OS = ["debian 12", "debian 13", "ubuntu 22.04", "ubuntu 24.04"] as const;
 
 // Facts as key=value lines. Runs as root (directly or through sudo -n); prints uid so a user without either is caught.
@@ -95,14 +98,22 @@ export function factProblems(topology: Topology, node: TopologyNode, facts: Fact
   const add = (message: string, fix: string) => problems.push({ node: node.name, message, fix });
   const release = RELEASES[topology.release];
   const major = release.postgresMajor;
+  const appNode = node.roles.includes("odoo");
   if (facts.uid !== 0) {
     add(`${where} is not root and the inventory does not ask for sudo`, `set 'sudo: true' for ${node.name} (its user needs passwordless sudo) or log in as root ('user: root')`);
     return problems;
   }
   if (!facts.os || !(SUPPORTED_OS as readonly string[]).includes(facts.os)) {
     add(`unsupported OS '${facts.pretty ?? facts.os ?? "no /etc/os-release"}'`, `use Debian 12 or 13, or Ubuntu 22.04/24.04, for ${node.name}`);
-  } else if (facts.os.startsWith("debian ") && facts.os !== release.os) {
+  } else if (facts.os.startsWith("debian ") && facts.os !== release.os && !(appNode && facts.os === ODOO_SOURCE_OS)) {
+    // An app node may run Debian 12 in any release, as the Docker target's Odoo image does.
     add(`runs ${facts.pretty ?? facts.os}, but the topology's release is ${topology.release}`, `set release: ${facts.os.replace(" ", "-")} in the topology, or give ${node.name} ${release.os.replace("debian", "Debian")}`);
+  }
+  if (appNode && topology.odoo.source && facts.os === "debian 13") {
+    add(
+      "would install Odoo 17 from its source on Debian 13, whose Python packages it was not made for (Debian 13 has no python3-pypdf2 or python3-renderpm, and Python 3.13)",
+      `give ${node.name} Debian 12, as the Docker target's Odoo image has (its other roles' packages then come from Debian 12), or install Odoo on it yourself and leave odoo.source out`,
+    );
   }
   if (!facts.systemd) add("is not running systemd (no /run/systemd/system)", "the SSH target manages services as systemd units: boot the machine with systemd");
   if (!facts.hasIp) add("has no `ip` command", `install iproute2 on ${node.name} (apt-get install iproute2)`);

@@ -52,6 +52,16 @@ describe("preflight", () => {
     expect(factProblems(timing, pg1, missing, endpoint.entry).map((problem) => problem.message)).toEqual(["its apt sources offer no postgresql-15 (release debian-12 runs PostgreSQL 15)"]);
   });
 
+  it("lets an app node keep Debian 12 in a Debian 13 lab, and refuses Odoo 17 from a source on Debian 13", () => {
+    const trixie = { ...topology, release: "debian-13" as const, odoo: { ...topology.odoo, source: "/src/odoo-17.0-src.tar.xz" } };
+    const odoo1 = findNode(trixie, "odoo1");
+    expect(factProblems(trixie, odoo1, facts("debian 12", odoo1.address), endpoint.entry)).toEqual([]);
+    expect(factProblems(trixie, lb1, facts("debian 12"), endpoint.entry).map((problem) => problem.message)).toEqual(["runs debian 12, but the topology's release is debian-13"]);
+    const [problem] = factProblems(trixie, odoo1, facts("debian 13", odoo1.address), endpoint.entry);
+    expect(problem!.message).toMatch(/Odoo 17 from its source on Debian 13/);
+    expect(problem!.fix).toMatch(/give odoo1 Debian 12/);
+  });
+
   it("requires an Odoo source to install, or odoo on PATH, and root", () => {
     const odoo1 = findNode(topology, "odoo1");
     const [problem] = factProblems(topology, odoo1, facts("debian 12", odoo1.address), endpoint.entry);

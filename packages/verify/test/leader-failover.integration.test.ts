@@ -73,6 +73,14 @@ describe("killing the Patroni leader under load", () => {
     await container.start();
     const healedAt = Date.now();
     await workload.untilSteady(steadyKinds, healedAt, 90_000);
+    // The old leader rejoins as a replica (pg_rewind) under the load, so the read-back also covers the
+    // writes acknowledged meanwhile. (Reads no longer wait for it: VIP:5434 falls back to the primary.)
+    await waitFor(`${leader} to stream again as a replica`, async () => {
+      const member = (await readPatroniCluster(hosts.get(survivor)!)).members.find((candidate) => candidate.name === leader);
+      return member && member.role !== "leader" && ["streaming", "running"].includes(member.state) && member.lagBytes !== undefined
+        ? { done: true, value: undefined }
+        : { done: false, observation: member ? `${member.role}/${member.state}` : "not a member yet" };
+    }, { timeoutMs: 90_000, intervalMs: 250 });
 
     const operations = await workload.stop();
     const probes = await sampler.stop();
