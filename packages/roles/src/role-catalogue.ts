@@ -1,4 +1,4 @@
-import { postgresPackages, RELEASES, type ReleaseName, type RoleName, type Topology, type TopologyNode } from "@odoo-ha-lab/topology";
+import { postgresClientPackage, postgresPackages, type ReleaseName, type RoleName, type Topology, type TopologyNode } from "@odoo-ha-lab/topology";
 import type { StageName } from "./converge/converge.ts";
 import { etcdPlan, filestoreServerPlan, haproxyPlan, keepalivedPlan, odooPlan, postgresqlPlan, type PlanContext, type RolePlan } from "./node-plan.ts";
 
@@ -27,7 +27,7 @@ export const ROLE_CATALOGUE: Record<RoleName, RoleEntry> = {
   postgresql: { services: ["patroni"], stage: "postgresql", plan: postgresqlPlan, debianPackages: (release) => [...postgresPackages(release), "patroni", "python3-etcd"] },
   "filestore-server": { services: ["glusterd"], stage: "filestore", plan: filestoreServerPlan, debianPackages: () => ["glusterfs-server"] },
   // psql: the Odoo stage asks through the VIP whether the database exists.
-  odoo: { services: ["filestore-client", "odoo"], stage: "odoo", plan: odooPlan, debianPackages: (release) => ["glusterfs-client", `postgresql-client-${RELEASES[release].postgresMajor}`] },
+  odoo: { services: ["filestore-client", "odoo"], stage: "odoo", plan: odooPlan, debianPackages: (release) => ["glusterfs-client", postgresClientPackage(release)] },
 };
 
 /** The services a node runs, in start order. */

@@ -33,10 +33,10 @@ export class PreflightError extends Error {
   }
 }
 
-/** Debian 13 is accepted for a debian-13 topology but not yet tested by the suite (its bare hosts are Debian 12). */
 /** Odoo 17 from a source runs on this system's Python packages (roles' ODOO_DEBIAN_PACKAGES). */
 const ODOO_SOURCE_OS = "debian 12";
 
+/** Debian 13 is accepted for a debian-13 topology but not yet tested by the suite (its bare hosts are Debian 12). */
 export const SUPPORTED_OS = ["debian 12", "debian 13", "ubuntu 22.04", "ubuntu 24.04"] as const;
 
 // Facts as key=value lines. Runs as root (directly or through sudo -n); prints uid so a user without either is caught.

@@ -23,7 +23,8 @@ export interface PatroniTimingProblem {
   fix: string;
 }
 
-function atLeast(version: string, since: readonly number[]): boolean {
+/** Whether a dotted version ("4.0.7") is at least `since` ([4, 0, 0]). */
+export function versionAtLeast(version: string, since: readonly number[]): boolean {
   const parts = version.split(".").map(Number);
   for (let index = 0; index < since.length; index++) {
     const part = parts[index] ?? 0;
@@ -39,7 +40,7 @@ function atLeast(version: string, since: readonly number[]): boolean {
  * Patroni.) The lab refuses instead of letting a gate pass on a failover the machines would not have.
  */
 export function patroniTimingProblems(version: string, timing: Topology["postgres"]["patroni"], where = `Patroni ${version}`): PatroniTimingProblem[] {
-  if (!atLeast(version, CLAMPING_SINCE)) return [];
+  if (!versionAtLeast(version, CLAMPING_SINCE)) return [];
   const problems: PatroniTimingProblem[] = [];
   const fix = `set ttl ≥ ${PATRONI_MINIMUMS.ttl}, loopWait ≥ ${PATRONI_MINIMUMS.loopWait} and retryTimeout ≥ ${PATRONI_MINIMUMS.retryTimeout}, with loopWait + 2 × retryTimeout ≤ ttl (e.g. ttl 20, loopWait 2, retryTimeout 4); a failover then takes about ttl + 2 s, and the scenarios' budgets must say so`;
   for (const field of ["ttl", "loopWait", "retryTimeout"] as const) {

@@ -27,8 +27,12 @@ export const RELEASES: Readonly<Record<ReleaseName, Release>> = {
 /** The release a topology gets when it names none. */
 export const DEFAULT_RELEASE: ReleaseName = "debian-12";
 
+/** The Debian package of the PostgreSQL client tools (psql, pg_dump) on a release. */
+export function postgresClientPackage(release: ReleaseName): string {
+  return `postgresql-client-${RELEASES[release].postgresMajor}`;
+}
+
 /** The Debian packages of a PostgreSQL node's database server on a release. */
 export function postgresPackages(release: ReleaseName): string[] {
-  const major = RELEASES[release].postgresMajor;
-  return [`postgresql-${major}`, `postgresql-client-${major}`];
+  return [`postgresql-${RELEASES[release].postgresMajor}`, postgresClientPackage(release)];
 }

@@ -9,7 +9,7 @@ import {
   type Cidr,
 } from "./ipv4.ts";
 import type { Topology, TopologyNode } from "./model.ts";
-import { patroniTimingProblems } from "./patroni-timing.ts";
+import { patroniTimingProblems, versionAtLeast } from "./patroni-timing.ts";
 import { RELEASE_NAMES, RELEASES } from "./releases.ts";
 import { ROLE_PORTS, type RoleName } from "./roles.ts";
 import type { ParsedTopologyFile } from "./schema.ts";
@@ -326,7 +326,7 @@ function otherDatabaseIssues(file: ParsedTopologyFile): TopologyIssue[] {
 }
 
 /** Patroni's synchronous_mode: quorum came with 4.0. */
-const QUORUM_SINCE_MAJOR = 4;
+const QUORUM_SINCE = [4, 0, 0] as const;
 
 /** What the release's packages would not run as asked: another PostgreSQL, or timing its Patroni would rewrite. */
 function releaseIssues(file: ParsedTopologyFile): TopologyIssue[] {
@@ -341,8 +341,8 @@ function releaseIssues(file: ParsedTopologyFile): TopologyIssue[] {
   }
   for (const problem of patroniTimingProblems(release.patroni, file.postgres.patroni, `${file.release}'s Patroni ${release.patroni}`)) issues.push(problem);
   if (file.postgres.synchronous === "quorum") {
-    if (Number(release.patroni.split(".")[0]) < QUORUM_SINCE_MAJOR) {
-      issues.push({ path: "postgres.synchronous", message: `quorum commit needs Patroni ${QUORUM_SINCE_MAJOR}; release ${file.release} ships ${release.patroni}`, fix: "set release: debian-13, or synchronous: true" });
+    if (!versionAtLeast(release.patroni, QUORUM_SINCE)) {
+      issues.push({ path: "postgres.synchronous", message: `quorum commit needs Patroni ${QUORUM_SINCE.join(".")}; release ${file.release} ships ${release.patroni}`, fix: "set release: debian-13, or synchronous: true" });
     }
     const databases = Object.values(file.nodes).filter((node) => node.roles.includes("postgresql")).length;
     if (databases < 3) {

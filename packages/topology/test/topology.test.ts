@@ -327,7 +327,7 @@ describe("quorum commit (Patroni 4's synchronous_mode: quorum)", () => {
         return (error as TopologyError).issues.filter((issue) => issue.path === "postgres.synchronous").map((issue) => issue.message);
       }
     };
-    expect(issues(quorumText.replace("release: debian-13", "release: debian-12"))).toEqual(["quorum commit needs Patroni 4; release debian-12 ships 3.0.2"]);
+    expect(issues(quorumText.replace("release: debian-13", "release: debian-12"))).toEqual(["quorum commit needs Patroni 4.0.0; release debian-12 ships 3.0.2"]);
     expect(issues(quorumText.replace(/  postgresql3:\n.*\n.*\n/, ""))).toEqual(["quorum commit among 1 replica(s) is one synchronous standby by another name"]);
   });
 });

@@ -1,9 +1,9 @@
-import { PATHS, PORTS } from "@odoo-ha-lab/roles";
+import { PATHS, patronictl, PORTS } from "@odoo-ha-lab/roles";
 import { waitFor } from "@odoo-ha-lab/machine";
 import { z } from "zod";
 import type { FaultAction } from "./fault-action.ts";
 import { faultKind, faultSchema, nodeName, nodeProblems, type FaultTarget } from "./fault-kind.ts";
-import { runScript } from "./host-script.ts";
+import { HostScriptError, runScript } from "./host-script.ts";
 import { onRunningNode } from "./on-running-node.ts";
 
 /**
@@ -46,7 +46,11 @@ const KILL_POSTMASTER = `pid=$(head -n 1 "$1/postmaster.pid" 2>/dev/null) || { e
 kill -KILL "$pid"
 echo "$pid"`;
 
-/** Patroni's own view of its member: "running" once PostgreSQL is up again. */
+/**
+ * The node's own Patroni on its PostgreSQL (GET /patroni asks the server itself): "running" once it is
+ * up again. Not /cluster, whose member states come from the DCS and still say "running" until the
+ * member's next loop writes its key.
+ */
 const MEMBER_STATE = ["curl", "-sf", "--max-time", "2", `http://127.0.0.1:${PORTS.patroniRest}/patroni`];
 
 function crashAction(spec: CrashSpec): FaultAction {
@@ -70,16 +74,15 @@ function crashAction(spec: CrashSpec): FaultAction {
   };
 }
 
-// patronictl reads the REST API's credentials from patroni.yml, readable by postgres only. $1: the
-// config, $2: the leader (patronictl refuses when it is not), $3: the candidate or empty.
-const SWITCHOVER = `patronictl -c "$1" switchover --leader "$2" \${3:+--candidate "$3"} --force`;
-
 function switchoverAction(spec: SwitchoverSpec): FaultAction {
   return {
     async inject(context) {
       await onRunningNode(context, spec.node, "a Patroni switchover", async (host) => {
-        const out = await runScript(host, "a Patroni switchover", SWITCHOVER, [PATHS.patroniConfig, spec.node, spec.candidate ?? ""], { user: "postgres" });
-        context.note(`${spec.node}: ${out.trim().split("\n").filter(Boolean).slice(-1)[0] ?? "switchover asked"}`);
+        // patronictl refuses when the node does not lead.
+        const command = patronictl("switchover", "--leader", spec.node, ...(spec.candidate ? ["--candidate", spec.candidate] : []), "--force");
+        const result = await host.exec(command, { user: "postgres", timeoutMs: 60_000 });
+        if (result.exitCode !== 0) throw new HostScriptError(spec.node, "a Patroni switchover", result);
+        context.note(`${spec.node}: ${result.stdout.trim().split("\n").filter(Boolean).slice(-1)[0] ?? "switchover asked"}`);
       });
     },
     // A switchover is not undone: the old leader stays a replica, as after an operator's switchover.

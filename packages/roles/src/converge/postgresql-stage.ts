@@ -1,8 +1,8 @@
 import { run, waitFor, type Host } from "@odoo-ha-lab/machine";
 import { postgresqlPlan } from "../node-plan.ts";
-import { PATHS, PORTS } from "../render/paths.ts";
+import { PORTS } from "../render/paths.ts";
 import { patroniDynamicSettings } from "../render/patroni.ts";
-import { isSynchronousStandby, readPatroniCluster, type PatroniCluster } from "../probes/patroni.ts";
+import { isSynchronousStandby, patronictl, readPatroniCluster, type PatroniCluster } from "../probes/patroni.ts";
 import { applyRoleEverywhere } from "./apply-plan.ts";
 import { hostFor, timeout, type ConvergeContext } from "./context.ts";
 
@@ -34,7 +34,7 @@ async function ensureDynamicSettings(leader: Host, context: ConvergeContext): Pr
   const differing = Object.entries(patroniDynamicSettings(context.topology)).filter(([key, value]) => current[key] !== value);
   if (differing.length === 0) return;
   const assignments = differing.flatMap(([key, value]) => ["-s", `${key}=${value}`]);
-  await run(leader, ["patronictl", "-c", PATHS.patroniConfig, "edit-config", "--force", "--quiet", ...assignments], { user: "postgres" });
+  await run(leader, patronictl("edit-config", "--force", "--quiet", ...assignments), { user: "postgres" });
   const changes = differing.map(([key, value]) => `${key} ${JSON.stringify(current[key] ?? null)} → ${value}`);
   context.progress({ stage: "postgresql", node: leader.node, message: `cluster settings: ${changes.join(", ")}` });
 }

@@ -1,5 +1,5 @@
 import type { Host } from "@odoo-ha-lab/machine";
-import { PORTS } from "../render/paths.ts";
+import { PATHS, PORTS } from "../render/paths.ts";
 
 /** Patroni's own view of the cluster (GET /cluster): what load balancers and humans ask. */
 export interface PatroniMember {
@@ -29,6 +29,14 @@ interface RawMember {
   state: string;
   timeline?: number;
   lag?: number | string;
+}
+
+/**
+ * patronictl with the node's patroni.yml, whose REST credentials it reads: run it as the postgres
+ * user, the only one that may read that file.
+ */
+export function patronictl(...args: string[]): string[] {
+  return ["patronictl", "-c", PATHS.patroniConfig, ...args];
 }
 
 /** Asked on the node itself, as HAProxy's checks ask it (curl bounds the REST call to 2 s). */
