@@ -7,6 +7,7 @@ import { runLab, type CliRun } from "./lab-cli.ts";
 import { odooCall } from "./odoo-rpc.ts";
 import { alternateWebRequests } from "./web-session-handoff.ts";
 import { BrowserUser, ensureChromium, type BrowserStep } from "@odoo-ha-lab/verify";
+import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 
 /**
@@ -106,6 +107,40 @@ describe("lab up", () => {
     expect(partner?.name).toBe("Written on odoo1");
     const [attachment] = await call<{ datas: string }[]>(odoo2, "ir.attachment", "read", [[attachmentId]], { fields: ["datas"] });
     expect(attachment?.datas).toBe(content);
+  });
+
+  it("an upload writes nothing to the filestore while Odoo's filestore collector holds its lock, and completes once it is released", async () => {
+    // Odoo's collector (the daily autovacuum's _gc_file_store) takes this lock and deletes every
+    // checklisted file that has no row. Stock Odoo writes an upload's file before inserting its row, so
+    // the collector could delete the file of an upload in flight, which then commits without its
+    // content (CI 2026-12-06); the lab's addon takes the lock before it writes.
+    const odoo1 = `http://${ADDRESS.odoo1}:8069`;
+    const odoo2 = `http://${ADDRESS.odoo2}:8069`;
+    const uid = await odooCall<number>(odoo1, "common", "login", ["lab", "admin", secrets.odooAdminPassword]);
+    const call = <T>(base: string, model: string, method: string, args: unknown[], kwargs: object = {}) =>
+      odooCall<T>(base, "object", "execute_kw", ["lab", uid, secrets.odooAdminPassword, model, method, args, kwargs]);
+    const content = Buffer.from(`uploaded under the collector's lock ${Date.now()}`);
+    const sha1 = createHash("sha1").update(content).digest("hex");
+    const file = `/var/lib/odoo/filestore/lab/${sha1.slice(0, 2)}/${sha1}`;
+    const collector = client(VIP, 5433, "lab");
+    await collector.connect();
+    try {
+      await collector.query("BEGIN");
+      await collector.query("LOCK ir_attachment IN SHARE MODE");
+      const upload = call<number>(odoo1, "ir.attachment", "create", [{ name: "collector.txt", datas: content.toString("base64") }]);
+      await waitFor("the upload waiting for ir_attachment's lock", async () => {
+        const { rows } = await collector.query<{ waiting: number }>("SELECT count(*)::int AS waiting FROM pg_locks WHERE relation = 'ir_attachment'::regclass AND NOT granted");
+        return rows[0]!.waiting > 0 ? { done: true, value: undefined } : { done: false, observation: "no upload waits for the lock yet" };
+      }, { timeoutMs: 15_000, intervalMs: 100 });
+      const onFilestore = await runLab(["exec", "odoo1", "--", "test", "-e", file], LAB);
+      expect(onFilestore.code, `${file} is on the filestore without its row: the collector would delete it`).toBe(1);
+      await collector.query("COMMIT");
+      const attachmentId = await upload;
+      const [attachment] = await call<{ datas: string }[]>(odoo2, "ir.attachment", "read", [[attachmentId]], { fields: ["datas"] });
+      expect(attachment?.datas).toBe(content.toString("base64"));
+    } finally {
+      await collector.end();
+    }
   });
 
   it("a web user's page and its calls served by alternate app nodes all succeed (sessions in the database, not stale files)", async () => {

@@ -11,6 +11,16 @@ client may report a failed write only then), and is renamed into place: the file
 not at all. Any OSError fails the upload, so its transaction rolls back and the user sees an error
 instead of an attachment with no content: while the filestore is out of reach, a 503 with
 Retry-After (nothing was done, and the same upload works once it is back), else Odoo's error.
+
+Nor may the filestore's garbage collector take the file away before its record exists. Stock Odoo
+writes the file and its checklist entry first and inserts the row after; the collector (the daily
+autovacuum, `_gc_file_store`) takes `LOCK ir_attachment IN SHARE MODE` and deletes every
+checklisted file that has no row. Between the two, an upload is a checklisted file with no row: the
+collector deletes it, and the row then commits without its content (lose-lb2-storage-replicated, CI
+2026-12-06: the autovacuum ran while an upload waited on a FUSE client losing a brick). Here the
+upload takes the lock an INSERT takes (ROW EXCLUSIVE, which conflicts with SHARE and not with other
+uploads) before it writes: a collector running waits for the upload's commit and then sees its row,
+and an upload arriving while the collector runs writes only once it is done.
 """
 import contextlib
 import errno
@@ -53,6 +63,8 @@ def write_durably(full_path, content):
 
 @api.model
 def _file_write(self, bin_value, checksum):
+    # Before anything reaches the filestore: see the module's docstring.
+    self.env.cr.execute("LOCK TABLE ir_attachment IN ROW EXCLUSIVE MODE")
     try:
         fname, full_path = self._get_path(bin_value, checksum)
         # As stock Odoo: a file already there is taken to hold this content (_get_path checks the new
