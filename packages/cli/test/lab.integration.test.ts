@@ -251,6 +251,39 @@ describe("lab up", () => {
   });
 });
 
+describe("the default lab runs Debian 13", () => {
+  async function onNode(node: string, script: string): Promise<string> {
+    const result = await runLab(["exec", node, "--", "sh", "-c", script], LAB);
+    expect(result.code, `${node}: ${script}\n${result.stderr}`).toBe(0);
+    return result.stdout;
+  }
+
+  it("runs trixie's Patroni 4 and PostgreSQL 17 on the database nodes, one leader and a streaming replica", async () => {
+    for (const node of ["postgresql1", "postgresql2"]) {
+      const versions = await onNode(node, ". /etc/os-release && echo $VERSION_CODENAME && patroni --version && /usr/lib/postgresql/17/bin/postgres --version");
+      expect(versions).toMatch(/^trixie\npatroni 4\.0\.\d+\npostgres \(PostgreSQL\) 17\./);
+    }
+    const cluster = JSON.parse(await onNode("postgresql1", "curl -sf http://127.0.0.1:8008/cluster")) as { members: { role: string; state: string }[] };
+    expect(cluster.members.map((member) => member.role).sort()).toEqual(["leader", "sync_standby"]);
+    expect(cluster.members.find((member) => member.role !== "leader")?.state).toBe("streaming");
+  });
+
+  it("runs HAProxy 3.0, keepalived 2.3 and GlusterFS 11 on the balancers", async () => {
+    expect(await onNode("lb1", "haproxy -v | head -n 1")).toMatch(/^HAProxy version 3\.0\./);
+    expect(await onNode("lb1", "keepalived --version 2>&1 | head -n 1")).toMatch(/^Keepalived v2\.3\./);
+    expect(await onNode("lb2", "glusterd --version | head -n 1")).toMatch(/^glusterfs 11\./);
+  });
+
+  it("runs one etcd 3.5 on every member, the Debian 12 app node's included (Odoo 17 keeps Debian 12)", async () => {
+    for (const node of ["lb1", "lb2", "odoo2"]) expect(await onNode(node, "etcd --version | head -n 1")).toMatch(/^etcd Version: 3\.5\./);
+    expect(await onNode("odoo2", ". /etc/os-release && echo $VERSION_CODENAME")).toBe("bookworm\n");
+    const status = await onNode("odoo2", "etcdctl --endpoints=http://127.0.0.1:2379 endpoint status --cluster -w json");
+    const versions = (JSON.parse(status) as { Status: { version: string } }[]).map((member) => member.Status.version);
+    expect(versions).toHaveLength(3);
+    for (const version of versions) expect(version).toMatch(/^3\.5\./);
+  });
+});
+
 describe("lab down", () => {
   it("also removes what an `up` that crashed half way left behind", async () => {
     // What a crash after the machines step leaves: the network, a volume, one container.

@@ -11,6 +11,7 @@ import { runLab } from "./lab-cli.ts";
  */
 const CI_SCENARIOS = [
   "kill-master",
+  "switchover",
   "lose-lb1",
   "power-cut-lb1",
   "move-vip-under-transactions",
@@ -25,8 +26,6 @@ const CI_SCENARIOS = [
   "kill-master-async-lag",
   "scale-cron-workers",
   "kill-master-multidb",
-  "kill-master-debian13",
-  "switchover",
   "kill-master-quorum",
 ];
 /**
@@ -44,7 +43,6 @@ const LABS: Record<string, { name: string; subnet: string }> = {
   "labs/odoo-ha-replicated/topology.yaml": { name: "chaos-repl", subnet: "192.168.73.0/24" },
   "labs/odoo-ha-cron/topology.yaml": { name: "chaos-cron", subnet: "192.168.74.0/24" },
   "labs/odoo-ha-multidb/topology.yaml": { name: "chaos-multidb", subnet: "192.168.75.0/24" },
-  "labs/odoo-ha-debian13/topology.yaml": { name: "chaos-deb13", subnet: "192.168.78.0/24" },
   "labs/odoo-ha-quorum/topology.yaml": { name: "chaos-quorum", subnet: "192.168.83.0/24" },
 };
 const DEFAULT_TOPOLOGY = "labs/odoo-ha/topology.yaml";

@@ -5,7 +5,7 @@ import { ensureDockerEngine } from "./engine.ts";
 import { ensureBuiltImage, imageId, seconds, tryPull } from "./image-build.ts";
 import { IMAGES_DIR, readContextFiles, type ContextFile } from "./image-context.ts";
 import { ODOO_ARCHIVE_TOOLS, ODOO_DEBIAN_PACKAGES, readOdooSource, ROLE_CATALOGUE } from "@odoo-ha-lab/roles";
-import { DEFAULT_RELEASE, RELEASES, ROLE_NAMES, type ReleaseName, type RoleName } from "@odoo-ha-lab/topology";
+import { DEFAULT_RELEASE, ODOO_RELEASE, RELEASES, ROLE_NAMES, type ReleaseName, type RoleName } from "@odoo-ha-lab/topology";
 
 export { ImageBuildError, IMAGE_LABEL } from "./image-build.ts";
 
@@ -49,8 +49,8 @@ export interface EnsureLabImagesOptions {
   release?: ReleaseName;
 }
 
-/** Odoo 17's Python dependencies are Debian 12's packages, whatever the nodes' release. */
-const ODOO_SUITE = "bookworm";
+/** Odoo 17's Python dependencies are Debian 12's packages, whatever the nodes' release (ODOO_RELEASE). */
+const ODOO_SUITE = RELEASES[ODOO_RELEASE].suite;
 
 /** Files every lab node carries, kept once in images/common/. */
 const NODE_FILES = ["lab-init", "lab-wait-mount", "supervisord.conf"] as const;

@@ -11,7 +11,7 @@ import { DockerHost, ensureDockerEngine, ensureLabImages } from "../src/index.ts
  * haproxy, keepalived, patroni and etcd themselves accept, not what a regex thinks they should.
  * (odoo.conf is proven by the end-to-end lab test, where Odoo runs on it.)
  */
-const RELEASE_LABS = ["labs/odoo-ha/topology.yaml", "labs/odoo-ha-debian13/topology.yaml"].map((file) => loadTopologyFile(fileURLToPath(new URL(`../../../${file}`, import.meta.url))));
+const RELEASE_LABS = ["labs/odoo-ha/topology.yaml", "labs/odoo-ha-async/topology.yaml"].map((file) => loadTopologyFile(fileURLToPath(new URL(`../../../${file}`, import.meta.url))));
 const secrets = generateSecrets();
 let docker: Dockerode;
 /** A node container of each release's image, by release. */

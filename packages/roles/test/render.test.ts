@@ -86,13 +86,15 @@ describe("patroni.yml", () => {
   });
 
   it("uses the topology's failover timings, synchronous mode, pg_rewind and slots", () => {
-    expect(config.bootstrap.dcs).toMatchObject({ ttl: 5, loop_wait: 1, retry_timeout: 2, synchronous_mode: true, synchronous_mode_strict: false, failsafe_mode: false });
+    expect(config.bootstrap.dcs).toMatchObject({ ttl: 20, loop_wait: 1, retry_timeout: 3, synchronous_mode: true, synchronous_mode_strict: false, failsafe_mode: false });
     expect(config.bootstrap.dcs.postgresql).toMatchObject({ use_pg_rewind: true, use_slots: true });
     expect(config.bootstrap.dcs.postgresql.parameters.wal_log_hints).toBe("on");
   });
 
   it("runs the release's PostgreSQL, and Patroni 4's quorum commit where the topology asks for it", () => {
-    expect(config.postgresql.bin_dir).toBe("/usr/lib/postgresql/15/bin");
+    expect(config.postgresql.bin_dir).toBe("/usr/lib/postgresql/17/bin");
+    const bookworm = loadTopologyFile(fileURLToPath(new URL("../../../labs/odoo-ha-async/topology.yaml", import.meta.url)));
+    expect(parse(renderPatroniConfig(bookworm, findNode(bookworm, "postgresql1"), secrets)).postgresql.bin_dir).toBe("/usr/lib/postgresql/15/bin");
     const quorum = loadTopologyFile(fileURLToPath(new URL("../../../labs/odoo-ha-quorum/topology.yaml", import.meta.url)));
     const rendered = parse(renderPatroniConfig(quorum, findNode(quorum, "postgresql3"), secrets));
     expect(rendered.postgresql.bin_dir).toBe("/usr/lib/postgresql/17/bin");

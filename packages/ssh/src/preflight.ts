@@ -1,4 +1,4 @@
-import { PATRONI_OF_OS, patroniTimingProblems, RELEASES, type Topology, type TopologyNode } from "@odoo-ha-lab/topology";
+import { ODOO_RELEASE, PATRONI_OF_OS, patroniTimingProblems, RELEASES, type Topology, type TopologyNode } from "@odoo-ha-lab/topology";
 import type { SshEndpoint } from "./openssh.ts";
 import { runProcess } from "./openssh.ts";
 
@@ -34,7 +34,7 @@ export class PreflightError extends Error {
 }
 
 /** Odoo 17 from a source runs on this system's Python packages (roles' ODOO_DEBIAN_PACKAGES). */
-const ODOO_SOURCE_OS = "debian 12";
+const ODOO_SOURCE_OS = RELEASES[ODOO_RELEASE].os;
 
 /** Debian 13 is accepted for a debian-13 topology but not yet tested by the suite (its bare hosts are Debian 12). */
 export const SUPPORTED_OS = ["debian 12", "debian 13", "ubuntu 22.04", "ubuntu 24.04"] as const;

@@ -1,11 +1,10 @@
-import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { findNode, loadTopologyFile } from "@odoo-ha-lab/topology";
+import { bookwormLab } from "./support/bookworm-lab.ts";
+import { findNode } from "@odoo-ha-lab/topology";
 import { ODOO_DEBIAN_PACKAGES } from "@odoo-ha-lab/roles";
 import { BASE_PACKAGES, packagesForNode, parseInstalled } from "../src/packages.ts";
 
-const file = fileURLToPath(new URL("../../../labs/odoo-ha/topology.yaml", import.meta.url));
-const topology = loadTopologyFile(file);
+const topology = bookwormLab();
 
 describe("packages per node", () => {
   it("installs only what a node's roles run, plus the tools the faults use", () => {

@@ -24,6 +24,18 @@ export const RELEASES: Readonly<Record<ReleaseName, Release>> = {
   "debian-13": { suite: "trixie", postgresMajor: 17, patroni: PATRONI_OF_OS["debian 13"]!, os: "debian 13" },
 };
 
+/**
+ * The release Odoo 17's app nodes run whatever the lab's: it is made for Debian 12's Python
+ * (Debian 13 has no python3-pypdf2 or python3-renderpm, and Python 3.13). The Docker target's Odoo
+ * image, the Vagrant target's app VMs and the SSH preflight follow it.
+ */
+export const ODOO_RELEASE: ReleaseName = "debian-12";
+
+/** The release a node's machine runs: the lab's, but ODOO_RELEASE on an app node. */
+export function nodeRelease(topology: { release: ReleaseName }, node: { roles: readonly string[] }): ReleaseName {
+  return node.roles.includes("odoo") ? ODOO_RELEASE : topology.release;
+}
+
 /** The release a topology gets when it names none. */
 export const DEFAULT_RELEASE: ReleaseName = "debian-12";
 

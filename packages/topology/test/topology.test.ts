@@ -112,7 +112,7 @@ describe("invalid topologies name the field and the fix", () => {
   });
 
   it("Patroni timings that could drop the leader lock while retrying", () => {
-    const issues = issuesAfter((text) => text.replace("retryTimeout: 2", "retryTimeout: 3"));
+    const issues = issuesAfter((text) => text.replace("retryTimeout: 3", "retryTimeout: 10"));
     expect(issues[0]).toMatchObject({ path: "postgres.patroni", fix: expect.stringContaining("loopWait + 2 × retryTimeout ≤ ttl") });
   });
 
@@ -282,29 +282,32 @@ describe("what Patroni would change in the topology's timing", () => {
 });
 
 describe("the release a lab's nodes run", () => {
-  it("is Debian 12 with its PostgreSQL 15 unless the topology names another", () => {
+  it("is Debian 13 with its PostgreSQL 17 in the default lab, and Debian 12 with 15 in a file that names none", () => {
     const topology = loadTopologyFile(DEFAULT_FILE);
-    expect(topology.release).toBe("debian-12");
-    expect(topology.postgres.version).toBe(15);
+    expect(topology.release).toBe("debian-13");
+    expect(topology.postgres.version).toBe(17);
+    const unnamed = parseTopology(defaultText.replace("release: debian-13\n", ""), "test.yaml");
+    expect(unnamed.release).toBe("debian-12");
+    expect(unnamed.postgres.version).toBe(15);
   });
 
-  it("brings its own PostgreSQL: debian-13 runs 17, and naming another is refused with the release that has it", () => {
-    const trixie = (text: string) => `release: debian-13\n${text.replace(/ttl: 5/, "ttl: 20").replace(/retryTimeout: 2/, "retryTimeout: 3")}`;
-    expect(parseTopology(trixie(defaultText), "test.yaml").postgres.version).toBe(17);
-    const issues = issuesAfter((text) => trixie(text).replace("synchronous: true", "version: 15\n  synchronous: true"));
+  it("brings its own PostgreSQL: naming another than the release's is refused with the release that has it", () => {
+    const issues = issuesAfter((text) => text.replace("synchronous: true", "version: 15\n  synchronous: true"));
     expect(issues).toEqual([{ path: "postgres.version", message: "release debian-13 ships PostgreSQL 17, not 15", fix: expect.stringContaining("choose the release that ships PostgreSQL 15 (debian-12)") }]);
   });
 
-  it("refuses timing its Patroni would rewrite: debian-13's Patroni 4.0.7 raises ttl 5 and retryTimeout 2", () => {
-    const issues = issuesAfter((text) => `release: debian-13\n${text}`);
+  it("refuses timing its Patroni would rewrite: debian-13's Patroni 4.0.7 raises ttl 5 and retryTimeout 2, and debian-12's takes them", () => {
+    const fast = (text: string) => text.replace("ttl: 20", "ttl: 5").replace("retryTimeout: 3", "retryTimeout: 2");
+    const issues = issuesAfter(fast);
     expect(issues.map((issue) => `${issue.path}: ${issue.message}`)).toEqual([
       "postgres.patroni.ttl: debian-13's Patroni 4.0.7 raises ttl 5 to its minimum 20 (with only a warning in its log)",
       "postgres.patroni.retryTimeout: debian-13's Patroni 4.0.7 raises retryTimeout 2 to its minimum 3 (with only a warning in its log)",
     ]);
+    expect(issuesAfter((text) => fast(text).replace("release: debian-13", "release: debian-12"))).toEqual([]);
   });
 
   it("is one of the releases the lab builds, named in the error", () => {
-    expect(issuesAfter((text) => `release: debian-11\n${text}`)).toEqual([{ path: "release", message: "'debian-11' is not known", fix: "use one of: debian-12, debian-13" }]);
+    expect(issuesAfter((text) => text.replace("release: debian-13", "release: debian-11"))).toEqual([{ path: "release", message: "'debian-11' is not known", fix: "use one of: debian-12, debian-13" }]);
   });
 });
 

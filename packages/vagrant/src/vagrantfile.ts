@@ -1,4 +1,4 @@
-import { cidrContains, formatIpv4, parseCidr, RELEASES, type ReleaseName, type RoleName, type Topology, type TopologyNode } from "@odoo-ha-lab/topology";
+import { cidrContains, formatIpv4, nodeRelease, parseCidr, RELEASES, type ReleaseName, type RoleName, type Topology, type TopologyNode } from "@odoo-ha-lab/topology";
 
 /** The Debian project's box of the topology's release (debian/bookworm64, debian/trixie64). */
 export function defaultBox(release: ReleaseName): string {
@@ -45,6 +45,8 @@ export interface VagrantMachine {
   address: string;
   memoryMiB: number;
   cpus: number;
+  /** The Vagrant box: the options' box, else the Debian box of the node's release (nodeRelease). */
+  box: string;
 }
 
 /** What each VM gets: one per topology node, at the node's own address on the lab subnet. */
@@ -60,6 +62,7 @@ export function vagrantMachines(topology: Topology, options: VagrantfileOptions 
     address: node.address,
     memoryMiB: options.memoryMiB?.[node.name] ?? node.memoryMiB ?? largestForRoles(node, ROLE_MEMORY_MIB),
     cpus: options.cpus?.[node.name] ?? largestForRoles(node, ROLE_CPUS),
+    box: options.box ?? defaultBox(nodeRelease(topology, node)),
   }));
 }
 
@@ -106,6 +109,8 @@ export function renderVagrantfile(topology: Topology, options: VagrantfileOption
     lines.push(
       `  config.vm.define ${rubyString(machine.name)} do |node|`,
       `    node.vm.hostname = ${rubyString(machine.hostname)}`,
+      // Odoo 17 is made for Debian 12's Python: an app node keeps its box in a Debian 13 lab.
+      ...(machine.box !== box ? [`    node.vm.box = ${rubyString(machine.box)}`] : []),
       `    node.vm.network "private_network", ip: ${rubyString(machine.address)}, netmask: ${rubyString(netmask)},`,
       `      libvirt__network_name: ${rubyString(`${topology.name}-net`)}, libvirt__dhcp_enabled: false`,
       '    node.vm.provider "virtualbox" do |vb|',

@@ -181,7 +181,7 @@ describe("writeVagrantfile (lab vagrant init)", () => {
     expect(writeVagrantfile(topology, directory).result).toBe("created");
     expect(writeVagrantfile(topology, directory).result).toBe("unchanged");
     expect(() => writeVagrantfile(topology, directory, { box: "generic/debian12" })).toThrow(VagrantfileExistsError);
-    expect(readFileSync(join(directory, "Vagrantfile"), "utf8")).toContain('"debian/bookworm64"');
+    expect(readFileSync(join(directory, "Vagrantfile"), "utf8")).toContain('config.vm.box = "debian/trixie64"');
     expect(writeVagrantfile(topology, directory, { box: "generic/debian12", force: true }).result).toBe("replaced");
     expect(readFileSync(join(directory, "Vagrantfile"), "utf8")).toContain('config.vm.box = "generic/debian12"');
   });
