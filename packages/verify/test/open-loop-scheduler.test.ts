@@ -47,6 +47,21 @@ describe("OpenLoopScheduler", () => {
     expect(saturated.every((op) => op.outcome === "fail")).toBe(true);
   });
 
+  it("caps each kind on its own: one kind's hung operations never make the client refuse another's", async () => {
+    const body: OperationBody = (kind, context) => (kind === "sql.write" ? hangs(kind, context) : Promise.resolve({ outcome: "ok" }));
+    const scheduler = new OpenLoopScheduler({ rates: { "sql.write": 20, "sql.read": 10 }, timeoutMs: 10_000, maxDurationMs: 1_000, maxInFlight: 5 }, body);
+    scheduler.start();
+    await vi.advanceTimersByTimeAsync(1_000);
+    const stopped = scheduler.stop();
+    await vi.advanceTimersByTimeAsync(10_000);
+    const operations = await stopped;
+    const writes = operations.filter((op) => op.kind === "sql.write");
+    const reads = operations.filter((op) => op.kind === "sql.read");
+    expect(writes.filter((op) => op.error === CLIENT_SATURATED)).toHaveLength(15);
+    expect(reads).toHaveLength(10);
+    expect(reads.every((op) => op.outcome === "ok")).toBe(true);
+  });
+
   it("fires each kind at its own rate and records what the bodies return", async () => {
     const body: OperationBody = async (kind, context) => ({ outcome: kind === "sql.write" ? "ok" : "fail", key: String(context.id), servedBy: "postgresql1" });
     const scheduler = new OpenLoopScheduler({ rates: { "sql.write": 4, "sql.read": 2, "odoo.login": 0 }, timeoutMs: 1_000, maxDurationMs: 2_000, maxInFlight: 10 }, body);

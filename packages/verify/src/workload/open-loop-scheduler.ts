@@ -25,7 +25,12 @@ export interface OpenLoopScheduleOptions {
   timeoutMs: number;
   /** No operation is fired after this long. */
   maxDurationMs: number;
-  /** At most this many operations in flight; one that would exceed it is recorded as failed ("client saturated"). */
+  /**
+   * At most this many operations of one kind in flight; one that would exceed it is recorded as
+   * failed ("client saturated"). Per kind, so that one kind's hung operations (writes to a dead
+   * primary) never take the share of another (reads from a live replica) and make the client
+   * itself refuse them.
+   */
   maxInFlight: number;
   /** Called once per recorded operation, in completion order. */
   onRecorded?: (operation: Operation) => void;
@@ -46,7 +51,7 @@ export class OpenLoopScheduler {
   private readonly next = new Map<OperationKind, number>();
   private readonly intervals = new Map<OperationKind, number>();
   private nextId = 1;
-  private inFlight = 0;
+  private readonly inFlight = new Map<OperationKind, number>();
   private startedAt = 0;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private firing = false;
@@ -64,8 +69,9 @@ export class OpenLoopScheduler {
     this.firingEnded = new Promise((resolve) => (this.firingDone = resolve));
   }
 
+  /** Operations in flight, all kinds together. */
   get inFlightCount(): number {
-    return this.inFlight;
+    return [...this.inFlight.values()].reduce((sum, count) => sum + count, 0);
   }
 
   start(): void {
@@ -129,11 +135,12 @@ export class OpenLoopScheduler {
 
   private fire(kind: OperationKind, scheduledAt: number): void {
     const id = this.nextId++;
-    if (this.inFlight >= this.options.maxInFlight) {
+    const inFlight = this.inFlight.get(kind) ?? 0;
+    if (inFlight >= this.options.maxInFlight) {
       this.record({ id, kind, invokedAt: Math.round(scheduledAt), completedAt: Date.now(), outcome: "fail", error: CLIENT_SATURATED });
       return;
     }
-    this.inFlight++;
+    this.inFlight.set(kind, inFlight + 1);
     const controller = new AbortController();
     this.aborts.add(controller);
     const run = new Promise<OperationResult>((resolve) => {
@@ -157,7 +164,7 @@ export class OpenLoopScheduler {
       );
     });
     const settled = run.then((result) => {
-      this.inFlight--;
+      this.inFlight.set(kind, this.inFlight.get(kind)! - 1);
       this.aborts.delete(controller);
       this.record({ id, kind, invokedAt: Math.round(scheduledAt), completedAt: Date.now(), ...result });
     });

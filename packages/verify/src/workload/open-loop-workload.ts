@@ -18,7 +18,7 @@ export interface OpenLoopWorkloadOptions {
   timeoutMs?: number;
   /** Nothing is fired after this long (default 10 minutes), whether or not stop() is called. */
   maxDurationMs?: number;
-  /** Cap on operations in flight (default 64). */
+  /** Cap on operations of one kind in flight (default 64: 25/s with every one hanging for 2 s is 50). */
   maxInFlight?: number;
   /** Called for each operation as it is recorded (e.g. for a live view). */
   onOperation?: (operation: Operation) => void;
