@@ -35,7 +35,7 @@ function usage(): string {
     "",
     ...lines,
     "",
-    "options: -t/--topology FILE (default labs/odoo-ha/topology.yaml), --name NAME, --subnet CIDR, --odoo-image IMAGE, --json,",
+    "options: -t/--topology FILE (default labs/odoo-ha/topology.yaml), --name NAME, --subnet CIDR, --odoo-image IMAGE, --release debian-12|debian-13, --json,",
     "         --target docker|ssh (default docker), --inventory FILE (ssh: the machines; see docs/ssh-target.md), up --check (ssh)",
   ].join("\n");
 }

@@ -11,6 +11,7 @@ export const LAB_OPTIONS = {
   subnet: { type: "string" },
   "odoo-image": { type: "string" },
   "odoo-source": { type: "string" },
+  release: { type: "string" },
   json: { type: "boolean" },
   target: { type: "string" },
   inventory: { type: "string" },
@@ -27,6 +28,8 @@ export interface LabOptionValues {
   "odoo-image"?: string;
   /** A local Odoo source (tarball or checkout) to build the app image from; also LAB_ODOO_SOURCE. */
   "odoo-source"?: string;
+  /** The same lab on another Debian release (debian-12, debian-13); also LAB_RELEASE. */
+  release?: string;
   json?: boolean;
   /** docker (default) or ssh; also LAB_TARGET. */
   target?: string;
@@ -42,7 +45,7 @@ export const TARGET_NAMES = ["docker", "ssh", "vagrant"] as const;
 export type TargetKind = (typeof TARGET_NAMES)[number];
 
 /**
- * LAB_TOPOLOGY, LAB_NAME, LAB_SUBNET, LAB_ODOO_IMAGE and LAB_ODOO_SOURCE stand in for their flags, e.g.
+ * LAB_TOPOLOGY, LAB_NAME, LAB_SUBNET, LAB_ODOO_IMAGE, LAB_ODOO_SOURCE and LAB_RELEASE stand in for their flags, e.g.
  * in tests and CI. The target is checked here too, so a command that never reaches a machine
  * (`topology validate --target bogus`) refuses a wrong one as `up` would.
  */
@@ -66,6 +69,7 @@ const OVERRIDES = {
   subnet: { option: "subnet", flag: "--subnet", variable: "LAB_SUBNET", what: "a /24, e.g. --subnet 192.168.56.0/24" },
   odooImage: { option: "odoo-image", flag: "--odoo-image", variable: "LAB_ODOO_IMAGE", what: "an image, e.g. --odoo-image odoo:17" },
   odooSource: { option: "odoo-source", flag: "--odoo-source", variable: "LAB_ODOO_SOURCE", what: "a tarball or checkout of Odoo's source" },
+  release: { option: "release", flag: "--release", variable: "LAB_RELEASE", what: "a release, e.g. --release debian-12" },
 } as const satisfies Record<Exclude<keyof TopologyOverrides, "givenBy">, Setting & { option: keyof LabOptionValues }>;
 
 /** The one place where flags and environment become overrides of a topology file: every command, runs and gates too. */
@@ -75,12 +79,14 @@ export function topologyOverrides(values: LabOptionValues): TopologyOverrides {
   const subnet = read("subnet");
   const odooImage = read("odooImage");
   const odooSource = read("odooSource");
+  const release = read("release");
   return {
     name: name.value,
     subnet: subnet.value,
     odooImage: odooImage.value,
     odooSource: odooSource.value,
-    givenBy: { name: name.by, subnet: subnet.by, odooImage: odooImage.by, odooSource: odooSource.by },
+    release: release.value,
+    givenBy: { name: name.by, subnet: subnet.by, odooImage: odooImage.by, odooSource: odooSource.by, release: release.by },
   };
 }
 

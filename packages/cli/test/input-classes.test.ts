@@ -86,6 +86,7 @@ const CLASSES: [string, () => unknown, RegExp][] = [
     process.env.LAB_SUBNET = "garbage";
     return resolveTopology({});
   }, /the environment variable LAB_SUBNET: 'garbage' is not an IPv4 network in CIDR form/],
+  ["option-release", () => resolveTopology({ release: "debian-11" }), /--release: 'debian-11' is not a release the lab builds\s+fix: use one of: debian-12, debian-13/],
   ["option-target", () => resolveTopology({ target: "bogus" }), /unknown target 'bogus': use one of docker, ssh, vagrant/],
   ["budget-unbounded", scenario(replace("{ checker: lost-writes, metric: lost, max: 0 }", "{ checker: lost-writes, metric: lost, max: .inf }")), /budgets\.\d+\.max: /],
   ["budget-negative", scenario(replace("{ checker: lost-writes, metric: lost, max: 0 }", "{ checker: lost-writes, metric: lost, max: -1 }")), /budgets\.\d+\.max: /],

@@ -1,7 +1,7 @@
 import Dockerode from "dockerode";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type LabSecrets } from "@odoo-ha-lab/roles";
+import { PATHS, type LabSecrets } from "@odoo-ha-lab/roles";
 import { waitFor } from "@odoo-ha-lab/machine";
 import { runLab, type CliRun } from "./lab-cli.ts";
 import { odooCall } from "./odoo-rpc.ts";
@@ -121,7 +121,7 @@ describe("lab up", () => {
       odooCall<T>(base, "object", "execute_kw", ["lab", uid, secrets.odooAdminPassword, model, method, args, kwargs]);
     const content = Buffer.from(`uploaded under the collector's lock ${Date.now()}`);
     const sha1 = createHash("sha1").update(content).digest("hex");
-    const file = `/var/lib/odoo/filestore/lab/${sha1.slice(0, 2)}/${sha1}`;
+    const file = `${PATHS.odooDataDir}/filestore/lab/${sha1.slice(0, 2)}/${sha1}`;
     const collector = client(VIP, 5433, "lab");
     await collector.connect();
     try {

@@ -7,7 +7,7 @@ import { runLab } from "./lab-cli.ts";
  * must pass its budgets (a negative control passes only when its checker reports the break).
  * Each topology the scenarios use runs as a lab of its own, beside any developer lab, one at a time.
  *
- * LAB_CHAOS_SCENARIOS (comma-separated) picks scenarios; the default is every scenario.
+ * LAB_CHAOS_SCENARIOS (comma-separated) picks scenarios; the default is CI_SCENARIOS.
  */
 const CI_SCENARIOS = [
   "kill-master",

@@ -1,10 +1,9 @@
-import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import Dockerode from "dockerode";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PATHS, PORTS, generateSecrets, renderEtcdConfig, renderHaproxyConfig, renderKeepalivedCheckScript, renderKeepalivedConfig, renderKeepalivedLeaveScript, renderPatroniConfig } from "@odoo-ha-lab/roles";
 import { waitFor, type Host } from "@odoo-ha-lab/machine";
-import { findNode, loadTopologyFile, nodesWithRole, parseTopology } from "@odoo-ha-lab/topology";
+import { findNode, loadTopologyFile, nodesWithRole } from "@odoo-ha-lab/topology";
 import { DockerHost, ensureDockerEngine, ensureLabImages } from "../src/index.ts";
 
 /**
@@ -14,7 +13,7 @@ import { DockerHost, ensureDockerEngine, ensureLabImages } from "../src/index.ts
  */
 const DEFAULT_LAB = fileURLToPath(new URL("../../../labs/odoo-ha/topology.yaml", import.meta.url));
 /** The default lab (Debian 13), and the same lab on Debian 12. */
-const RELEASE_LABS = [loadTopologyFile(DEFAULT_LAB), parseTopology(readFileSync(DEFAULT_LAB, "utf8").replace("release: debian-13", "release: debian-12"), DEFAULT_LAB)];
+const RELEASE_LABS = [loadTopologyFile(DEFAULT_LAB), loadTopologyFile(DEFAULT_LAB, { release: "debian-12" })];
 const secrets = generateSecrets();
 let docker: Dockerode;
 /** A node container of each release's image, by release. */

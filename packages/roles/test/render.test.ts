@@ -1,8 +1,7 @@
 import { fileURLToPath } from "node:url";
-import { readFileSync } from "node:fs";
 import { parse } from "yaml";
 import { describe, expect, it } from "vitest";
-import { findNode, loadTopologyFile, parseTopology } from "@odoo-ha-lab/topology";
+import { findNode, loadTopologyFile } from "@odoo-ha-lab/topology";
 import {
   filestoreClientCommand,
   filestoreVolume,
@@ -94,8 +93,7 @@ describe("patroni.yml", () => {
 
   it("runs the release's PostgreSQL, and Patroni 4's quorum commit where the topology asks for it", () => {
     expect(config.postgresql.bin_dir).toBe("/usr/lib/postgresql/17/bin");
-    const defaultFile = fileURLToPath(new URL("../../../labs/odoo-ha/topology.yaml", import.meta.url));
-    const bookworm = parseTopology(readFileSync(defaultFile, "utf8").replace("release: debian-13", "release: debian-12"), defaultFile);
+    const bookworm = loadTopologyFile(fileURLToPath(new URL("../../../labs/odoo-ha/topology.yaml", import.meta.url)), { release: "debian-12" });
     expect(parse(renderPatroniConfig(bookworm, findNode(bookworm, "postgresql1"), secrets)).postgresql.bin_dir).toBe("/usr/lib/postgresql/15/bin");
     const quorum = loadTopologyFile(fileURLToPath(new URL("../../../labs/odoo-ha-quorum/topology.yaml", import.meta.url)));
     const rendered = parse(renderPatroniConfig(quorum, findNode(quorum, "postgresql3"), secrets));

@@ -1,6 +1,7 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { LabSecrets, LabStatus } from "@odoo-ha-lab/roles";
 import { loadTopologyFile } from "@odoo-ha-lab/topology";
@@ -10,7 +11,6 @@ import { SshHost } from "../src/ssh-host.ts";
 import type { NodeCheck } from "../src/check.ts";
 import type { NodeUpSummary } from "../src/ssh-lab.ts";
 import { runLab, type CliRun as LabRun } from "../../cli/test/lab-cli.ts";
-import { writeBookwormLabFile } from "./support/bookworm-lab.ts";
 import { removeBareHosts, startBareHosts, waitForSsh, writeInventory, type BareHosts } from "./support/bare-hosts.ts";
 
 /**
@@ -21,8 +21,9 @@ import { removeBareHosts, startBareHosts, waitForSsh, writeInventory, type BareH
  */
 
 // The default lab on release debian-12: these machines are Debian 12 (Debian 13 bare hosts are not built yet).
-const TOPOLOGY_FILE = writeBookwormLabFile();
-const topology = loadTopologyFile(TOPOLOGY_FILE, { name: "ssh-it", subnet: "192.168.88.0/24" });
+const TOPOLOGY_FILE = fileURLToPath(new URL("../../../labs/odoo-ha/topology.yaml", import.meta.url));
+const RELEASE = "debian-12";
+const topology = loadTopologyFile(TOPOLOGY_FILE, { name: "ssh-it", subnet: "192.168.88.0/24", release: RELEASE });
 
 // Installing every package over SSH on six machines: ~2-3 min on 2 idle cores, much more when other labs share them.
 const FIRST_UP_TIMEOUT_MS = 1_200_000;
@@ -39,7 +40,7 @@ interface CliRun extends LabRun {
 /** The real `lab` command against the machines, as a user runs it (the CLI suite's helper). */
 async function lab(args: string[], inventoryFile = inventory): Promise<CliRun> {
   const started = Date.now();
-  const all = [...args, "-t", TOPOLOGY_FILE, "--name", topology.name, "--subnet", topology.network.subnet, "--target", "ssh", "--inventory", inventoryFile];
+  const all = [...args, "-t", TOPOLOGY_FILE, "--name", topology.name, "--subnet", topology.network.subnet, "--release", RELEASE, "--target", "ssh", "--inventory", inventoryFile];
   const run = await runLab(all, { LAB_STATE_DIR: stateDir });
   return { ...run, seconds: (Date.now() - started) / 1000 };
 }

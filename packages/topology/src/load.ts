@@ -6,6 +6,7 @@ import { readInputFile } from "./input-file.ts";
 import { readYaml } from "./yaml-input.ts";
 import { cidrContains, formatIpv4, parseCidr, parseIpv4 } from "./ipv4.ts";
 import type { Topology } from "./model.ts";
+import { RELEASE_NAMES } from "./releases.ts";
 import { topologyFileSchema, type ParsedTopologyFile } from "./schema.ts";
 import { validateTopology } from "./validate.ts";
 
@@ -16,8 +17,10 @@ export interface TopologyOverrides {
   odooImage?: string;
   /** A local Odoo source to build the app image from (relative to the working directory). */
   odooSource?: string;
+  /** The same lab on another release (validated again: its Patroni may refuse the file's timing). */
+  release?: string;
   /** How each override was given, for messages: its flag (the default) or "the environment variable LAB_SUBNET". */
-  givenBy?: { name?: string; subnet?: string; odooImage?: string; odooSource?: string };
+  givenBy?: { name?: string; subnet?: string; odooImage?: string; odooSource?: string; release?: string };
 }
 
 export function loadTopologyFile(path: string, overrides: TopologyOverrides = {}): Topology {
@@ -43,7 +46,7 @@ export function parseTopology(text: string, source: string, overrides: TopologyO
 
   const first = validateTopology(parsed.data);
   if (first.issues.length > 0) throw new TopologyError(source, first.issues);
-  if (!overrides.name && !overrides.subnet && !overrides.odooImage) return first.topology as Topology;
+  if (!overrides.name && !overrides.subnet && !overrides.odooImage && !overrides.release) return first.topology as Topology;
 
   const overridden = applyOverrides(parsed.data, overrides, source);
   const second = validateTopology(overridden);
@@ -62,6 +65,13 @@ function applyOverrides(file: ParsedTopologyFile, overrides: TopologyOverrides, 
     next.name = overrides.name;
   }
   if (overrides.odooImage) next.odoo.image = overrides.odooImage;
+  if (overrides.release) {
+    const releaseCheck = topologyFileSchema.shape.release.safeParse(overrides.release);
+    if (!releaseCheck.success) {
+      throw new TopologyError(source, [{ path: overrides.givenBy?.release ?? "--release", message: `'${overrides.release}' is not a release the lab builds`, fix: `use one of: ${RELEASE_NAMES.join(", ")}` }]);
+    }
+    next.release = releaseCheck.data;
+  }
   if (overrides.subnet) {
     const from = parseCidr(file.network.subnet);
     const to = parseCidr(overrides.subnet);

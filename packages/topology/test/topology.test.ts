@@ -306,6 +306,17 @@ describe("the release a lab's nodes run", () => {
     expect(issuesAfter((text) => fast(text).replace("release: debian-13", "release: debian-12"))).toEqual([]);
   });
 
+  it("can be overridden: the same lab on another release, validated again", () => {
+    const bookworm = loadTopologyFile(DEFAULT_FILE, { release: "debian-12" });
+    expect(bookworm.release).toBe("debian-12");
+    expect(bookworm.postgres.version).toBe(15);
+    expect(bookworm.nodes).toEqual(loadTopologyFile(DEFAULT_FILE).nodes);
+    // Validated again under the new release: Debian 12's ttl 5 is refused once the lab asks for Debian 13.
+    const fast = defaultText.replace("release: debian-13", "release: debian-12").replace("ttl: 20", "ttl: 5").replace("retryTimeout: 3", "retryTimeout: 2");
+    expect(parseTopology(fast, "fast.yaml").release).toBe("debian-12");
+    expect(() => parseTopology(fast, "fast.yaml", { release: "debian-13" })).toThrow(/debian-13's Patroni 4\.0\.7 raises ttl 5/);
+  });
+
   it("is one of the releases the lab builds, named in the error", () => {
     expect(issuesAfter((text) => text.replace("release: debian-13", "release: debian-11"))).toEqual([{ path: "release", message: "'debian-11' is not known", fix: "use one of: debian-12, debian-13" }]);
   });
