@@ -85,7 +85,8 @@ export async function ensureBareHostImage(docker: Dockerode, options: { onProgre
   const session = new ImageSession(docker, options.release ?? DEFAULT_RELEASE, options.onProgress);
   return session.build("bare-host", readContextFiles("bare-host"), "BASE_IMAGE", await session.debianBase(RELEASES[session.release].suite), {
     ROLE_PACKAGES: session.rolePackages(ROLE_NAMES).join(" "),
-    ODOO_PACKAGES: [...ODOO_DEBIAN_PACKAGES, ...ODOO_ARCHIVE_TOOLS].join(" "),
+    // Odoo 17's Python packages exist on its own release only (Debian 13 lacks some): app machines run it.
+    ODOO_PACKAGES: session.release === ODOO_RELEASE ? [...ODOO_DEBIAN_PACKAGES, ...ODOO_ARCHIVE_TOOLS].join(" ") : "",
   });
 }
 

@@ -4,6 +4,7 @@ import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ensureDockerEngine } from "../src/engine.ts";
 import { ensureLabImages, type LabImages } from "../src/images.ts";
+import { DEFAULT_RELEASE, RELEASES } from "@odoo-ha-lab/topology";
 
 // Ryuk and the host-finding alpine image cannot be pulled here (vitest.config.ts sets these too).
 process.env.TESTCONTAINERS_RYUK_DISABLED = "true";
@@ -42,7 +43,7 @@ describe("lab images", () => {
     }
   });
 
-  it("node image carries the real HA stack from Debian 12", async () => {
+  it("node image carries the real HA stack of the default release, Debian 13", async () => {
     const versions = await runScript(
       images.node,
       "haproxy -v | head -1; keepalived --version 2>&1 | head -1; patroni --version; etcd --version | head -1; " +
@@ -50,13 +51,13 @@ describe("lab images", () => {
         "python3 -c 'import patroni.dcs.etcd3' && echo patroni-etcd3-ok; pg_lsclusters --no-header | wc -l; " +
         "stat -c '%U %a' /var/lib/postgresql/data; ls /etc/supervisor/conf.d | wc -l",
     );
-    expect(versions).toMatch(/HAProxy version 2\.6\./);
-    expect(versions).toMatch(/Keepalived v2\./);
-    expect(versions).toMatch(/patroni 3\./);
-    expect(versions).toMatch(/etcd Version: 3\.4\./);
-    expect(versions).toMatch(/etcdctl version: 3\.4\./);
-    expect(versions).toMatch(/glusterfs 1\d\./);
-    expect(versions).toMatch(/psql \(PostgreSQL\) 15\./);
+    expect(versions).toMatch(/HAProxy version 3\.0\./);
+    expect(versions).toMatch(/Keepalived v2\.3\./);
+    expect(versions).toMatch(/patroni 4\.0\./);
+    expect(versions).toMatch(/etcd Version: 3\.5\./);
+    expect(versions).toMatch(/etcdctl version: 3\.5\./);
+    expect(versions).toMatch(/glusterfs 11\./);
+    expect(versions).toMatch(/psql \(PostgreSQL\) 17\./);
     expect(versions).toMatch(/supervisorctl/);
     expect(versions).toMatch(/patroni-etcd3-ok/);
     // No default cluster (Patroni owns the data dir), data dir ready, conf.d empty.
@@ -111,7 +112,8 @@ describe("lab images", () => {
     try {
       await client.connect();
       const result = await client.query<{ version: string }>("select version()");
-      expect(result.rows[0]?.version).toMatch(/^PostgreSQL 15\./);
+      // The default release's PostgreSQL (17 on Debian 13).
+      expect(result.rows[0]?.version).toMatch(new RegExp(`^PostgreSQL ${RELEASES[DEFAULT_RELEASE].postgresMajor}\\.`));
       const db = await client.query<{ db: string; user: string }>("select current_database() as db, current_user as user");
       expect(db.rows[0]).toEqual({ db: "test", user: "test" });
     } finally {

@@ -1,11 +1,11 @@
 import { ODOO_ARCHIVE_TOOLS, ODOO_DEBIAN_PACKAGES, ROLE_CATALOGUE } from "@odoo-ha-lab/roles";
 import { type Host } from "@odoo-ha-lab/machine";
-import type { Topology, TopologyNode } from "@odoo-ha-lab/topology";
+import { nodeRelease, type Topology, type TopologyNode } from "@odoo-ha-lab/topology";
 
 /**
  * The Debian packages a node needs: what the lab's Docker images carry, per role (each role's
- * `debianPackages` in the role catalogue, named as the topology's release names them), so a node gets
- * only what its roles run. Ubuntu 22.04/24.04 carry the same names except the PostgreSQL major version
+ * `debianPackages` in the role catalogue, named as the node's release names them: the topology's, but
+ * Debian 12 on an app node, whose Odoo 17 runs on its Python), so a node gets only what its roles run. Ubuntu 22.04/24.04 carry the same names except the PostgreSQL major version
  * (the preflight requires the release's major to be installable).
  */
 
@@ -14,7 +14,8 @@ export const BASE_PACKAGES = ["iproute2", "iptables", "procps", "psmisc", "curl"
 
 export function packagesForNode(topology: Topology, node: TopologyNode): string[] {
   const wanted = new Set<string>(BASE_PACKAGES);
-  for (const role of node.roles) for (const name of ROLE_CATALOGUE[role].debianPackages(topology.release)) wanted.add(name);
+  const release = nodeRelease(topology, node);
+  for (const role of node.roles) for (const name of ROLE_CATALOGUE[role].debianPackages(release)) wanted.add(name);
   // Odoo from a source runs on Debian's Python packages, as in the odoo image; an Odoo installed by
   // the user (its Debian package) brought its own.
   if (node.roles.includes("odoo") && topology.odoo.source) for (const name of [...ODOO_DEBIAN_PACKAGES, ...ODOO_ARCHIVE_TOOLS]) wanted.add(name);

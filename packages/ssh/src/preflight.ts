@@ -1,4 +1,4 @@
-import { ODOO_RELEASE, PATRONI_OF_OS, patroniTimingProblems, RELEASES, type Topology, type TopologyNode } from "@odoo-ha-lab/topology";
+import { nodeRelease, PATRONI_OF_OS, patroniTimingProblems, RELEASES, type Topology, type TopologyNode } from "@odoo-ha-lab/topology";
 import type { SshEndpoint } from "./openssh.ts";
 import { runProcess } from "./openssh.ts";
 
@@ -33,14 +33,11 @@ export class PreflightError extends Error {
   }
 }
 
-/** Odoo 17 from a source runs on this system's Python packages (roles' ODOO_DEBIAN_PACKAGES). */
-const ODOO_SOURCE_OS = RELEASES[ODOO_RELEASE].os;
-
-/** Debian 13 is accepted for a debian-13 topology but not yet tested by the suite (its bare hosts are Debian 12). */
+/** Tested by the suite: Debian 13 (a debian-13 lab's database and balancer machines) and Debian 12 (its app machines, and a debian-12 lab). */
 export const SUPPORTED_OS = ["debian 12", "debian 13", "ubuntu 22.04", "ubuntu 24.04"] as const;
 
 // Facts as key=value lines. Runs as root (directly or through sudo -n); prints uid so a user without either is caught.
-// $1: the PostgreSQL major of the topology's release (Debian's default cluster, and whether apt offers it).
+// $1: the PostgreSQL major of the node's release (Debian's default cluster, and whether apt offers it).
 const FACTS = `echo "uid=$(id -u)"
 if [ -r /etc/os-release ]; then . /etc/os-release; echo "os=$ID $VERSION_ID"; echo "pretty=$PRETTY_NAME"; fi
 [ -d /run/systemd/system ] && echo "systemd=yes"
@@ -96,7 +93,9 @@ export function factProblems(topology: Topology, node: TopologyNode, facts: Fact
   const where = `${endpoint.user}@${endpoint.host}${endpoint.port === 22 ? "" : `:${endpoint.port}`}`;
   const problems: PreflightProblem[] = [];
   const add = (message: string, fix: string) => problems.push({ node: node.name, message, fix });
-  const release = RELEASES[topology.release];
+  // The machine's release: the topology's, but Debian 12 on an app node whatever the lab's (nodeRelease).
+  const machineRelease = nodeRelease(topology, node);
+  const release = RELEASES[machineRelease];
   const major = release.postgresMajor;
   const appNode = node.roles.includes("odoo");
   if (facts.uid !== 0) {
@@ -105,15 +104,14 @@ export function factProblems(topology: Topology, node: TopologyNode, facts: Fact
   }
   if (!facts.os || !(SUPPORTED_OS as readonly string[]).includes(facts.os)) {
     add(`unsupported OS '${facts.pretty ?? facts.os ?? "no /etc/os-release"}'`, `use Debian 12 or 13, or Ubuntu 22.04/24.04, for ${node.name}`);
-  } else if (facts.os.startsWith("debian ") && facts.os !== release.os && !(appNode && facts.os === ODOO_SOURCE_OS)) {
-    // An app node may run Debian 12 in any release, as the Docker target's Odoo image does.
-    add(`runs ${facts.pretty ?? facts.os}, but the topology's release is ${topology.release}`, `set release: ${facts.os.replace(" ", "-")} in the topology, or give ${node.name} ${release.os.replace("debian", "Debian")}`);
-  }
-  if (appNode && topology.odoo.source && facts.os === "debian 13") {
+  } else if (appNode && facts.os.startsWith("debian ") && facts.os !== release.os) {
+    // Its packages (Odoo's Python, the PostgreSQL client, etcd) are named for Debian 12 in every release.
     add(
-      "would install Odoo 17 from its source on Debian 13, whose Python packages it was not made for (Debian 13 has no python3-pypdf2 or python3-renderpm, and Python 3.13)",
-      `give ${node.name} Debian 12, as the Docker target's Odoo image has (its other roles' packages then come from Debian 12), or install Odoo on it yourself and leave odoo.source out`,
+      `runs ${facts.pretty ?? facts.os}, but an app node runs ${release.os.replace("debian", "Debian")} in every release (Odoo 17 is made for its Python: Debian 13 has no python3-pypdf2 or python3-renderpm, and Python 3.13)`,
+      `give ${node.name} ${release.os.replace("debian", "Debian")}, as the Docker target's Odoo image has`,
     );
+  } else if (facts.os.startsWith("debian ") && facts.os !== release.os) {
+    add(`runs ${facts.pretty ?? facts.os}, but the topology's release is ${topology.release}`, `set release: ${facts.os.replace(" ", "-")} in the topology, or give ${node.name} ${release.os.replace("debian", "Debian")}`);
   }
   if (!facts.systemd) add("is not running systemd (no /run/systemd/system)", "the SSH target manages services as systemd units: boot the machine with systemd");
   if (!facts.hasIp) add("has no `ip` command", `install iproute2 on ${node.name} (apt-get install iproute2)`);
@@ -141,7 +139,7 @@ export function factProblems(topology: Topology, node: TopologyNode, facts: Fact
     for (const problem of patroniTimingProblems(patroni, topology.postgres.patroni, `${facts.os}'s Patroni ${patroni}`)) add(`${problem.path}: ${problem.message}`, problem.fix);
   }
   if ((node.roles.includes("postgresql") || node.roles.includes("odoo")) && facts.postgres === "missing") {
-    add(`its apt sources offer no postgresql-${major} (release ${topology.release} runs PostgreSQL ${major})`, "add the PostgreSQL apt repository (apt.postgresql.org) to its apt sources");
+    add(`its apt sources offer no postgresql-${major} (release ${machineRelease} runs PostgreSQL ${major})`, "add the PostgreSQL apt repository (apt.postgresql.org) to its apt sources");
   }
   return problems;
 }
@@ -195,7 +193,7 @@ export async function preflightNode(
 ): Promise<{ facts?: NodeFacts; problems: PreflightProblem[]; pinnedKey?: string }> {
   const knownBefore = endpoint.pinsOnFirstContact ? await knownKeyFingerprint(endpoint) : "provided";
   // A connection of its own, not the multiplexed one: its errors are the ones to report.
-  const result = await endpoint.exec(["sh", "-c", FACTS, "facts", String(topology.postgres.version)], { multiplex: "none", timeoutMs: 60_000 });
+  const result = await endpoint.exec(["sh", "-c", FACTS, "facts", String(RELEASES[nodeRelease(topology, node)].postgresMajor)], { multiplex: "none", timeoutMs: 60_000 });
   // The key is pinned at key exchange, before authentication: say so even when the login then fails.
   const pinnedKey = knownBefore === undefined ? await knownKeyFingerprint(endpoint) : undefined;
   const pinned = pinnedKey ? { pinnedKey } : {};

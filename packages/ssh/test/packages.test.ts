@@ -1,10 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { bookwormLab } from "./support/bookworm-lab.ts";
-import { findNode } from "@odoo-ha-lab/topology";
+import { fileURLToPath } from "node:url";
+import { findNode, loadTopologyFile } from "@odoo-ha-lab/topology";
 import { ODOO_DEBIAN_PACKAGES } from "@odoo-ha-lab/roles";
 import { BASE_PACKAGES, packagesForNode, parseInstalled } from "../src/packages.ts";
 
 const topology = bookwormLab();
+const DEFAULT_LAB = fileURLToPath(new URL("../../../labs/odoo-ha/topology.yaml", import.meta.url));
 
 describe("packages per node", () => {
   it("installs only what a node's roles run, plus the tools the faults use", () => {
@@ -24,6 +26,14 @@ describe("packages per node", () => {
     expect(packagesForNode(fromSource, findNode(fromSource, "postgresql1"))).not.toContain("python3-werkzeug");
     // An Odoo the user installed (e.g. Odoo's Debian package) brought its own dependencies.
     expect(packagesForNode(topology, findNode(topology, "odoo1"))).not.toContain("python3-werkzeug");
+  });
+
+  it("names an app node's packages for Debian 12 in a Debian 13 lab, the others for Debian 13", () => {
+    const trixie = loadTopologyFile(DEFAULT_LAB, { release: "debian-13" });
+    expect(packagesForNode(trixie, findNode(trixie, "postgresql1"))).toEqual(expect.arrayContaining(["postgresql-17", "postgresql-client-17"]));
+    const app = packagesForNode(trixie, findNode(trixie, "odoo2"));
+    expect(app).toEqual(expect.arrayContaining(["postgresql-client-15", "etcd-server"]));
+    expect(app).not.toContain("postgresql-client-17");
   });
 
   it("counts only fully installed packages as present", () => {

@@ -14,16 +14,16 @@ import { runLab, type CliRun as LabRun } from "../../cli/test/lab-cli.ts";
 import { removeBareHosts, startBareHosts, waitForSsh, writeInventory, type BareHosts } from "./support/bare-hosts.ts";
 
 /**
- * The SSH target end to end: six bare Debian 12 machines (containers with systemd, reachable only
+ * The SSH target end to end: six bare Debian machines (13 for the balancers and the databases, 12 for
+ * the app machines, as the default lab's release says; containers with systemd, reachable only
  * over SSH as a sudo user with a generated key) become the HA lab through `lab up --target ssh`, with
  * real Odoo installed on the app machines from LAB_ODOO_SOURCE (the shared Odoo 17 tarball in `pnpm test`).
  * Docker is only the hardware here: nothing is configured with `docker exec`.
  */
 
-// The default lab on release debian-12: these machines are Debian 12 (Debian 13 bare hosts are not built yet).
+// The default lab as it is (Debian 13; its app machines Debian 12).
 const TOPOLOGY_FILE = fileURLToPath(new URL("../../../labs/odoo-ha/topology.yaml", import.meta.url));
-const RELEASE = "debian-12";
-const topology = loadTopologyFile(TOPOLOGY_FILE, { name: "ssh-it", subnet: "192.168.88.0/24", release: RELEASE });
+const topology = loadTopologyFile(TOPOLOGY_FILE, { name: "ssh-it", subnet: "192.168.88.0/24" });
 
 // Installing every package over SSH on six machines: ~2-3 min on 2 idle cores, much more when other labs share them.
 const FIRST_UP_TIMEOUT_MS = 1_200_000;
@@ -40,7 +40,7 @@ interface CliRun extends LabRun {
 /** The real `lab` command against the machines, as a user runs it (the CLI suite's helper). */
 async function lab(args: string[], inventoryFile = inventory): Promise<CliRun> {
   const started = Date.now();
-  const all = [...args, "-t", TOPOLOGY_FILE, "--name", topology.name, "--subnet", topology.network.subnet, "--release", RELEASE, "--target", "ssh", "--inventory", inventoryFile];
+  const all = [...args, "-t", TOPOLOGY_FILE, "--name", topology.name, "--subnet", topology.network.subnet, "--target", "ssh", "--inventory", inventoryFile];
   const run = await runLab(all, { LAB_STATE_DIR: stateDir });
   return { ...run, seconds: (Date.now() - started) / 1000 };
 }
@@ -58,7 +58,7 @@ async function onMachine(address: string, command: string): Promise<string> {
 
 const address = (node: string) => topology.nodes.find((candidate) => candidate.name === node)!.address;
 
-describe("the SSH target on bare Debian 12 machines", () => {
+describe("the SSH target on bare Debian 13 machines (Debian 12 app machines)", () => {
   beforeAll(async () => {
     stateDir = mkdtempSync(join(tmpdir(), "lab-state-"));
     hosts = await startBareHosts(topology);
@@ -96,8 +96,10 @@ describe("the SSH target on bare Debian 12 machines", () => {
     expect(run.code, run.stderr.slice(-3000)).toBe(0);
     const result = JSON.parse(run.stdout) as { nodes: NodeUpSummary[] };
     expect(result.nodes.map((node) => [node.node, node.changed])).toEqual(topology.nodes.map((node) => [node.name, true]));
-    expect(result.nodes.find((node) => node.node === "postgresql1")!.installed).toContain("postgresql-15");
-    expect(result.nodes.find((node) => node.node === "lb1")!.installed).not.toContain("postgresql-15");
+    expect(result.nodes.find((node) => node.node === "postgresql1")!.installed).toEqual(expect.arrayContaining(["postgresql-17", "patroni"]));
+    expect(result.nodes.find((node) => node.node === "lb1")!.installed).not.toContain("postgresql-17");
+    // The app machines' packages are Debian 12's names (the PostgreSQL client, etcd).
+    expect(result.nodes.find((node) => node.node === "odoo2")!.installed).toEqual(expect.arrayContaining(["postgresql-client-15", "etcd-server"]));
     // Real Odoo on the app machines, from the same source as the Docker target's image, on Debian's Python.
     const odoo1 = result.nodes.find((node) => node.node === "odoo1")!;
     expect(odoo1.installed).toEqual(expect.arrayContaining(["python3-werkzeug", "python3-psycopg2"]));
@@ -131,6 +133,13 @@ describe("the SSH target on bare Debian 12 machines", () => {
     const body = (await response.json()) as { result?: unknown };
     expect(typeof body.result).toBe("number");
     expect(await onMachine(address("odoo2"), "odoo --version")).toMatch(/^Odoo Server 17\.0/);
+    // Debian 13's stack where the lab's release says so; etcd is one cluster of 3.5 members and the
+    // app machine's 3.4 (Debian 12's), which runs at the 3.4 cluster version.
+    expect(await onMachine(address("postgresql1"), "patroni --version")).toMatch(/^patroni 4\.0\./);
+    expect(await onMachine(address("postgresql1"), "/usr/lib/postgresql/17/bin/postgres --version")).toMatch(/\(PostgreSQL\) 17\./);
+    expect(await onMachine(address("lb1"), "etcd --version")).toMatch(/^etcd Version: 3\.5\./);
+    expect(await onMachine(address("odoo2"), "etcd --version")).toMatch(/^etcd Version: 3\.4\./);
+    expect(await onMachine(address("lb1"), "/usr/sbin/haproxy -v")).toMatch(/^HAProxy version 3\.0\./);
   });
 
   it("keeps a watch's loop running over one ssh session, and ends it on the machine when stopped", async () => {

@@ -36,8 +36,8 @@ export function nodeRelease(topology: { release: ReleaseName }, node: { roles: r
   return node.roles.includes("odoo") ? ODOO_RELEASE : topology.release;
 }
 
-/** The release a topology gets when it names none. */
-export const DEFAULT_RELEASE: ReleaseName = "debian-12";
+/** The release a topology gets when it names none: Debian's stable release. */
+export const DEFAULT_RELEASE: ReleaseName = "debian-13";
 
 /** The Debian package of the PostgreSQL client tools (psql, pg_dump) on a release. */
 export function postgresClientPackage(release: ReleaseName): string {

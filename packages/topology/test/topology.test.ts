@@ -282,13 +282,16 @@ describe("what Patroni would change in the topology's timing", () => {
 });
 
 describe("the release a lab's nodes run", () => {
-  it("is Debian 13 with its PostgreSQL 17 in the default lab, and Debian 12 with 15 in a file that names none", () => {
+  it("is Debian 13 with its PostgreSQL 17 in the default lab and in a file that names none, whose Patroni timing is the fastest Patroni 4 takes", () => {
     const topology = loadTopologyFile(DEFAULT_FILE);
     expect(topology.release).toBe("debian-13");
     expect(topology.postgres.version).toBe(17);
-    const unnamed = parseTopology(defaultText.replace("release: debian-13\n", ""), "test.yaml");
-    expect(unnamed.release).toBe("debian-12");
-    expect(unnamed.postgres.version).toBe(15);
+    const unnamed = parseTopology(defaultText.replace("release: debian-13\n", "").replace(/\n  patroni:\n(    .*\n)+/, "\n"), "test.yaml");
+    expect(unnamed.release).toBe("debian-13");
+    expect(unnamed.postgres.version).toBe(17);
+    expect(unnamed.postgres.patroni).toMatchObject({ ttl: 20, loopWait: 1, retryTimeout: 3 });
+    const bookworm = parseTopology(defaultText.replace("release: debian-13", "release: debian-12"), "test.yaml");
+    expect(bookworm.postgres.version).toBe(15);
   });
 
   it("brings its own PostgreSQL: naming another than the release's is refused with the release that has it", () => {

@@ -3,11 +3,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Dockerode from "dockerode";
 import { ensureBareHostImage, ensureNetwork, LABEL_KIND, LABEL_LAB, LABEL_NODE, networkName, removeLabResources } from "@odoo-ha-lab/docker";
-import type { Topology } from "@odoo-ha-lab/topology";
+import { nodeRelease, type ReleaseName, type Topology } from "@odoo-ha-lab/topology";
 import { runProcess } from "../../src/openssh.ts";
 
 /**
- * Bare Debian 12 machines for the SSH target's tests: one container per topology node at its
+ * Bare Debian machines for the SSH target's tests, each of its node's release (the lab's, Debian 12
+ * for an app node: nodeRelease): one container per topology node at its
  * address, systemd as PID 1, reachable only over SSH with a key generated per test run. Docker is
  * the hardware here: the tests create, start and kill these containers, and never exec into them.
  */
@@ -29,7 +30,9 @@ export async function generateKey(path: string): Promise<void> {
 export async function startBareHosts(topology: Topology, onProgress: (message: string) => void = () => {}): Promise<BareHosts> {
   const docker = new Dockerode();
   await removeLabResources(docker, topology.name);
-  const image = await ensureBareHostImage(docker, { onProgress });
+  // One image per release the machines run, built side by side (their apt downloads overlap).
+  const releases = [...new Set(topology.nodes.map((node) => nodeRelease(topology, node)))];
+  const images = new Map<ReleaseName, string>(await Promise.all(releases.map(async (release) => [release, await ensureBareHostImage(docker, { onProgress, release })] as const)));
   const dir = mkdtempSync(join(tmpdir(), `${topology.name}-`));
   const key = join(dir, "id_ed25519");
   const wrongKey = join(dir, "wrong_ed25519");
@@ -47,7 +50,7 @@ export async function startBareHosts(topology: Topology, onProgress: (message: s
       const container = await docker.createContainer({
         name: `${topology.name}-${node.name}`,
         Hostname: node.name,
-        Image: image,
+        Image: images.get(nodeRelease(topology, node))!,
         Labels: { [LABEL_LAB]: topology.name, [LABEL_NODE]: node.name, [LABEL_KIND]: "node" },
         HostConfig: {
           NetworkMode: network,

@@ -2,9 +2,8 @@ import { fileURLToPath } from "node:url";
 import { loadTopologyFile, type Topology } from "@odoo-ha-lab/topology";
 
 /**
- * The default lab on release debian-12, which is what the SSH target's test machines run (the
- * bare-host image is Debian 12; Debian 13 bare hosts are not built yet). Debian 12's Patroni 3.0.2
- * takes the default lab's timing as it is.
+ * The default lab on release debian-12, for the unit tests that check Debian 12's package names and
+ * Patroni 3.0.2's rules (the integration test runs the default lab as it is, on Debian 13 machines).
  */
 export function bookwormLab(): Topology {
   return loadTopologyFile(fileURLToPath(new URL("../../../../labs/odoo-ha/topology.yaml", import.meta.url)), { release: "debian-12" });
