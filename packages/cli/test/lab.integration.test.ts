@@ -64,6 +64,22 @@ describe("lab up", () => {
     expect(firstUp.stderr).toMatch(/\] browser\s+login: a whole page in [\d.]+ s/);
   });
 
+  it("the web client's asset bundles come with the new database, built before anyone logged in", async () => {
+    // Odoo builds a bundle on the first page that names it: without them in the database, the
+    // warm-up's and the browser check's first pages would build them, after the first login.
+    const connection = client(VIP, 5433, "lab");
+    await connection.connect();
+    try {
+      const { rows } = await connection.query<{ built: number; before_first_login: number }>(
+        `SELECT count(*)::int AS built, count(*) FILTER (WHERE create_date < (SELECT min(create_date) FROM res_users_log))::int AS before_first_login
+           FROM ir_attachment WHERE url LIKE '/web/assets/%' AND name IN ('web.assets_web.min.js', 'web.assets_web.min.css', 'web.assets_frontend.min.css')`,
+      );
+      expect(rows[0]).toEqual({ built: 3, before_first_login: 3 });
+    } finally {
+      await connection.end();
+    }
+  });
+
   it("a write through VIP:5433 lands on the Patroni leader and reaches the replica", async () => {
     const { patroni } = await status();
     const leader = patroni.find((member) => member.role === "leader")!.name as keyof typeof ADDRESS;

@@ -1,6 +1,7 @@
 import { run, type Host } from "@odoo-ha-lab/machine";
 import { PATHS } from "../render/paths.ts";
-import type { LabSecrets } from "../secrets.ts";
+import { odooPasswordHash } from "../odoo-password-hash.ts";
+import { ODOO_ADMIN_LOGIN, type LabSecrets } from "../secrets.ts";
 import type { Topology } from "@odoo-ha-lab/topology";
 
 /**
@@ -29,6 +30,56 @@ export interface OdooDatabaseCache {
 
 /** The modules a lab's database is initialised with (part of every cache key). */
 export const ODOO_INITIAL_MODULES = ["base"] as const;
+
+/**
+ * The asset bundles a user's first pages need (the login page's and the web client's), built into
+ * the snapshot so that a new lab's first page does not wait for them (part of every cache key).
+ * Odoo builds a bundle on the first request that names it and keeps it as an attachment under a URL
+ * with a checksum of its source files: the same Odoo (the cache key) finds them, another rebuilds.
+ * Built by Odoo itself: 2.6 s of CPU for these five, which every new lab's first logins paid.
+ * (Odoo's own _pregenerate_assets_bundles builds every bundle, its test suites' too: 10 s.)
+ */
+export const ODOO_PREBUILT_BUNDLES = [
+  { bundle: "web.assets_frontend", css: true, js: false },
+  { bundle: "web.assets_frontend_minimal", css: false, js: true },
+  { bundle: "web.assets_frontend_lazy", css: false, js: true },
+  { bundle: "web.assets_web", css: true, js: true },
+  { bundle: "bus.websocket_worker_assets", css: false, js: true },
+] as const;
+
+/**
+ * Users whose web settings (res.users.settings, one row per user) the snapshot holds. Odoo creates
+ * the row at a user's first web login; concurrent first logins race to create it and all but one
+ * fail ("One user should only have one user settings"): the warm-up's four clients per node did.
+ */
+export const ODOO_PREPARED_USERS = ["base.user_admin"] as const;
+
+/** For Odoo's shell: builds ODOO_PREBUILT_BUNDLES and ODOO_PREPARED_USERS' settings, and commits them. */
+const PREPARE_FIRST_PAGES = [
+  "import json",
+  `for item in json.loads(${JSON.stringify(JSON.stringify(ODOO_PREBUILT_BUNDLES))}):`,
+  '    bundle = env["ir.qweb"]._get_asset_bundle(item["bundle"], css=item["css"], js=item["js"])',
+  '    if item["css"]: bundle.css()',
+  '    if item["js"]: bundle.js()',
+  `for xmlid in json.loads(${JSON.stringify(JSON.stringify(ODOO_PREPARED_USERS))}):`,
+  '    env["res.users.settings"]._find_or_create_for_user(env.ref(xmlid))',
+  "env.cr.commit()",
+  'print("lab: first pages prepared")',
+].join("\n");
+
+/**
+ * What a new database's first web pages would otherwise make while users wait: the asset bundles
+ * and the users' settings. With Odoo's shell on an app node (its server need not run).
+ */
+export async function prepareFirstPages(app: Host, database: string, timeoutMs: number): Promise<void> {
+  const output = await run(app, ["odoo", "shell", "-c", PATHS.odooConfig, "-d", database, "--no-http", "--log-level=warn"], {
+    user: "odoo",
+    env: { HOME: PATHS.odooDataDir },
+    stdin: PREPARE_FIRST_PAGES,
+    timeoutMs,
+  });
+  if (!output.includes("lab: first pages prepared")) throw new Error(`on ${app.node}: Odoo's shell did not prepare the first pages of '${database}': ${output.trim().slice(-500)}`);
+}
 
 /** libpq's environment for the Odoo database role through the VIP: what Odoo itself connects as. */
 function asOdoo(topology: Topology, secrets: LabSecrets): Record<string, string> {
@@ -67,12 +118,25 @@ export async function snapshotOdooDatabase(hosts: SnapshotHosts, topology: Topol
 /**
  * A new database from a snapshot, owned by the Odoo role, with the filestore folder that belongs to
  * it. Its `database.uuid` and `database.secret` (what Odoo signs tokens with) are new, as `-i base`
- * would make them: labs restored from one snapshot share nothing secret.
+ * would make them, and its admin password is the lab's: labs restored from one snapshot share
+ * nothing secret.
  */
 export async function restoreOdooDatabase(hosts: SnapshotHosts, topology: Topology, secrets: LabSecrets, snapshot: OdooDatabaseSnapshot, database: string): Promise<void> {
   const env = asOdoo(topology, secrets);
-  await run(hosts.database, ["createdb", "--maintenance-db=postgres", database], { env });
-  await run(hosts.database, ["pg_restore", "--no-owner", "--exit-on-error", "-d", database], { env, stdin: snapshot.dump, timeoutMs: 300_000 });
-  await run(hosts.database, ["psql", "-v", "ON_ERROR_STOP=1", "-qAt", "-d", database, "-c", "UPDATE ir_config_parameter SET value = gen_random_uuid()::text WHERE key IN ('database.uuid', 'database.secret')"], { env });
-  await run(hosts.app, ["sh", "-c", 'mkdir -p "$1" && tar -C "$1" -xz', "sh", filestoreOf(database)], { user: "odoo", stdin: snapshot.filestore, timeoutMs: 120_000 });
+  const restoreDatabase = async () => {
+    const passwordHash = odooPasswordHash(secrets.odooAdminPassword);
+    await run(hosts.database, ["createdb", "--maintenance-db=postgres", database], { env });
+    await run(hosts.database, ["pg_restore", "--no-owner", "--exit-on-error", "-d", database], { env, stdin: snapshot.dump, timeoutMs: 300_000 });
+    // Through stdin: even a password's hash stays out of the process list.
+    const sql = [
+      "UPDATE ir_config_parameter SET value = gen_random_uuid()::text WHERE key IN ('database.uuid', 'database.secret');",
+      `UPDATE res_users SET password = '${await passwordHash}' WHERE login = '${ODOO_ADMIN_LOGIN}';`,
+    ].join("\n");
+    await run(hosts.database, ["psql", "-v", "ON_ERROR_STOP=1", "-qAt", "-d", database], { env, stdin: sql });
+  };
+  // The two halves side by side: the filestore goes to the app node's mount, the database to PostgreSQL.
+  await Promise.all([
+    restoreDatabase(),
+    run(hosts.app, ["sh", "-c", 'mkdir -p "$1" && tar -C "$1" -xz', "sh", filestoreOf(database)], { user: "odoo", stdin: snapshot.filestore, timeoutMs: 120_000 }),
+  ]);
 }

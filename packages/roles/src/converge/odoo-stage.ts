@@ -7,7 +7,7 @@ import { webUrl } from "../probes/web-path.ts";
 import { ODOO_ADMIN_LOGIN, odooAdminCredentials } from "../secrets.ts";
 import { warmOdooNode } from "../odoo-warm-up.ts";
 import { applyServices, writePlanFiles } from "./apply-plan.ts";
-import { ODOO_INITIAL_MODULES, restoreOdooDatabase, snapshotOdooDatabase } from "./odoo-database-cache.ts";
+import { prepareFirstPages, ODOO_INITIAL_MODULES, restoreOdooDatabase, snapshotOdooDatabase } from "./odoo-database-cache.ts";
 import { hostFor, timeout, type ConvergeContext } from "./context.ts";
 
 /** Real Odoo's `-i base` leaves admin/admin: the lab replaces it with its own secret at once. */
@@ -119,8 +119,9 @@ async function createDatabase(host: Host, context: ConvergeContext, name: string
   });
   if (!cache) return;
   const initialised = seconds();
+  await prepareFirstPages(host, name, timeout(context, 300));
   await cache.put(await snapshotOdooDatabase(snapshotHosts, topology, secrets, name));
-  context.progress({ stage: "odoo", node: host.node, message: `database '${name}' initialised in ${initialised}, kept in the cache (${(await cache.key()).slice(0, 12)}) for the next lab` });
+  context.progress({ stage: "odoo", node: host.node, message: `database '${name}' initialised in ${initialised}, its first pages prepared (asset bundles, the admin's settings), kept in the cache (${(await cache.key()).slice(0, 12)}) for the next lab in ${seconds()}` });
 }
 
 /** What the lab's database holds: nothing yet, no Odoo (another app, a cut-off -i base), or Odoo's `base` at a version. */
