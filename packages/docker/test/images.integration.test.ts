@@ -69,11 +69,11 @@ describe("lab images", () => {
     await container.start();
     await waitForExec(container, ["supervisorctl", "version"]);
 
-    // The provisioner's convention: a program file in conf.d, then reread + update.
+    // The provisioner's convention: a program file in conf.d, then update (which rereads it).
     await exec(container, [
       "sh",
       "-c",
-      "printf '[program:sleeper]\\ncommand=sleep 600\\n' > /etc/supervisor/conf.d/sleeper.conf && supervisorctl reread && supervisorctl update",
+      "printf '[program:sleeper]\\ncommand=sleep 600\\n' > /etc/supervisor/conf.d/sleeper.conf && supervisorctl update",
     ]);
     expect(await waitForExec(container, ["supervisorctl", "status", "sleeper"], /RUNNING/)).toMatch(/RUNNING/);
     expect(await exec(container, ["lab-wait-mount", "/proc", "--", "echo", "mounted"])).toMatch(/mounted/);
