@@ -106,7 +106,7 @@ describe("the SSH target on bare Debian 13 machines (Debian 12 app machines)", (
     expect(odoo1.files.join("\n")).toMatch(/installed Odoo from \S*odoo/);
     expect(result.nodes.find((node) => node.node === "lb1")!.installed).not.toContain("python3-werkzeug");
     // The new database was initialised once and kept for the next lab of this Odoo source (the state dir is new).
-    expect(run.stderr).toMatch(/database 'lab' initialised in [\d.]+ s, kept in the cache \([0-9a-f]{12}\)/);
+    expect(run.stderr).toMatch(/database 'lab' initialised in [\d.]+ s, its first pages prepared \(asset bundles, the admin's settings\), kept in the cache \([0-9a-f]{12}\)/);
     const kept = readdirSync(join(stateDir, ".cache", "odoo-database"));
     expect(kept).toHaveLength(1);
     expect(readdirSync(join(stateDir, ".cache", "odoo-database", kept[0]!)).sort()).toEqual(["database.pgdump", "filestore.tar.gz"]);
