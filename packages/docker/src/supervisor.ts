@@ -122,6 +122,19 @@ function programPath(name: string): string {
   return `/etc/supervisor/conf.d/${name}.conf`;
 }
 
+/**
+ * The program with /dev/null as its stdin, as systemd gives a service (StandardInput=null).
+ * supervisord gives each program a pipe for stdin and keeps its write end open, and PostgreSQL's
+ * processes inherit it from Patroni: a backend whose commit was waiting for the synchronous standby
+ * when its postmaster died stops answering its client (syncrep.c sets whereToSendOutput = DestNone)
+ * and then reads its next command from stdin. On /dev/null it reads end-of-file and exits; on
+ * supervisord's pipe it waited for ever, holding the shared memory, and PostgreSQL could not start
+ * again on that node ("pre-existing shared memory block is still in use"; crash-postgres-primary).
+ */
+function withStdinFromDevNull(command: readonly string[]): string[] {
+  return ["/bin/sh", "-c", 'exec "$@" < /dev/null', "lab-service", ...command];
+}
+
 export function renderProgram(service: ServiceDefinition): string {
   const environment = Object.entries(service.environment ?? {})
     .map(([key, value]) => `${key}="${value.replace(/"/g, '\\"')}"`)
@@ -129,7 +142,7 @@ export function renderProgram(service: ServiceDefinition): string {
   return [
     `[program:${service.name}]`,
     // supervisord expands %(...)s in these values: a literal % is written %%.
-    `command=${shellCommand(service.command).replace(/%/g, "%%")}`,
+    `command=${shellCommand(withStdinFromDevNull(service.command)).replace(/%/g, "%%")}`,
     ...(service.user ? [`user=${service.user}`] : []),
     ...(environment ? [`environment=${environment.replace(/%/g, "%%")}`] : []),
     `directory=${service.directory ?? "/"}`,

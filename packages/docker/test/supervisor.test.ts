@@ -5,7 +5,8 @@ import { parseSupervisorState, renderProgram, SupervisorServices } from "../src/
 describe("supervisor programs", () => {
   it("renders a program that restarts by itself and logs to /var/log/lab", () => {
     const text = renderProgram({ name: "patroni", command: ["patroni", "/etc/patroni/patroni.yml"], user: "postgres", stopSignal: "INT", stopTimeoutSeconds: 30, environment: { HOME: "/var/lib/postgresql" } });
-    expect(text).toContain("[program:patroni]\ncommand=patroni /etc/patroni/patroni.yml\nuser=postgres\n");
+    // stdin is /dev/null, as under systemd (supervisord's stdin pipe kept an orphaned backend waiting).
+    expect(text).toContain(`[program:patroni]\ncommand=/bin/sh -c 'exec "$@" < /dev/null' lab-service patroni /etc/patroni/patroni.yml\nuser=postgres\n`);
     expect(text).toContain('environment=HOME="/var/lib/postgresql"');
     expect(text).toMatch(/^autorestart=true$/m);
     expect(text).toMatch(/^stopsignal=INT$/m);
@@ -15,7 +16,7 @@ describe("supervisor programs", () => {
 
   it("quotes arguments with spaces and escapes % for supervisord's expansion", () => {
     const text = renderProgram({ name: "x", command: ["sh", "-c", "echo 50% done"] });
-    expect(text).toContain("command=sh -c 'echo 50%% done'");
+    expect(text).toContain("lab-service sh -c 'echo 50%% done'");
   });
 
   it("maps supervisorctl states", () => {
