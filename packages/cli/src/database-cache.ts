@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { ODOO_INITIAL_MODULES, ODOO_PREBUILT_BUNDLES, ODOO_PREPARED_USERS, type OdooDatabaseCache } from "@odoo-ha-lab/roles";
+import { ODOO_SNAPSHOT_CONTENT, type OdooDatabaseCache, type OdooSnapshotContent } from "@odoo-ha-lab/roles";
 import { REPO_ROOT } from "./state.ts";
 
 /** Beside the labs' own state (.lab/<lab>/), under a name no lab can take. */
@@ -10,15 +10,12 @@ export function databaseCacheRoot(): string {
 }
 
 /**
- * The key of a database snapshot: what runs Odoo and PostgreSQL, by content, the modules installed
- * and what its first pages need (prepareFirstPages). On Docker the images' ids (a tag such as odoo:17 may point at
- * another image tomorrow); on the SSH target the Odoo source's sha256 and the PostgreSQL package the
- * machines install.
+ * The key of a database snapshot: what runs Odoo and PostgreSQL, by content, and what the snapshot
+ * holds (ODOO_SNAPSHOT_CONTENT: modules, first pages' bundles, prepared users). On Docker the images'
+ * ids (a tag such as odoo:17 may point at another image tomorrow); on the SSH target the Odoo
+ * source's sha256 and the PostgreSQL package the machines install.
  */
-export function databaseCacheKey(
-  parts: { odoo: string; postgres: string },
-  content: SnapshotContent = { modules: ODOO_INITIAL_MODULES, bundles: ODOO_PREBUILT_BUNDLES, users: ODOO_PREPARED_USERS },
-): string {
+export function databaseCacheKey(parts: { odoo: string; postgres: string }, content: OdooSnapshotContent = ODOO_SNAPSHOT_CONTENT): string {
   return createHash("sha256").update(JSON.stringify({ ...parts, ...content })).digest("hex");
 }
 

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { databaseCacheKey, localDatabaseCache } from "../src/database-cache.ts";
-import { ODOO_INITIAL_MODULES, ODOO_PREBUILT_BUNDLES, ODOO_PREPARED_USERS } from "@odoo-ha-lab/roles";
+import { ODOO_SNAPSHOT_CONTENT } from "@odoo-ha-lab/roles";
 
 describe("the database cache", () => {
   let root: string;
@@ -35,7 +35,7 @@ describe("the database cache", () => {
 
   it("keys a snapshot by what it holds: the modules installed, the asset bundles built into it, the users prepared", () => {
     const parts = { odoo: "sha256:aaa", postgres: "sha256:bbb" };
-    const content = { modules: ODOO_INITIAL_MODULES, bundles: ODOO_PREBUILT_BUNDLES, users: ODOO_PREPARED_USERS };
+    const content = ODOO_SNAPSHOT_CONTENT;
     expect(databaseCacheKey(parts, content)).toBe(databaseCacheKey(parts));
     expect(databaseCacheKey(parts, { ...content, modules: ["base", "sale"] })).not.toBe(databaseCacheKey(parts));
     // A snapshot of before the bundles were built into it is not taken for one with them.

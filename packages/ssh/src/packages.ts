@@ -5,8 +5,9 @@ import { nodeRelease, type Topology, type TopologyNode } from "@odoo-ha-lab/topo
 /**
  * The Debian packages a node needs: what the lab's Docker images carry, per role (each role's
  * `debianPackages` in the role catalogue, named as the node's release names them: the topology's, but
- * Debian 12 on an app node, whose Odoo 17 runs on its Python), so a node gets only what its roles run. Ubuntu 22.04/24.04 carry the same names except the PostgreSQL major version
- * (the preflight requires the release's major to be installable).
+ * Debian 12 on an app node, whose Odoo 17 runs on its Python), so a node gets only what its roles
+ * run. Ubuntu 22.04/24.04 carry the same names except the PostgreSQL major version (the preflight
+ * requires the release's major to be installable).
  */
 
 /** Every node: what the status probes and the chaos faults use (iptables, tc, pkill, killall, the NFQUEUE delay program). */

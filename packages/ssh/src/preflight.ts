@@ -88,6 +88,11 @@ export function parseFacts(output: string): Facts {
   return facts;
 }
 
+/** The PostgreSQL major whose packages the node installs: its own release's (the client's, on an app node). */
+function nodePostgresMajor(topology: Topology, node: TopologyNode): number {
+  return RELEASES[nodeRelease(topology, node)].postgresMajor;
+}
+
 /** Problems with a node's facts; empty when the node can be converged. */
 export function factProblems(topology: Topology, node: TopologyNode, facts: Facts, endpoint: { user: string; host: string; port: number }): PreflightProblem[] {
   const where = `${endpoint.user}@${endpoint.host}${endpoint.port === 22 ? "" : `:${endpoint.port}`}`;
@@ -96,7 +101,7 @@ export function factProblems(topology: Topology, node: TopologyNode, facts: Fact
   // The machine's release: the topology's, but Debian 12 on an app node whatever the lab's (nodeRelease).
   const machineRelease = nodeRelease(topology, node);
   const release = RELEASES[machineRelease];
-  const major = release.postgresMajor;
+  const major = nodePostgresMajor(topology, node);
   const appNode = node.roles.includes("odoo");
   if (facts.uid !== 0) {
     add(`${where} is not root and the inventory does not ask for sudo`, `set 'sudo: true' for ${node.name} (its user needs passwordless sudo) or log in as root ('user: root')`);
@@ -193,7 +198,7 @@ export async function preflightNode(
 ): Promise<{ facts?: NodeFacts; problems: PreflightProblem[]; pinnedKey?: string }> {
   const knownBefore = endpoint.pinsOnFirstContact ? await knownKeyFingerprint(endpoint) : "provided";
   // A connection of its own, not the multiplexed one: its errors are the ones to report.
-  const result = await endpoint.exec(["sh", "-c", FACTS, "facts", String(RELEASES[nodeRelease(topology, node)].postgresMajor)], { multiplex: "none", timeoutMs: 60_000 });
+  const result = await endpoint.exec(["sh", "-c", FACTS, "facts", String(nodePostgresMajor(topology, node))], { multiplex: "none", timeoutMs: 60_000 });
   // The key is pinned at key exchange, before authentication: say so even when the login then fails.
   const pinnedKey = knownBefore === undefined ? await knownKeyFingerprint(endpoint) : undefined;
   const pinned = pinnedKey ? { pinnedKey } : {};

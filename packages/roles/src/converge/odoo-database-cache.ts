@@ -54,6 +54,16 @@ export const ODOO_PREBUILT_BUNDLES = [
  */
 export const ODOO_PREPARED_USERS = ["base.user_admin"] as const;
 
+/** What a snapshot holds besides the server that made it: part of its cache key (cli's databaseCacheKey). */
+export interface OdooSnapshotContent {
+  modules: readonly string[];
+  bundles: readonly { bundle: string; css: boolean; js: boolean }[];
+  /** The users whose web settings it holds. */
+  users: readonly string[];
+}
+
+export const ODOO_SNAPSHOT_CONTENT: OdooSnapshotContent = { modules: ODOO_INITIAL_MODULES, bundles: ODOO_PREBUILT_BUNDLES, users: ODOO_PREPARED_USERS };
+
 /** For Odoo's shell: builds ODOO_PREBUILT_BUNDLES and ODOO_PREPARED_USERS' settings, and commits them. */
 const PREPARE_FIRST_PAGES = [
   "import json",
