@@ -58,8 +58,8 @@ afterAll(async () => {
 
 describe("lab up", () => {
   it("reports progress per stage and node", () => {
-    for (const stage of ["etcd", "postgresql", "filestore", "loadbalancer", "odoo"]) expect(firstUp.stderr).toMatch(new RegExp(`\\] ${stage}\\s`));
-    expect(firstUp.stderr).toMatch(/postgresql\s+postgresql[12]\s+leader; replicas streaming/);
+    for (const stage of ["etcd", "postgresql", "replication", "filestore", "loadbalancer", "odoo-files", "odoo"]) expect(firstUp.stderr).toMatch(new RegExp(`\\] ${stage}\\s`));
+    expect(firstUp.stderr).toMatch(/replication\s+postgresql[12]\s+leader; replicas streaming, synchronous standby named/);
     // ...and its last check: a person in a browser got the web client whole through the VIP.
     expect(firstUp.stderr).toMatch(/\] browser\s+login: a whole page in [\d.]+ s/);
   });
@@ -255,6 +255,18 @@ describe("lab up", () => {
     } finally {
       await lab.end();
     }
+  });
+
+  it("no node's supervisord spins: over 2 s each uses under a tenth of a core", async () => {
+    // It spun at a whole core on lb2 when a program's stdin pipe had its read end closed (supervisor.ts).
+    const script = "a=$(awk '{print $14+$15}' /proc/1/stat); sleep 2; b=$(awk '{print $14+$15}' /proc/1/stat); echo $((b - a))";
+    const ticks = await Promise.all(Object.keys({ lb1: 0, lb2: 0, ...ADDRESS }).map(async (node) => {
+      const result = await runLab(["exec", node, "--", "sh", "-c", script], LAB);
+      expect(result.code, result.stderr).toBe(0);
+      return [node, Number(result.stdout.trim())] as const;
+    }));
+    // USER_HZ is 100: 20 ticks in 2 s is a tenth of a core; a spinning supervisord used ~200.
+    for (const [node, used] of ticks) expect(used, `supervisord on ${node} used ${used} ticks in 2 s`).toBeLessThan(20);
   });
 
   it("a second up changes nothing", async () => {

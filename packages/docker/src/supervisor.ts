@@ -123,16 +123,26 @@ function programPath(name: string): string {
 }
 
 /**
- * The program with /dev/null as its stdin, as systemd gives a service (StandardInput=null).
- * supervisord gives each program a pipe for stdin and keeps its write end open, and PostgreSQL's
- * processes inherit it from Patroni: a backend whose commit was waiting for the synchronous standby
- * when its postmaster died stops answering its client (syncrep.c sets whereToSendOutput = DestNone)
- * and then reads its next command from stdin. On /dev/null it reads end-of-file and exits; on
- * supervisord's pipe it waited for ever, holding the shared memory, and PostgreSQL could not start
- * again on that node ("pre-existing shared memory block is still in use"; crash-postgres-primary).
+ * The program with /dev/null as its stdin, as systemd gives a service (StandardInput=null), while the
+ * program keeps supervisord's stdin pipe open on fd 9, unread.
+ *
+ * /dev/null: supervisord gives each program a pipe for stdin and keeps its write end open, and
+ * PostgreSQL's processes inherit it from Patroni: a backend whose commit was waiting for the
+ * synchronous standby when its postmaster died stops answering its client (syncrep.c sets
+ * whereToSendOutput = DestNone) and then reads its next command from stdin. On /dev/null it reads
+ * end-of-file and exits; on supervisord's pipe it waited for ever, holding the shared memory, and
+ * PostgreSQL could not start again on that node ("pre-existing shared memory block is still in use";
+ * crash-postgres-primary).
+ *
+ * fd 9: with the pipe's read end closed, its write end in supervisord reports POLLERR, and
+ * supervisord 4.2.5 can be left polling that write end as a readable one (an fd number it had
+ * registered for a closed supervisorctl connection, reused by the new pipe before its next poll):
+ * POLLERR is neither in its read nor its write mask, so every poll returned at once and supervisord
+ * spun on one of the two cores (lb2's, 28 s of CPU during one `lab up`). A program's children do
+ * not need the pipe: Python's subprocess and Go's os/exec pass no fd 9 on.
  */
 function withStdinFromDevNull(command: readonly string[]): string[] {
-  return ["/bin/sh", "-c", 'exec "$@" < /dev/null', "lab-service", ...command];
+  return ["/bin/sh", "-c", 'exec "$@" 9<&0 < /dev/null', "lab-service", ...command];
 }
 
 export function renderProgram(service: ServiceDefinition): string {

@@ -5,8 +5,9 @@ import { parseSupervisorState, renderProgram, SupervisorServices } from "../src/
 describe("supervisor programs", () => {
   it("renders a program that restarts by itself and logs to /var/log/lab", () => {
     const text = renderProgram({ name: "patroni", command: ["patroni", "/etc/patroni/patroni.yml"], user: "postgres", stopSignal: "INT", stopTimeoutSeconds: 30, environment: { HOME: "/var/lib/postgresql" } });
-    // stdin is /dev/null, as under systemd (supervisord's stdin pipe kept an orphaned backend waiting).
-    expect(text).toContain(`[program:patroni]\ncommand=/bin/sh -c 'exec "$@" < /dev/null' lab-service patroni /etc/patroni/patroni.yml\nuser=postgres\n`);
+    // stdin is /dev/null, as under systemd (supervisord's stdin pipe kept an orphaned backend waiting);
+    // the pipe stays open on fd 9 (closed, it set supervisord spinning on POLLERR).
+    expect(text).toContain(`[program:patroni]\ncommand=/bin/sh -c 'exec "$@" 9<&0 < /dev/null' lab-service patroni /etc/patroni/patroni.yml\nuser=postgres\n`);
     expect(text).toContain('environment=HOME="/var/lib/postgresql"');
     expect(text).toMatch(/^autorestart=true$/m);
     expect(text).toMatch(/^stopsignal=INT$/m);

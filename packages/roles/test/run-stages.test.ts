@@ -19,14 +19,18 @@ function stages(timings: Record<string, number | "fail">, log: string[]): Stage[
 const context = { progress: () => undefined } as unknown as ConvergeContext;
 
 describe("the converge's stages", () => {
-  it("run side by side where nothing orders them: the filestore and the balancers while etcd and PostgreSQL start; Odoo after all three", async () => {
+  it("run side by side where nothing orders them: the filestore, the balancers and Odoo's files while etcd and PostgreSQL start; the replicas while the Odoo servers start", async () => {
     const log: string[] = [];
-    await runStages(stages({ etcd: 30, postgresql: 30, filestore: 10, loadbalancer: 10, odoo: 1 }, log), context);
+    await runStages(stages({ etcd: 30, postgresql: 30, replication: 60, filestore: 10, loadbalancer: 10, "odoo-files": 10, odoo: 1 }, log), context);
     const at = (event: string) => log.indexOf(event);
     expect(at("filestore begins")).toBeLessThan(at("etcd ends"));
     expect(at("loadbalancer begins")).toBeLessThan(at("etcd ends"));
     expect(at("postgresql begins")).toBeGreaterThan(at("etcd ends"));
-    for (const before of ["postgresql ends", "filestore ends", "loadbalancer ends"]) expect(at("odoo begins")).toBeGreaterThan(at(before));
+    expect(at("odoo-files begins")).toBeGreaterThan(at("filestore ends"));
+    expect(at("odoo-files ends")).toBeLessThan(at("postgresql ends"));
+    expect(at("replication begins")).toBeGreaterThan(at("postgresql ends"));
+    for (const before of ["postgresql ends", "odoo-files ends", "loadbalancer ends"]) expect(at("odoo begins")).toBeGreaterThan(at(before));
+    expect(at("odoo begins")).toBeLessThan(at("replication ends"));
   });
 
   it("let every stage under way finish, do not begin one whose dependency failed, and answer the failed stage", async () => {

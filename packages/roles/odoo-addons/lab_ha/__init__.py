@@ -3,7 +3,7 @@ import logging
 from odoo import release
 from odoo.tools import config
 
-from . import database_unreachable, durable_attachment_writes, sessions_in_postgresql, sessions_survive_filestore_outages, unreadable_attachments
+from . import database_unreachable, durable_attachment_writes, sessions_in_postgresql, sessions_survive_filestore_outages, statics_before_fork, unreadable_attachments
 
 
 def apply_patches():
@@ -19,3 +19,4 @@ def apply_patches():
     if config.get("lab_ha_session_store", "database") != "filestore":
         sessions_in_postgresql.apply()
     sessions_survive_filestore_outages.apply()
+    statics_before_fork.apply()

@@ -1,22 +1,25 @@
 import { convergeEtcd } from "./etcd-stage.ts";
 import { convergeFilestore } from "./filestore-stage.ts";
 import { convergeLoadBalancers } from "./loadbalancer-stage.ts";
-import { convergeOdoo } from "./odoo-stage.ts";
-import { convergePostgresql } from "./postgresql-stage.ts";
+import { convergeOdoo, convergeOdooFiles } from "./odoo-stage.ts";
+import { convergePostgresql, convergeReplication } from "./postgresql-stage.ts";
 import type { ConvergeContext } from "./context.ts";
 
 /**
  * The stages every target runs, each once the stages it needs are done, side by side otherwise:
- * PostgreSQL needs etcd (Patroni's lock); the filestore and the load balancers need nothing of the
- * others (HAProxy's checks find the backends when they come); Odoo needs all three, because it
- * reaches its database through the VIP's read-write listener and keeps its data on the filestore.
+ * PostgreSQL needs etcd (Patroni's lock), and its replicas catch up while the rest goes on; the
+ * filestore and the load balancers need nothing of the others (HAProxy's checks find the backends
+ * when they come); Odoo's files need the filestore to mount; the Odoo servers need a writable
+ * database through the VIP's read-write listener.
  */
 export const STAGES = [
   { name: "etcd", after: [], run: convergeEtcd },
   { name: "postgresql", after: ["etcd"], run: convergePostgresql },
+  { name: "replication", after: ["postgresql"], run: convergeReplication },
   { name: "filestore", after: [], run: convergeFilestore },
   { name: "loadbalancer", after: [], run: convergeLoadBalancers },
-  { name: "odoo", after: ["postgresql", "filestore", "loadbalancer"], run: convergeOdoo },
+  { name: "odoo-files", after: ["filestore"], run: convergeOdooFiles },
+  { name: "odoo", after: ["postgresql", "odoo-files", "loadbalancer"], run: convergeOdoo },
 ] as const;
 
 export type StageName = (typeof STAGES)[number]["name"];

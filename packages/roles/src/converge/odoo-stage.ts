@@ -15,35 +15,51 @@ const FACTORY_ADMIN_PASSWORD = "admin";
 /** An app node's own Odoo, as asked from that node. */
 const NODE_URL = `http://127.0.0.1:${PORTS.odooHttp}`;
 
-export async function convergeOdoo(context: ConvergeContext): Promise<void> {
-  const appNodes = nodesWithRole(context.topology, "odoo");
-  const plans = appNodes.map((node) => {
+function odooPlans(context: ConvergeContext) {
+  return nodesWithRole(context.topology, "odoo").map((node) => {
     const host = hostFor(context, node.name);
     return { node, host, plan: odooPlan({ ...context, node, interfaceName: host.interfaceName }) };
   });
+}
 
-  // 1. odoo.conf and the shared filestore mount, but not the Odoo server yet: a changed config
-  //    restarts the server in step 3 (the mount does not read it).
-  const configChanged = new Map<string, boolean>();
+/**
+ * Which app nodes' files (odoo.conf, the lab addon) the odoo-files stage changed, for the odoo stage
+ * that follows it in the same converge: a server already running restarts to read them.
+ */
+const filesChangedIn = new WeakMap<ConvergeContext, Map<string, boolean>>();
+
+/**
+ * odoo.conf, the lab's addon and the shared filestore mount on every app node, but not the Odoo
+ * server: nothing here needs the database, so it runs while PostgreSQL starts.
+ */
+export async function convergeOdooFiles(context: ConvergeContext): Promise<void> {
+  const changed = new Map<string, boolean>();
+  filesChangedIn.set(context, changed);
   await Promise.all(
-    plans.map(async ({ host, plan }) => {
+    odooPlans(context).map(async ({ host, plan }) => {
       const mount = serviceNamed(plan, "filestore-client");
       for (const command of plan.prepare) await run(host, command);
       const written = await writePlanFiles(host, plan);
-      configChanged.set(host.node, written.length > 0);
+      changed.set(host.node, written.length > 0);
       const changes = [...written, ...(await applyServices(host, [mount], written.length > 0))];
       await waitFor(`the shared filestore mounted at ${PATHS.odooDataDir} on ${host.node}`, async () => {
         const result = await host.exec(["mountpoint", "-q", PATHS.odooDataDir]);
         return result.exitCode === 0 ? { done: true, value: undefined } : { done: false, observation: "not a mountpoint yet" };
       }, { timeoutMs: timeout(context, 60) });
-      context.progress({ stage: "odoo", node: host.node, message: [...changes, "filestore mounted"].join(", ") });
+      context.progress({ stage: "odoo-files", node: host.node, message: [...changes, "filestore mounted"].join(", ") });
     }),
   );
-  const first = plans[0]!.host;
   // The volume root is owned by root until someone claims it; Odoo runs as 'odoo'.
-  await run(first, ["chown", "odoo:odoo", PATHS.odooDataDir]);
+  await run(hostFor(context, nodesWithRole(context.topology, "odoo")[0]!.name), ["chown", "odoo:odoo", PATHS.odooDataDir]);
+}
 
-  // 2. The databases, each created once by the first app node if it is missing; one that this Odoo
+/** The lab's databases, then the Odoo servers, warmed, and a login through the VIP. */
+export async function convergeOdoo(context: ConvergeContext): Promise<void> {
+  const plans = odooPlans(context);
+  const configChanged = filesChangedIn.get(context) ?? new Map<string, boolean>();
+  const first = plans[0]!.host;
+
+  // 1. The databases, each created once by the first app node if it is missing; one that this Odoo
   //    did not initialise is refused (Odoo would start and answer 500 to every request).
   let series: Promise<string> | undefined; // `odoo --version` is a Python start: asked once, if at all
   for (const name of odooDatabases(context.topology)) {
@@ -56,7 +72,7 @@ export async function convergeOdoo(context: ConvergeContext): Promise<void> {
     }
   }
 
-  // 3. The servers.
+  // 2. The servers (those whose files the odoo-files stage changed restart).
   const started: Host[] = [];
   await Promise.all(
     plans.map(async ({ host, plan, node }) => {

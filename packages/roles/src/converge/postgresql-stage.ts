@@ -1,3 +1,4 @@
+import { nodesWithRole } from "@odoo-ha-lab/topology";
 import { run, waitFor, type Host } from "@odoo-ha-lab/machine";
 import { postgresqlPlan } from "../node-plan.ts";
 import { PORTS } from "../render/paths.ts";
@@ -6,22 +7,37 @@ import { isSynchronousStandby, patronictl, readPatroniCluster, type PatroniClust
 import { applyRoleEverywhere } from "./apply-plan.ts";
 import { hostFor, timeout, type ConvergeContext } from "./context.ts";
 
+/**
+ * Patroni on every database node, until a leader accepts writes, with the cluster's settings and the
+ * Odoo role: what Odoo's database needs. The replicas catch up meanwhile (convergeReplication): a
+ * replica's base backup and Patroni's naming of the synchronous standby took 4–6 s of a new lab.
+ */
 export async function convergePostgresql(context: ConvergeContext): Promise<void> {
   const databases = await applyRoleEverywhere(context, "postgresql", postgresqlPlan);
-  const probeHost = hostFor(context, databases[0]!.name);
-  const cluster = await waitFor(
-    `a Patroni leader and ${databases.length - 1} streaming replica(s)${context.topology.postgres.synchronous === "quorum" ? " with quorum standbys" : context.topology.postgres.synchronous ? " with a synchronous standby" : ""}`,
-    async () => {
-      const current = await readPatroniCluster(probeHost);
-      const problem = clusterProblem(current, databases.length, context.topology.postgres.synchronous);
-      return problem ? { done: false, observation: problem } : { done: true, value: current };
-    },
-    { timeoutMs: timeout(context, 120), intervalMs: 500 },
-  );
+  const cluster = await waitForCluster(context, "a Patroni leader accepting writes", leaderProblem);
   const leader = cluster.members.find((member) => member.role === "leader")!;
-  context.progress({ stage: "postgresql", node: leader.name, message: "leader; replicas streaming" });
+  context.progress({ stage: "postgresql", node: leader.name, message: `leader (${databases.length - 1} replica(s) catching up)` });
   await ensureDynamicSettings(hostFor(context, leader.name), context);
   await ensureOdooRole(hostFor(context, leader.name), context);
+}
+
+/** Every replica streaming, and the synchronous standby(s) the topology asks for: the steady state failovers start from. */
+export async function convergeReplication(context: ConvergeContext): Promise<void> {
+  const expected = nodesWithRole(context.topology, "postgresql").length;
+  const { synchronous } = context.topology.postgres;
+  const what = `${expected - 1} streaming replica(s)${synchronous === "quorum" ? " with quorum standbys" : synchronous ? " with a synchronous standby" : ""}`;
+  const cluster = await waitForCluster(context, what, (current) => clusterProblem(current, expected, synchronous));
+  const leader = cluster.members.find((member) => member.role === "leader")!;
+  context.progress({ stage: "replication", node: leader.name, message: `leader; replicas streaming${synchronous ? `, ${synchronous === "quorum" ? "quorum" : "synchronous"} standby named` : ""}` });
+}
+
+async function waitForCluster(context: ConvergeContext, what: string, problemOf: (cluster: PatroniCluster) => string | undefined): Promise<PatroniCluster> {
+  const probeHost = hostFor(context, nodesWithRole(context.topology, "postgresql")[0]!.name);
+  return waitFor(what, async () => {
+    const current = await readPatroniCluster(probeHost);
+    const problem = problemOf(current);
+    return problem ? { done: false, observation: problem } : { done: true, value: current };
+  }, { timeoutMs: timeout(context, 120), intervalMs: 250 });
 }
 
 /**
@@ -39,9 +55,14 @@ async function ensureDynamicSettings(leader: Host, context: ConvergeContext): Pr
   context.progress({ stage: "postgresql", node: leader.node, message: `cluster settings: ${changes.join(", ")}` });
 }
 
-function clusterProblem(cluster: PatroniCluster, expectedMembers: number, synchronous: boolean | "quorum"): string | undefined {
+function leaderProblem(cluster: PatroniCluster): string | undefined {
   const leaders = cluster.members.filter((member) => member.role === "leader" && member.state === "running");
-  if (leaders.length !== 1) return `${leaders.length} running leader(s): ${JSON.stringify(cluster.members)}`;
+  return leaders.length === 1 ? undefined : `${leaders.length} running leader(s): ${JSON.stringify(cluster.members)}`;
+}
+
+function clusterProblem(cluster: PatroniCluster, expectedMembers: number, synchronous: boolean | "quorum"): string | undefined {
+  const noLeader = leaderProblem(cluster);
+  if (noLeader) return noLeader;
   const replicas = cluster.members.filter((member) => member.role !== "leader" && (member.state === "streaming" || member.state === "running"));
   if (replicas.length !== expectedMembers - 1) return `${replicas.length}/${expectedMembers - 1} replicas running: ${JSON.stringify(cluster.members)}`;
   if (replicas.some((replica) => replica.lagBytes === undefined)) return "a replica reports no WAL position yet";
