@@ -89,30 +89,35 @@ export class DockerHost implements Host {
     return (await this.writeFiles([file]))[0]!;
   }
 
-  /** One exec compares every file (mode, owner, sha256); only those that differ are written. */
+  /**
+   * One exec compares every file (mode, owner, sha256); those that differ go in one archive, unpacked
+   * at the root (the engine makes missing folders, as `mkdir -p` would), and one exec gives them their
+   * owners. Each exec costs ~70 ms of CPU here (runc, containerd, dockerd): a folder and an owner per
+   * file were ~60 execs of a new lab's ~220.
+   */
   async writeFiles(files: FileSpec[]): Promise<boolean[]> {
     if (files.length === 0) return [];
     const current = await this.exec(["sh", "-c", DESCRIBE_FILES, "sh", ...files.map((file) => file.path)]);
     if (current.exitCode !== 0) throw new Error(`on ${this.node}: cannot read ${files.length} file(s) to compare: ${current.stderr.trim()}`);
     const lines = current.stdout.split("\n");
     const changed = files.map((file, index) => lines[index] !== describeFile(file));
-    for (const [index, file] of files.entries()) if (changed[index]) await this.putFile(file);
+    const toWrite = files.filter((_, index) => changed[index]);
+    if (toWrite.length > 0) await this.putFiles(toWrite);
     return changed;
   }
 
-  private async putFile(file: FileSpec): Promise<void> {
-    const mode = file.mode ?? 0o644;
-    const owner = file.owner ?? "root";
-    const directory = posix.dirname(file.path);
-    await this.exec(["mkdir", "-p", directory]);
+  private async putFiles(files: FileSpec[]): Promise<void> {
     const archive = pack();
-    archive.entry({ name: posix.basename(file.path), mode }, file.content);
-    archive.finalize();
-    await this.docker.getContainer(this.containerName).putArchive(archive as unknown as NodeJS.ReadableStream, { path: directory });
-    if (owner !== "root") {
-      const chown = await this.exec(["chown", owner, file.path]);
-      if (chown.exitCode !== 0) throw new Error(`on ${this.node}: chown ${owner} ${file.path} failed: ${chown.stderr.trim()}`);
+    for (const file of files) {
+      if (!posix.isAbsolute(file.path)) throw new Error(`on ${this.node}: cannot write '${file.path}': a node's file path must be absolute`);
+      archive.entry({ name: file.path.slice(1), mode: file.mode ?? 0o644 }, file.content);
     }
+    archive.finalize();
+    await this.docker.getContainer(this.containerName).putArchive(archive as unknown as NodeJS.ReadableStream, { path: "/" });
+    const owned = files.filter((file) => (file.owner ?? "root") !== "root");
+    if (owned.length === 0) return;
+    const chown = await this.exec(["sh", "-c", 'while [ $# -gt 0 ]; do chown "$1" "$2" || exit; shift 2; done', "sh", ...owned.flatMap((file) => [file.owner!, file.path])]);
+    if (chown.exitCode !== 0) throw new Error(`on ${this.node}: cannot give ${owned.map((file) => `${file.path} to ${file.owner}`).join(", ")}: ${chown.stderr.trim()}`);
   }
 }
 
