@@ -136,7 +136,9 @@ export async function restoreOdooDatabase(hosts: SnapshotHosts, topology: Topolo
   const restoreDatabase = async () => {
     const passwordHash = odooPasswordHash(secrets.odooAdminPassword);
     await run(hosts.database, ["createdb", "--maintenance-db=postgres", database], { env });
-    await run(hosts.database, ["pg_restore", "--no-owner", "--exit-on-error", "-d", database], { env, stdin: snapshot.dump, timeoutMs: 300_000 });
+    // One transaction (and so --exit-on-error): each object committed alone waited for the
+    // synchronous standby, ~1,000 round trips (3.3 s -> 1.9 s).
+    await run(hosts.database, ["pg_restore", "--no-owner", "--single-transaction", "-d", database], { env, stdin: snapshot.dump, timeoutMs: 300_000 });
     // Through stdin: even a password's hash stays out of the process list.
     const sql = [
       "UPDATE ir_config_parameter SET value = gen_random_uuid()::text WHERE key IN ('database.uuid', 'database.secret');",
