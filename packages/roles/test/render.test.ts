@@ -5,6 +5,7 @@ import { findNode, loadTopologyFile } from "@odoo-ha-lab/topology";
 import {
   filestoreClientCommand,
   filestoreVolume,
+  reconfiguredOptions,
   generateSecrets,
   parseHaproxyCsv,
   renderEtcdConfig,
@@ -167,6 +168,26 @@ describe("odoo.conf and the filestore", () => {
     const replicated = { ...topology, storage: { ...topology.storage, layout: "replicated" as const, servers: ["lb2", "lb1", "postgresql1"] } };
     expect(filestoreVolume(replicated).createCommand.slice(4, 9)).toEqual(["filestore", "replica", "3", "arbiter", "1"]);
     expect(filestoreClientCommand(replicated).filter((arg) => arg.startsWith("--volfile-server="))).toHaveLength(3);
+  });
+});
+
+describe("GlusterFS volume info parsing", () => {
+  it("reads the options a volume has set, and none from a volume that has none", () => {
+    const info = [
+      "",
+      "Volume Name: filestore",
+      "Type: Distribute",
+      "Status: Started",
+      "Bricks:",
+      "Brick1: 192.168.55.102:/bricks/filestore",
+      "Options Reconfigured:",
+      "performance.stat-prefetch: off",
+      "network.ping-timeout: 5",
+      "nfs.disable: on",
+      "",
+    ].join("\n");
+    expect(reconfiguredOptions(info)).toEqual(new Map([["performance.stat-prefetch", "off"], ["network.ping-timeout", "5"], ["nfs.disable", "on"]]));
+    expect(reconfiguredOptions("Volume Name: filestore\nStatus: Created\n").size).toBe(0);
   });
 });
 

@@ -87,6 +87,12 @@ describe("failover within the fault", () => {
     // Never back while faulted: no failover is measured, so a budget on it fails.
     const down = { ...history, operations: operations.map((op) => ({ ...op, outcome: (op.invokedAt >= T0 + 10_000 && op.invokedAt < T0 + 26_000 ? "fail" : "ok") as "ok" | "fail" })) };
     expect(checkRecovery(down, "sql.write").metrics.failoverSeconds).toBeUndefined();
+    // Never out while faulted (a restart between two requests): a failover of 0 s, which any budget meets.
+    const untouched = { ...history, operations: operations.map((op) => ({ ...op, outcome: "ok" as const })) };
+    expect(checkRecovery(untouched, "sql.write").metrics.failoverSeconds).toBe(0);
+    // ...but a kind with too few operations while faulted tells nothing.
+    const sparse = { ...history, operations: operations.filter((op) => op.invokedAt < T0 + 10_000 || op.invokedAt >= T0 + 24_000).map((op) => ({ ...op, outcome: "ok" as const })) };
+    expect(checkRecovery(sparse, "sql.write").metrics.failoverSeconds).toBeUndefined();
   });
 
   it("charges what fails while a slow heal runs (a host powering on) to the heal, not to the fault", async () => {

@@ -1,6 +1,6 @@
 import { run, waitFor, type Host } from "@odoo-ha-lab/machine";
 import { filestoreServerPlan } from "../node-plan.ts";
-import { filestoreVolume } from "../render/glusterfs.ts";
+import { filestoreVolume, reconfiguredOptions } from "../render/glusterfs.ts";
 import { applyRoleEverywhere } from "./apply-plan.ts";
 import { hostFor, timeout, type ConvergeContext } from "./context.ts";
 
@@ -30,9 +30,9 @@ export async function convergeFilestore(context: ConvergeContext): Promise<void>
     await run(first, volume.createCommand);
     context.progress({ stage: "filestore", node: first.node, message: `created volume ${volume.name} (${context.topology.storage.layout})` });
   }
-  for (const [key, value] of volume.options) await run(first, gluster("volume", "set", volume.name, key, value));
-  const state = await run(first, gluster("volume", "info", volume.name));
-  if (!/Status: Started/.test(state)) await run(first, gluster("volume", "start", volume.name));
+  const current = info.exitCode === 0 ? reconfiguredOptions(info.stdout) : new Map<string, string>();
+  for (const [key, value] of volume.options) if (current.get(key) !== value) await run(first, gluster("volume", "set", volume.name, key, value));
+  if (!/^Status: Started$/m.test(info.stdout)) await run(first, gluster("volume", "start", volume.name));
   await waitForBricksOnline(first, volume.name, volume.bricks.length, timeout(context, 60));
   context.progress({ stage: "filestore", message: `volume ${volume.name} running, ${volume.bricks.length} brick(s) online` });
 }

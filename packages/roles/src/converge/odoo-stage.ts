@@ -61,6 +61,7 @@ export async function convergeOdoo(context: ConvergeContext): Promise<void> {
 
   // 1. The databases, each created once by the first app node if it is missing; one that this Odoo
   //    did not initialise is refused (Odoo would start and answer 500 to every request).
+  await waitForPrimaryThroughVip(context);
   let series: Promise<string> | undefined; // `odoo --version` is a Python start: asked once, if at all
   for (const name of odooDatabases(context.topology)) {
     const database = await odooDatabaseState(context, name);
@@ -165,12 +166,32 @@ export function databaseProblem(database: OdooDatabaseState, series: string, top
   return undefined;
 }
 
-/** "17.0" from `odoo --version` ("Odoo Server 17.0"). */
+/**
+ * "17.0": asked of the node's running server (`common.version`, a curl), else from `odoo --version`
+ * ("Odoo Server 17.0"), a Python start of ~0.5 s of CPU that an `up` of a running lab paid each time.
+ */
 async function odooSeries(host: Host): Promise<string> {
+  const running = await odooRpcOnNode(host, NODE_URL, "common", "version", [], 5);
+  const serie = running.ok ? (running.result as { server_serie?: unknown }).server_serie : undefined;
+  if (typeof serie === "string" && /^\d+\.\d+$/.test(serie)) return serie;
   const output = await run(host, ["odoo", "--version"], { user: "odoo" });
   const series = /(\d+\.\d+)/.exec(output)?.[1];
   if (!series) throw new Error(`on ${host.node}: cannot tell the Odoo version from \`odoo --version\`: ${output.trim()}`);
   return series;
+}
+
+/**
+ * The primary through the VIP's read-write listener, the way Odoo reaches it. The postgresql stage
+ * ends once Patroni has a leader that takes writes; the balancers' check (Patroni's /primary, once a
+ * second) finds it a moment later, and until then HAProxy has no server for the listener and closes
+ * every connection.
+ */
+async function waitForPrimaryThroughVip(context: ConvergeContext): Promise<void> {
+  const { vip, services } = context.topology;
+  await waitFor(`the primary through the VIP's read-write listener (${vip.address}:${services.databaseReadWritePort})`, async () => {
+    const inRecovery = await askDatabase(context, "postgres", "SELECT pg_is_in_recovery()");
+    return inRecovery === "f" ? { done: true, value: undefined } : { done: false, observation: `pg_is_in_recovery() = ${inRecovery}` };
+  }, { timeoutMs: timeout(context, 60), intervalMs: 250 });
 }
 
 /** One value from the database through the VIP, asked from the first app node (psql is in every Odoo image). */

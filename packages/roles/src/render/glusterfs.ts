@@ -31,6 +31,24 @@ export function filestoreVolume(topology: Topology): FilestoreVolume {
   };
 }
 
+/**
+ * The options a volume has set (`gluster volume info`'s "Options Reconfigured:" lines, "key: value"),
+ * so that converge sets only those that differ: each `volume set` rewrites the volume's graph and
+ * makes every mounted client switch to it.
+ */
+export function reconfiguredOptions(volumeInfo: string): Map<string, string> {
+  const options = new Map<string, string>();
+  const lines = volumeInfo.split("\n");
+  const start = lines.findIndex((line) => line.trim() === "Options Reconfigured:");
+  if (start < 0) return options;
+  for (const line of lines.slice(start + 1)) {
+    const option = /^([\w.-]+): (.*)$/.exec(line.trim());
+    if (!option) break;
+    options.set(option[1]!, option[2]!);
+  }
+  return options;
+}
+
 /** The FUSE client in the foreground, so the service manager supervises the mount. */
 export function filestoreClientCommand(topology: Topology): string[] {
   const servers = topology.storage.servers.map((server) => findNode(topology, server).address);

@@ -122,13 +122,15 @@ export function checkRecovery(history: History, kind: OperationKind, options: Re
 /**
  * Time from the injection to the first success after which every operation succeeds (at least
  * `steadyOps`) until the heal begins: the service recovered while the fault was still in place (a
- * failover). Undefined when it did not, or when nothing failed. What the heal itself disturbs (an old
- * primary powering on and rejoining) is counted separately, as failures after the heal.
+ * failover). 0 when nothing failed while faulted and at least `steadyOps` succeeded (users saw no
+ * outage: a restart between two requests); undefined when it did not recover, or too few operations
+ * ran to tell. What the heal itself disturbs (an old primary powering on and rejoining) is counted
+ * separately, as failures after the heal.
  */
 function failoverWithinFault(ops: Operation[], window: { start: number; faultedUntil: number }, steadyOps: number): number | undefined {
   const whileFaulted = ops.filter((op) => op.invokedAt < window.faultedUntil);
   const lastBad = whileFaulted.filter((op) => op.outcome !== "ok").at(-1);
-  if (!lastBad) return undefined;
+  if (!lastBad) return whileFaulted.length >= steadyOps ? 0 : undefined;
   const steady = whileFaulted.filter((op) => op.invokedAt > lastBad.invokedAt || (op.invokedAt === lastBad.invokedAt && op.id > lastBad.id));
   return steady.length >= steadyOps ? steady[0]!.completedAt - window.start : undefined;
 }
