@@ -90,6 +90,8 @@ describe("patroni.yml", () => {
     expect(config.bootstrap.dcs).toMatchObject({ ttl: 20, loop_wait: 1, retry_timeout: 3, synchronous_mode: true, synchronous_mode_strict: false, failsafe_mode: false });
     expect(config.bootstrap.dcs.postgresql).toMatchObject({ use_pg_rewind: true, use_slots: true });
     expect(config.bootstrap.dcs.postgresql.parameters.wal_log_hints).toBe("on");
+    // A new replica's base backup asks the primary for an immediate checkpoint, not a spread one (minutes).
+    expect(config.postgresql.basebackup).toEqual([{ checkpoint: "fast" }]);
   });
 
   it("runs the release's PostgreSQL, and Patroni 4's quorum commit where the topology asks for it", () => {

@@ -77,6 +77,11 @@ export function renderPatroniConfig(topology: Topology, node: TopologyNode, secr
         tcp_keepalives_count: TCP_KEEPALIVES.count,
       },
       pg_hba: hba,
+      // A new replica's pg_basebackup starts with a checkpoint on the primary, "spread" by default:
+      // paced to end at checkpoint_completion_target (0.9) of checkpoint_timeout (5 min) whatever
+      // little there is to write. A replica created while the new lab's database was restored
+      // waited that out (2 min and more: the quorum lab's third node); "fast" writes it at once.
+      basebackup: [{ checkpoint: "fast" }],
     },
     tags: { nofailover: false, noloadbalance: false, clonefrom: false, nosync: false },
   });
