@@ -76,7 +76,8 @@ export class SupervisorServices implements ServiceManager {
    */
   private async waitStarted(name: string): Promise<void> {
     const timeoutSeconds = 60;
-    const result = await this.host.exec(["sh", "-c", WAIT_UNTIL_STARTED, "sh", name, String(timeoutSeconds)], { timeoutMs: (timeoutSeconds + 10) * 1000 });
+    const ask = supervisorRpc("supervisor.getProcessInfo", name);
+    const result = await this.host.exec(["sh", "-c", WAIT_UNTIL_STARTED, "sh", String(timeoutSeconds), ...ask], { timeoutMs: (timeoutSeconds + 10) * 1000 });
     const state = supervisorState(result.stdout.trim());
     if (state === "running") return;
     const why = state === "failed" ? "failed to start" : `did not run within ${timeoutSeconds} s (${result.stdout.trim() || result.stderr.trim() || "no answer from supervisord"})`;
@@ -172,23 +173,24 @@ export function renderProgram(service: ServiceDefinition): string {
   ].join("\n");
 }
 
-/** A call without arguments to supervisord's XML-RPC interface, on its socket (what supervisorctl speaks). */
-function supervisorRpc(method: string): string[] {
-  const body = `<?xml version='1.0'?><methodCall><methodName>${method}</methodName><params></params></methodCall>`;
+/** A call to supervisord's XML-RPC interface, on its socket (what supervisorctl speaks), with string parameters. */
+function supervisorRpc(method: string, ...params: string[]): string[] {
+  const values = params.map((param) => `<param><value><string>${param}</string></value></param>`).join("");
+  const body = `<?xml version='1.0'?><methodCall><methodName>${method}</methodName><params>${values}</params></methodCall>`;
   return ["curl", "-sf", "--max-time", "5", "--unix-socket", "/run/supervisor.sock", "-H", "Content-Type: text/xml", "-d", body, "http://localhost/RPC2"];
 }
 
 const ALL_PROCESS_INFO = supervisorRpc("supervisor.getAllProcessInfo");
 
 /**
- * Prints the state name of program $1 once it is RUNNING or FATAL, or the last one seen after $2
- * seconds. (getProcessInfo's answer is one XML member per field; statename's value is the state.)
+ * Runs the supervisord call in "$2…" (getProcessInfo of one program) until the program is RUNNING or
+ * FATAL, or for $1 seconds, and prints the last state name. (The answer is one XML member per
+ * field; statename's value is the state.)
  */
-const WAIT_UNTIL_STARTED = `end=$(( $(date +%s) + $2 ))
+const WAIT_UNTIL_STARTED = `end=$(( $(date +%s) + $1 ))
+shift
 while :; do
-  state=$(curl -sf --max-time 5 --unix-socket /run/supervisor.sock -H 'Content-Type: text/xml' \\
-    -d "<?xml version='1.0'?><methodCall><methodName>supervisor.getProcessInfo</methodName><params><param><value><string>$1</string></value></param></params></methodCall>" \\
-    http://localhost/RPC2 | tr -d '\\n' | sed -n 's|.*<name>statename</name>[^<]*<value><string>\\([A-Z]*\\)</string>.*|\\1|p')
+  state=$("$@" | tr -d '\\n' | sed -n 's|.*<name>statename</name>[^<]*<value><string>\\([A-Z]*\\)</string>.*|\\1|p')
   case "$state" in RUNNING|FATAL) break ;; esac
   [ "$(date +%s)" -lt "$end" ] || break
   sleep 0.2

@@ -35,8 +35,9 @@ const filesChangedIn = new WeakMap<ConvergeContext, Map<string, boolean>>();
 export async function convergeOdooFiles(context: ConvergeContext): Promise<void> {
   const changed = new Map<string, boolean>();
   filesChangedIn.set(context, changed);
+  const plans = odooPlans(context);
   await Promise.all(
-    odooPlans(context).map(async ({ host, plan }) => {
+    plans.map(async ({ host, plan }) => {
       const mount = serviceNamed(plan, "filestore-client");
       for (const command of plan.prepare) await run(host, command);
       const written = await writePlanFiles(host, plan);
@@ -50,7 +51,7 @@ export async function convergeOdooFiles(context: ConvergeContext): Promise<void>
     }),
   );
   // The volume root is owned by root until someone claims it; Odoo runs as 'odoo'.
-  await run(hostFor(context, nodesWithRole(context.topology, "odoo")[0]!.name), ["chown", "odoo:odoo", PATHS.odooDataDir]);
+  await run(plans[0]!.host, ["chown", "odoo:odoo", PATHS.odooDataDir]);
 }
 
 /** The lab's databases, then the Odoo servers, warmed, and a login through the VIP. */
