@@ -4,6 +4,7 @@ import type Dockerode from "dockerode";
 import { pack } from "tar-stream";
 import { PidThenOutput, pidReportingCommand, type ExecOptions, type ExecResult, type FileSpec, type Host, type RunningCommand, type ServiceManager } from "@odoo-ha-lab/machine";
 import { SupervisorServices } from "./supervisor.ts";
+import { ExecAgent } from "./exec-agent.ts";
 
 /** A lab node as a Docker container: exec through the engine API, files through archives. */
 export class DockerHost implements Host {
@@ -11,16 +12,47 @@ export class DockerHost implements Host {
   // `docker exec` on two loaded cores has been measured at several seconds; a down node refuses at once.
   readonly silentAfterMs = 10_000;
   readonly services: ServiceManager;
+  private agent: Promise<ExecAgent> | undefined;
 
+  /**
+   * `commandAgent`: run commands through one long-lived exec (see ExecAgent), for a burst of many
+   * commands such as a converge; `close()` ends it. Without it (probes and faults during a run) each
+   * command is its own exec, and a paused or stopped container refuses it at once.
+   */
   constructor(
     private readonly docker: Dockerode,
     readonly node: string,
     readonly containerName: string,
+    private readonly options: { commandAgent?: boolean } = {},
   ) {
     this.services = new SupervisorServices(this);
   }
 
   async exec(command: string[], options: ExecOptions = {}): Promise<ExecResult> {
+    if (!this.options.commandAgent) return this.execAlone(command, options);
+    const agent = await this.liveAgent();
+    return agent.exec(command, options);
+  }
+
+  /** Ends the command agent, if one runs; the commands in flight finish first. */
+  close(): void {
+    void this.agent?.then((agent) => agent.close(), () => undefined);
+    this.agent = undefined;
+  }
+
+  /** The running agent, or a new one when there is none or it ended (its container restarted). */
+  private async liveAgent(): Promise<ExecAgent> {
+    const starting = (this.agent ??= ExecAgent.start(this.docker, this.containerName, this.node));
+    const agent = await starting.catch((error: Error) => {
+      if (this.agent === starting) this.agent = undefined;
+      throw error;
+    });
+    if (agent.alive) return agent;
+    if (this.agent === starting) this.agent = undefined;
+    return this.liveAgent();
+  }
+
+  private async execAlone(command: string[], options: ExecOptions): Promise<ExecResult> {
     const container = this.docker.getContainer(this.containerName);
     const exec = await container.exec({
       Cmd: command,

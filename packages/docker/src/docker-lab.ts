@@ -45,9 +45,15 @@ export class DockerLab {
           return outcome;
         }),
       );
-      const hosts = new Map([...this.hosts()].map(([name, host]) => [name, new RecordingHost(host)]));
-      await Promise.all([...hosts.values()].map((host) => waitForSupervisor(host)));
-      await converge({ topology: this.topology, hosts, secrets: options.secrets, progress: options.progress, ...(options.databaseCache ? { databaseCache: options.databaseCache } : {}) });
+      // A converge runs ~130 commands on a new lab: each node's go through one exec (see ExecAgent).
+      const nodeHosts = this.topology.nodes.map((node) => new DockerHost(this.docker, node.name, containerName(this.topology.name, node.name), { commandAgent: true }));
+      const hosts = new Map(nodeHosts.map((host) => [host.node, new RecordingHost(host)]));
+      try {
+        await Promise.all([...hosts.values()].map((host) => waitForSupervisor(host)));
+        await converge({ topology: this.topology, hosts, secrets: options.secrets, progress: options.progress, ...(options.databaseCache ? { databaseCache: options.databaseCache } : {}) });
+      } finally {
+        for (const host of nodeHosts) host.close();
+      }
       return { changed: firstUp || networkCreated || outcomes.some((outcome) => outcome !== "running") || [...hosts.values()].some((host) => host.changed) };
     } catch (error) {
       if (firstUp && !options.keepOnFailure) {

@@ -1,4 +1,4 @@
-import { odooAdminCredentials, parseHaproxyCsv, PATHS, warmOdooNode } from "@odoo-ha-lab/roles";
+import { describeWarmUp, odooAdminCredentials, parseHaproxyCsv, PATHS, warmOdooNode } from "@odoo-ha-lab/roles";
 import { run, waitFor, type Host } from "@odoo-ha-lab/machine";
 import { nodesWithRole } from "@odoo-ha-lab/topology";
 import { z } from "zod";
@@ -53,7 +53,7 @@ function drainAppNodeAction(spec: DrainSpec): FaultAction {
     async heal(context) {
       // Its workers serve users' first requests of every kind before users do (see warmOdooNode).
       const warmed = await warmOdooNode(context.host(spec.node), context.topology, context.secrets && odooAdminCredentials(context.secrets));
-      context.note(`warmed ${spec.node}: ${warmed.ok} of ${warmed.ok + warmed.failed} rounds answered${context.secrets ? "" : " (login page only: no credentials)"}`);
+      context.note(`${spec.node}: ${describeWarmUp(warmed)}${context.secrets ? "" : " (login page only: no credentials)"}`);
       await onEachBalancer(context, `put ${server} back`, async (host, balancer) => {
         await haproxyCommand(host, `set server ${server} state ready`);
         await waitFor(`${balancer}'s health check to have ${spec.node} UP`, async () => {

@@ -5,7 +5,7 @@ import { PATHS, PORTS } from "../render/paths.ts";
 import { odooRpcOnNode } from "../odoo-rpc-on-node.ts";
 import { webUrl } from "../probes/web-path.ts";
 import { ODOO_ADMIN_LOGIN, odooAdminCredentials } from "../secrets.ts";
-import { warmOdooNode } from "../odoo-warm-up.ts";
+import { describeWarmUp, warmOdooNode } from "../odoo-warm-up.ts";
 import { applyServices, writePlanFiles } from "./apply-plan.ts";
 import { prepareFirstPages, ODOO_INITIAL_MODULES, restoreOdooDatabase, snapshotOdooDatabase } from "./odoo-database-cache.ts";
 import { hostFor, timeout, type ConvergeContext } from "./context.ts";
@@ -64,10 +64,12 @@ export async function convergeOdoo(context: ConvergeContext): Promise<void> {
   //    did not initialise is refused (Odoo would start and answer 500 to every request).
   await waitForPrimaryThroughVip(context);
   let series: Promise<string> | undefined; // `odoo --version` is a Python start: asked once, if at all
+  // A restore writes the admin's password hash itself: checking it again is a login (a password hash).
+  const restored = new Set<string>();
   for (const name of odooDatabases(context.topology)) {
     const database = await odooDatabaseState(context, name);
     if (database.state === "missing") {
-      await createDatabase(first, context, name);
+      if ((await createDatabase(first, context, name)) === "restored") restored.add(name);
     } else {
       const problem = databaseProblem(database, await (series ??= odooSeries(first)), context.topology, name);
       if (problem) throw new Error(problem);
@@ -85,13 +87,13 @@ export async function convergeOdoo(context: ConvergeContext): Promise<void> {
     }),
   );
   const webHost = plans.find(({ node }) => node.odoo?.http)!.host;
-  for (const name of odooDatabases(context.topology)) await ensureAdminPassword(webHost, context, name);
+  for (const name of odooDatabases(context.topology)) if (!restored.has(name)) await ensureAdminPassword(webHost, context, name);
   // Users' first requests then find warm workers (a cold node's first calls time out under load).
   // A server this run did not start kept its warm workers.
   await Promise.all(
     started.map(async (host) => {
       const warmed = await warmOdooNode(host, context.topology, odooAdminCredentials(context.secrets));
-      context.progress({ stage: "odoo", node: host.node, message: `workers warmed: ${warmed.ok} of ${warmed.ok + warmed.failed} rounds answered` });
+      context.progress({ stage: "odoo", node: host.node, message: describeWarmUp(warmed) });
     }),
   );
   await checkThroughVip(webHost, context);
@@ -118,7 +120,7 @@ async function checkThroughVip(host: Host, context: ConvergeContext): Promise<vo
  * A new lab's database: restored from the cache when it holds one for this Odoo, PostgreSQL and
  * module set, else initialised by Odoo (`-i base`) and then kept in the cache for the next lab.
  */
-async function createDatabase(host: Host, context: ConvergeContext, name: string): Promise<void> {
+async function createDatabase(host: Host, context: ConvergeContext, name: string): Promise<"restored" | "initialised"> {
   const { topology, secrets, databaseCache: cache } = context;
   const started = Date.now();
   const seconds = () => `${((Date.now() - started) / 1000).toFixed(1)} s`;
@@ -127,7 +129,7 @@ async function createDatabase(host: Host, context: ConvergeContext, name: string
   if (snapshot) {
     await restoreOdooDatabase(snapshotHosts, topology, secrets, snapshot, name);
     context.progress({ stage: "odoo", node: host.node, message: `database '${name}' restored from the cache (${(await cache!.key()).slice(0, 12)}, ${ODOO_INITIAL_MODULES.join(", ")}) in ${seconds()}` });
-    return;
+    return "restored";
   }
   context.progress({ stage: "odoo", node: host.node, message: `initialising database '${name}' (-i ${ODOO_INITIAL_MODULES.join(",")})` });
   await run(host, ["odoo", "-c", PATHS.odooConfig, "-d", name, "-i", ODOO_INITIAL_MODULES.join(","), "--stop-after-init"], {
@@ -135,11 +137,12 @@ async function createDatabase(host: Host, context: ConvergeContext, name: string
     env: { HOME: PATHS.odooDataDir },
     timeoutMs: timeout(context, 600),
   });
-  if (!cache) return;
+  if (!cache) return "initialised";
   const initialised = seconds();
   await prepareFirstPages(host, name, timeout(context, 300));
   await cache.put(await snapshotOdooDatabase(snapshotHosts, topology, secrets, name));
   context.progress({ stage: "odoo", node: host.node, message: `database '${name}' initialised in ${initialised}, its first pages prepared (asset bundles, the admin's settings), kept in the cache (${(await cache.key()).slice(0, 12)}) for the next lab in ${seconds()}` });
+  return "initialised";
 }
 
 /** What the lab's database holds: nothing yet, no Odoo (another app, a cut-off -i base), or Odoo's `base` at a version. */
