@@ -1,6 +1,8 @@
+import { fileURLToPath } from "node:url";
 import Dockerode from "dockerode";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ExecOptions } from "@odoo-ha-lab/machine";
+import { loadTopologyFile } from "@odoo-ha-lab/topology";
 import { DockerHost, ensureDockerEngine, ensureLabImages } from "../src/index.ts";
 
 /**
@@ -8,13 +10,14 @@ import { DockerHost, ensureDockerEngine, ensureLabImages } from "../src/index.ts
  * they do as one `docker exec` each: the roles cannot tell which one ran them.
  */
 const CONTAINER = "odoo-ha-lab-test-docker-host";
+const topology = loadTopologyFile(fileURLToPath(new URL("../../../labs/odoo-ha/topology.yaml", import.meta.url)));
 let docker: Dockerode;
 let alone: DockerHost;
 let agent: DockerHost;
 
 beforeAll(async () => {
   docker = await ensureDockerEngine({ install: false });
-  const images = await ensureLabImages(docker, { odoo: { image: "odoo-ha-lab/odoo:17.0", source: process.env.LAB_ODOO_SOURCE }, release: "debian-13" });
+  const images = await ensureLabImages(docker, { odoo: { image: topology.odoo.image, source: process.env.LAB_ODOO_SOURCE }, release: topology.release });
   await docker.getContainer(CONTAINER).remove({ force: true }).catch(() => undefined);
   const container = await docker.createContainer({ name: CONTAINER, Image: images.node, Env: ["LAB_IMAGE_SETTING=from-the-image"], Labels: { "odoo-ha-lab.test": "docker-host" } });
   await container.start();
