@@ -76,14 +76,14 @@ export async function startVerification(options: VerificationOptions): Promise<V
   const person = scenarioBrowser(scenario);
   // (the open-loop workload numbers its operations from 1; the browser's steps stay clear of them)
   const browser = person ? new BrowserWorkload({ topology, secrets, thinkSeconds: person.thinkSeconds, reportDir: options.reportDir, firstId: 10_000_000 }) : undefined;
-  await backlog?.create();
-  await browser?.start();
-  try {
-    await workload.start();
-  } catch (error) {
+  // Each prepares on its own (the browser's login and first pages take seconds): side by side.
+  const preparing = await Promise.allSettled([backlog?.create(), browser?.start(), workload.prepare()]);
+  const failure = preparing.find((outcome) => outcome.status === "rejected");
+  if (failure) {
     await browser?.stop(); // its Chromium would otherwise outlive the run
-    throw error;
+    throw failure.reason;
   }
+  await workload.start();
   probes.start();
   const marks: PhaseMark[] = [];
   let outcome: VerificationOutcome | undefined;

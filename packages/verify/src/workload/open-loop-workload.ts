@@ -34,6 +34,7 @@ export class OpenLoopWorkload {
   private readonly odoo: OdooOperations;
   private readonly sql: SqlOperations;
   private readonly acknowledged = new AcknowledgedWrites();
+  private prepared = false;
   private started = false;
 
   constructor(private readonly options: OpenLoopWorkloadOptions) {
@@ -62,17 +63,24 @@ export class OpenLoopWorkload {
 
   /**
    * Prepares what the operations need (the SQL table, an Odoo login, the web session) while the lab
-   * is still healthy, then starts the schedule. Throws, naming the endpoint, if the lab is not usable.
+   * is still healthy. Throws, naming the endpoint, if the lab is not usable.
    */
-  async start(): Promise<void> {
-    if (this.started) throw new Error("OpenLoopWorkload.start() called twice");
-    this.started = true;
+  async prepare(): Promise<void> {
+    if (this.prepared) throw new Error("OpenLoopWorkload.prepare() called twice");
+    this.prepared = true;
     const rates = this.options.rates;
     const wants = (kinds: OperationKind[]) => kinds.some((kind) => (rates[kind] ?? 0) > 0);
     if (wants(["sql.write", "sql.read", "sql.transaction"])) await this.sql.prepare();
     if (wants(["odoo.partner.write", "odoo.partner.read", "odoo.attachment.upload", "odoo.attachment.download", "odoo.session.call"])) {
       await this.odoo.prepare(wants(["odoo.session.call"]));
     }
+  }
+
+  /** Starts the schedule (preparing first, unless prepare() was called). */
+  async start(): Promise<void> {
+    if (this.started) throw new Error("OpenLoopWorkload.start() called twice");
+    this.started = true;
+    if (!this.prepared) await this.prepare();
     this.scheduler.start();
   }
 
