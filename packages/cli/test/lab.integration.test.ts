@@ -58,7 +58,7 @@ afterAll(async () => {
 
 describe("lab up", () => {
   it("reports progress per stage and node", () => {
-    for (const stage of ["etcd", "postgresql", "replication", "filestore", "loadbalancer", "odoo-files", "odoo"]) expect(firstUp.stderr).toMatch(new RegExp(`\\] ${stage}\\s`));
+    for (const stage of ["etcd", "postgresql", "replication", "filestore", "haproxy", "keepalived", "odoo-files", "odoo"]) expect(firstUp.stderr).toMatch(new RegExp(`\\] ${stage}\\s`));
     expect(firstUp.stderr).toMatch(/replication\s+postgresql[12]\s+leader; replicas streaming, synchronous standby named/);
     // ...and its last check: a person in a browser got the web client whole through the VIP.
     expect(firstUp.stderr).toMatch(/\] browser\s+login: a whole page in [\d.]+ s/);

@@ -4,7 +4,7 @@ import { ensureDebianBase } from "./debian-base.ts";
 import { ensureDockerEngine } from "./engine.ts";
 import { ensureBuiltImage, imageId, seconds, tryPull } from "./image-build.ts";
 import { IMAGES_DIR, readContextFiles, type ContextFile } from "./image-context.ts";
-import { ODOO_ARCHIVE_TOOLS, ODOO_DEBIAN_PACKAGES, readOdooSource, ROLE_CATALOGUE } from "@odoo-ha-lab/roles";
+import { ODOO_ARCHIVE_TOOLS, ODOO_DEBIAN_PACKAGES, readOdooSource, roleModule } from "@odoo-ha-lab/roles";
 import { DEFAULT_RELEASE, ODOO_RELEASE, RELEASES, ROLE_NAMES, type ReleaseName, type RoleName } from "@odoo-ha-lab/topology";
 
 export { ImageBuildError, IMAGE_LABEL } from "./image-build.ts";
@@ -128,7 +128,7 @@ class ImageSession {
 
   /** The role catalogue's package names of these roles on the release, each once, sorted. */
   rolePackages(roles: readonly RoleName[]): string[] {
-    return [...new Set(roles.flatMap((role) => ROLE_CATALOGUE[role].debianPackages(this.release)))].sort();
+    return [...new Set(roles.flatMap((role) => roleModule(role).debianPackages(this.release)))].sort();
   }
 
   /** Every role's daemons but Odoo's. */

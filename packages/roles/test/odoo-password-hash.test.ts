@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ODOO_PASSWORD_ROUNDS, odooPasswordHash } from "../src/odoo-password-hash.ts";
+import { ODOO_PASSWORD_ROUNDS, odooPasswordHash } from "../src/role-modules/odoo/password-hash.ts";
 
 describe("an Odoo password hash", () => {
   it("is passlib's pbkdf2_sha512 in its modular crypt format", async () => {

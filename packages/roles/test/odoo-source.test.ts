@@ -2,8 +2,8 @@ import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { databaseProblem } from "../src/converge/odoo-stage.ts";
-import { odooSourceArchive, OdooSourceError, readOdooSource } from "../src/odoo-source.ts";
+import { databaseProblem } from "../src/role-modules/odoo/converge.ts";
+import { odooSourceArchive, OdooSourceError, readOdooSource } from "../src/role-modules/odoo/source.ts";
 
 function checkout(layout: "top" | "nested" | "none"): string {
   const root = mkdtempSync(join(tmpdir(), "odoo-source-"));

@@ -203,20 +203,20 @@ describe("HAProxy stats parsing", () => {
   });
 });
 
-describe("the role catalogue", () => {
-  it("names the services each role's plan defines, in the same order", async () => {
-    const { ROLE_CATALOGUE } = await import("../src/index.ts");
-    for (const [role, entry] of Object.entries(ROLE_CATALOGUE)) {
-      const node = topology.nodes.find((candidate) => candidate.roles.includes(role as never))!;
-      const defined = entry.plan({ topology, node, secrets, interfaceName: "eth0" }).services.map((service) => service.name);
-      expect(defined, role).toEqual(entry.services);
+describe("the role modules", () => {
+  it("name the services each role's plan defines, in the same order", async () => {
+    const { ROLE_MODULES } = await import("../src/index.ts");
+    for (const role of ROLE_MODULES) {
+      const node = topology.nodes.find((candidate) => candidate.roles.includes(role.name))!;
+      const defined = role.plan({ topology, node, secrets, interfaceName: "eth0" }).services.map((service) => service.name);
+      expect(defined, role.name).toEqual(role.services);
     }
   });
 
-  it("has an entry for every role, each brought up by a converge stage", async () => {
-    const { ROLE_CATALOGUE, STAGES } = await import("../src/index.ts");
+  it("are registered once for every role the topology knows, each with a step of `up`", async () => {
+    const { ROLE_MODULES } = await import("../src/index.ts");
     const { ROLE_NAMES } = await import("@odoo-ha-lab/topology");
-    expect(Object.keys(ROLE_CATALOGUE).sort()).toEqual([...ROLE_NAMES].sort());
-    for (const entry of Object.values(ROLE_CATALOGUE)) expect(STAGES.map((stage) => stage.name)).toContain(entry.stage);
+    expect(ROLE_MODULES.map((role) => role.name).sort()).toEqual([...ROLE_NAMES].sort());
+    for (const role of ROLE_MODULES) expect(role.steps.length, role.name).toBeGreaterThan(0);
   });
 });

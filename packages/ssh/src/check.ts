@@ -1,4 +1,4 @@
-import { ROLE_CATALOGUE, type LabSecrets, type PlanContext, type RolePlan } from "@odoo-ha-lab/roles";
+import { roleModule, type LabSecrets, type PlanContext, type RolePlan } from "@odoo-ha-lab/roles";
 import { type FileSpec, type ServiceDefinition } from "@odoo-ha-lab/machine";
 import type { Topology, TopologyNode } from "@odoo-ha-lab/topology";
 import { installedOdooSource, type OdooSourceForMachines } from "./odoo-install.ts";
@@ -42,7 +42,7 @@ const MAX_DIFF_BYTES = 256 * 1024;
 
 export function nodePlans(topology: Topology, node: TopologyNode, secrets: LabSecrets, interfaceName: string): RolePlan[] {
   const context = { topology, node, secrets, interfaceName };
-  return node.roles.map((role) => ROLE_CATALOGUE[role].plan(context));
+  return node.roles.map((role) => roleModule(role).plan(context));
 }
 
 export async function checkNode(

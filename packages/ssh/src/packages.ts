@@ -1,4 +1,4 @@
-import { ODOO_ARCHIVE_TOOLS, ODOO_DEBIAN_PACKAGES, ROLE_CATALOGUE } from "@odoo-ha-lab/roles";
+import { ODOO_ARCHIVE_TOOLS, ODOO_DEBIAN_PACKAGES, roleModule } from "@odoo-ha-lab/roles";
 import { type Host } from "@odoo-ha-lab/machine";
 import { nodeRelease, type Topology, type TopologyNode } from "@odoo-ha-lab/topology";
 
@@ -16,7 +16,7 @@ export const BASE_PACKAGES = ["iproute2", "iptables", "procps", "psmisc", "curl"
 export function packagesForNode(topology: Topology, node: TopologyNode): string[] {
   const wanted = new Set<string>(BASE_PACKAGES);
   const release = nodeRelease(topology, node);
-  for (const role of node.roles) for (const name of ROLE_CATALOGUE[role].debianPackages(release)) wanted.add(name);
+  for (const role of node.roles) for (const name of roleModule(role).debianPackages(release)) wanted.add(name);
   // Odoo from a source runs on Debian's Python packages, as in the odoo image; an Odoo installed by
   // the user (its Debian package) brought its own.
   if (node.roles.includes("odoo") && topology.odoo.source) for (const name of [...ODOO_DEBIAN_PACKAGES, ...ODOO_ARCHIVE_TOOLS]) wanted.add(name);

@@ -24,7 +24,7 @@ function balancedProblems(spec: DrainSpec, target: FaultTarget): string[] {
   return outside.map((node) => `node: ${node.name} is not behind the load balancers; drain one of ${webNodes.map((web) => web.name).join(", ")}`);
 }
 
-/** The HAProxy backend whose servers are the app nodes' HTTP ports (see render/haproxy.ts). */
+/** The HAProxy backend whose servers are the app nodes' HTTP ports (see the haproxy role's render.ts). */
 const APP_BACKEND = "odoo_http";
 
 /**

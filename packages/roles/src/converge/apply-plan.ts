@@ -1,7 +1,6 @@
 import { nodesWithRole, type RoleName, type TopologyNode } from "@odoo-ha-lab/topology";
 import { run, writeFilesOf, type Host } from "@odoo-ha-lab/machine";
 import type { PlanContext, RolePlan } from "../node-plan.ts";
-import { ROLE_CATALOGUE } from "../role-catalogue.ts";
 import { hostFor, type ConvergeContext } from "./context.ts";
 
 /**
@@ -40,9 +39,10 @@ export async function applyServices(host: Host, services: RolePlan["services"], 
   return changes;
 }
 
-/** Applies one role's plan on every node that has the role, in parallel, reporting each node's changes. */
+/** Applies one role's plan on every node that has the role, in parallel, reporting each node's changes as `step`. */
 export async function applyRoleEverywhere(
   context: ConvergeContext,
+  step: string,
   role: RoleName,
   plan: (planContext: PlanContext) => RolePlan,
   afterApply?: (host: Host) => Promise<void>,
@@ -53,7 +53,7 @@ export async function applyRoleEverywhere(
       const host = hostFor(context, node.name);
       const changes = await applyPlan(host, plan({ ...context, node, interfaceName: host.interfaceName }));
       await afterApply?.(host);
-      context.progress({ stage: ROLE_CATALOGUE[role].stage, node: node.name, message: changes.join(", ") || "unchanged" });
+      context.progress({ stage: step, node: node.name, message: changes.join(", ") || "unchanged" });
     }),
   );
   return nodes;

@@ -1,7 +1,7 @@
 import type { Topology } from "@odoo-ha-lab/topology";
 import type { Host } from "@odoo-ha-lab/machine";
 import type { LabSecrets } from "../secrets.ts";
-import type { OdooDatabaseCache } from "./odoo-database-cache.ts";
+import type { OdooDatabaseCache } from "../role-modules/odoo/database-cache.ts";
 
 /** One line of progress: which stage, which node (if any), what happened. */
 export interface ProgressEvent {

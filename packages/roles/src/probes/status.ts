@@ -1,10 +1,10 @@
 import { nodesWithRole, type Topology } from "@odoo-ha-lab/topology";
 import { serviceStatesOf, type Host, type ServiceState } from "@odoo-ha-lab/machine";
-import { planServices } from "../role-catalogue.ts";
+import { planServices } from "../converge/converge.ts";
 import { PATHS, PORTS } from "../render/paths.ts";
-import { readPatroniCluster, type PatroniMember } from "./patroni.ts";
-import { findVipHolders } from "./vip.ts";
-import { webPathStatus, type WebPathStatus } from "./web-path.ts";
+import { readPatroniCluster, type PatroniMember } from "../role-modules/postgresql/probe.ts";
+import { findVipHolders } from "../role-modules/keepalived/probe.ts";
+import { webPathStatus, type WebPathStatus } from "../role-modules/odoo/web-path.ts";
 
 /** What `lab status` shows: each answer comes from the node itself, through the same host interface. */
 export interface LabStatus {

@@ -1,5 +1,5 @@
 import { findNode, type Topology } from "@odoo-ha-lab/topology";
-import { PATHS } from "./paths.ts";
+import { PATHS } from "../../render/paths.ts";
 
 /**
  * The shared filestore as GlusterFS sees it: which bricks make the volume, the commands that create

@@ -1,7 +1,7 @@
 import { odooDatabases, type Topology, type TopologyNode } from "@odoo-ha-lab/topology";
-import type { LabSecrets } from "../secrets.ts";
-import { LAB_ODOO_ADDON } from "../odoo-lab-addon.ts";
-import { PATHS, PORTS } from "./paths.ts";
+import type { LabSecrets } from "../../secrets.ts";
+import { LAB_ODOO_ADDON } from "./lab-addon.ts";
+import { PATHS, PORTS } from "../../render/paths.ts";
 
 /**
  * odoo.conf as the official odoo images read it. The database is reached through the VIP's

@@ -1,13 +1,13 @@
 import { run, waitFor, type Host } from "@odoo-ha-lab/machine";
-import { filestoreServerPlan } from "../node-plan.ts";
-import { filestoreVolume, reconfiguredOptions } from "../render/glusterfs.ts";
-import { applyRoleEverywhere } from "./apply-plan.ts";
-import { hostFor, timeout, type ConvergeContext } from "./context.ts";
+import { filestoreServerPlan } from "./plan.ts";
+import { filestoreVolume, reconfiguredOptions } from "./render.ts";
+import { applyRoleEverywhere } from "../../converge/apply-plan.ts";
+import { hostFor, timeout, type ConvergeContext } from "../../converge/context.ts";
 
 const gluster = (...args: string[]) => ["gluster", "--mode=script", ...args];
 
 export async function convergeFilestore(context: ConvergeContext): Promise<void> {
-  const servers = await applyRoleEverywhere(context, "filestore-server", filestoreServerPlan, async (host) => {
+  const servers = await applyRoleEverywhere(context, "filestore", "filestore-server", filestoreServerPlan, async (host) => {
     await waitFor(`glusterd on ${host.node}`, async () => {
       const result = await host.exec(gluster("peer", "status"));
       return result.exitCode === 0 ? { done: true, value: undefined } : { done: false, observation: result.stderr.trim() };

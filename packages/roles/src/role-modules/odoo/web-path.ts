@@ -1,6 +1,6 @@
 import { nodesWithRole, type Topology } from "@odoo-ha-lab/topology";
 import type { Host } from "@odoo-ha-lab/machine";
-import { odooRpcOnNode } from "../odoo-rpc-on-node.ts";
+import { odooRpcOnNode } from "./rpc-on-node.ts";
 
 /**
  * The path a user takes: the VIP, a balancer, an app node, Odoo. Asked from an app node (it reaches

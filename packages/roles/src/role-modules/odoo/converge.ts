@@ -1,14 +1,15 @@
 import { nodesWithRole, odooDatabases } from "@odoo-ha-lab/topology";
 import { run, waitFor, type Host, type ServiceDefinition } from "@odoo-ha-lab/machine";
-import { odooPlan, type RolePlan } from "../node-plan.ts";
-import { PATHS, PORTS } from "../render/paths.ts";
-import { odooRpcOnNode } from "../odoo-rpc-on-node.ts";
-import { webUrl } from "../probes/web-path.ts";
-import { ODOO_ADMIN_LOGIN, odooAdminCredentials } from "../secrets.ts";
-import { describeWarmUp, warmOdooNode } from "../odoo-warm-up.ts";
-import { applyServices, writePlanFiles } from "./apply-plan.ts";
-import { prepareFirstPages, ODOO_INITIAL_MODULES, restoreOdooDatabase, snapshotOdooDatabase } from "./odoo-database-cache.ts";
-import { hostFor, timeout, type ConvergeContext } from "./context.ts";
+import type { RolePlan } from "../../node-plan.ts";
+import { odooPlan } from "./plan.ts";
+import { PATHS, PORTS } from "../../render/paths.ts";
+import { odooRpcOnNode } from "./rpc-on-node.ts";
+import { webUrl } from "./web-path.ts";
+import { ODOO_ADMIN_LOGIN, odooAdminCredentials } from "../../secrets.ts";
+import { describeWarmUp, warmOdooNode } from "./warm-up.ts";
+import { applyServices, writePlanFiles } from "../../converge/apply-plan.ts";
+import { prepareFirstPages, ODOO_INITIAL_MODULES, restoreOdooDatabase, snapshotOdooDatabase } from "./database-cache.ts";
+import { hostFor, timeout, type ConvergeContext } from "../../converge/context.ts";
 
 /** Real Odoo's `-i base` leaves admin/admin: the lab replaces it with its own secret at once. */
 const FACTORY_ADMIN_PASSWORD = "admin";

@@ -1,7 +1,7 @@
 import { run, type Host } from "@odoo-ha-lab/machine";
-import { PATHS } from "../render/paths.ts";
-import { odooPasswordHash } from "../odoo-password-hash.ts";
-import { ODOO_ADMIN_LOGIN, type LabSecrets } from "../secrets.ts";
+import { PATHS } from "../../render/paths.ts";
+import { odooPasswordHash } from "./password-hash.ts";
+import { ODOO_ADMIN_LOGIN, type LabSecrets } from "../../secrets.ts";
 import type { Topology } from "@odoo-ha-lab/topology";
 
 /**

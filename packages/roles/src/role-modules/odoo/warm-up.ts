@@ -1,6 +1,6 @@
 import { findNode, type Topology } from "@odoo-ha-lab/topology";
 import type { Host } from "@odoo-ha-lab/machine";
-import { PORTS } from "./render/paths.ts";
+import { PORTS } from "../../render/paths.ts";
 
 /** How the warm-up went: rounds of requests sent, whether the last found every worker warm. */
 export interface WarmUpOutcome {

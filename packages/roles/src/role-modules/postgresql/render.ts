@@ -1,9 +1,9 @@
 import { stringify } from "yaml";
 import type { Topology, TopologyNode } from "@odoo-ha-lab/topology";
-import type { LabSecrets } from "../secrets.ts";
-import { etcdEndpoints } from "./etcd.ts";
-import { PATHS, PORTS, postgresBinDir } from "./paths.ts";
-import { TCP_KEEPALIVES } from "./tcp-keepalives.ts";
+import type { LabSecrets } from "../../secrets.ts";
+import { etcdEndpoints } from "../etcd/render.ts";
+import { PATHS, PORTS, postgresBinDir } from "../../render/paths.ts";
+import { TCP_KEEPALIVES } from "../../render/tcp-keepalives.ts";
 
 /**
  * patroni.yml for one PostgreSQL node. Knobs follow what was measured on this kind of machine:

@@ -1,11 +1,11 @@
 import { nodesWithRole } from "@odoo-ha-lab/topology";
 import { run, waitFor, type Host } from "@odoo-ha-lab/machine";
-import { postgresqlPlan } from "../node-plan.ts";
-import { PORTS } from "../render/paths.ts";
-import { patroniDynamicSettings } from "../render/patroni.ts";
-import { isSynchronousStandby, patronictl, readPatroniCluster, type PatroniCluster } from "../probes/patroni.ts";
-import { applyRoleEverywhere } from "./apply-plan.ts";
-import { hostFor, timeout, type ConvergeContext } from "./context.ts";
+import { postgresqlPlan } from "./plan.ts";
+import { PORTS } from "../../render/paths.ts";
+import { patroniDynamicSettings } from "./render.ts";
+import { isSynchronousStandby, patronictl, readPatroniCluster, type PatroniCluster } from "./probe.ts";
+import { applyRoleEverywhere } from "../../converge/apply-plan.ts";
+import { hostFor, timeout, type ConvergeContext } from "../../converge/context.ts";
 
 /**
  * Patroni on every database node, until a leader accepts writes, with the cluster's settings and the
@@ -13,7 +13,7 @@ import { hostFor, timeout, type ConvergeContext } from "./context.ts";
  * replica's base backup and Patroni's naming of the synchronous standby took 4–6 s of a new lab.
  */
 export async function convergePostgresql(context: ConvergeContext): Promise<void> {
-  const databases = await applyRoleEverywhere(context, "postgresql", postgresqlPlan);
+  const databases = await applyRoleEverywhere(context, "postgresql", "postgresql", postgresqlPlan);
   const cluster = await waitForCluster(context, "a Patroni leader accepting writes", leaderProblem);
   const leader = cluster.members.find((member) => member.role === "leader")!;
   context.progress({ stage: "postgresql", node: leader.name, message: `leader (${databases.length - 1} replica(s) catching up)` });

@@ -1,6 +1,6 @@
 import { stringify } from "yaml";
 import { nodesWithRole, type Topology, type TopologyNode } from "@odoo-ha-lab/topology";
-import { PATHS, PORTS } from "./paths.ts";
+import { PATHS, PORTS } from "../../render/paths.ts";
 
 /** etcd 3.4 config file: one member per etcd node, a static initial cluster scoped by the lab name. */
 export function renderEtcdConfig(topology: Topology, node: TopologyNode): string {

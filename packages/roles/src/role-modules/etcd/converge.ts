@@ -1,11 +1,11 @@
-import { etcdPlan } from "../node-plan.ts";
-import { etcdEndpoints } from "../render/etcd.ts";
+import { etcdPlan } from "./plan.ts";
+import { etcdEndpoints } from "./render.ts";
 import { waitFor } from "@odoo-ha-lab/machine";
-import { applyRoleEverywhere } from "./apply-plan.ts";
-import { hostFor, timeout, type ConvergeContext } from "./context.ts";
+import { applyRoleEverywhere } from "../../converge/apply-plan.ts";
+import { hostFor, timeout, type ConvergeContext } from "../../converge/context.ts";
 
 export async function convergeEtcd(context: ConvergeContext): Promise<void> {
-  const members = await applyRoleEverywhere(context, "etcd", etcdPlan);
+  const members = await applyRoleEverywhere(context, "etcd", "etcd", etcdPlan);
   const first = hostFor(context, members[0]!.name);
   const endpoints = etcdEndpoints(context.topology).map((endpoint) => `http://${endpoint}`).join(",");
   await waitFor(

@@ -1,5 +1,5 @@
 import { nodesWithRole, type Topology, type TopologyNode } from "@odoo-ha-lab/topology";
-import { PATHS, PORTS } from "./paths.ts";
+import { PATHS, PORTS } from "../../render/paths.ts";
 
 /**
  * haproxy.cfg for a load balancer: PostgreSQL read-write and read-only listeners routed by Patroni's

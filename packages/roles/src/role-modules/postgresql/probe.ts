@@ -1,5 +1,5 @@
 import type { Host } from "@odoo-ha-lab/machine";
-import { PATHS, PORTS } from "../render/paths.ts";
+import { PATHS, PORTS } from "../../render/paths.ts";
 
 /** Patroni's own view of the cluster (GET /cluster): what load balancers and humans ask. */
 export interface PatroniMember {

@@ -1,5 +1,5 @@
 import type { Topology, TopologyNode } from "@odoo-ha-lab/topology";
-import { PATHS, PORTS } from "./paths.ts";
+import { PATHS, PORTS } from "../../render/paths.ts";
 
 /**
  * keepalived.conf for one VIP holder. VRRPv3 so the advert interval can go below a second (0.1 s moved

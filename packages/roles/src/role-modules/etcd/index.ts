@@ -1,0 +1,12 @@
+import type { RoleModule } from "../role-module.ts";
+import { convergeEtcd } from "./converge.ts";
+import { etcdPlan } from "./plan.ts";
+
+/** etcd, the DCS Patroni keeps its leader lock in: three members on the balancers and an app node. */
+export const etcdRole: RoleModule = {
+  name: "etcd",
+  services: ["etcd"],
+  plan: etcdPlan,
+  debianPackages: () => ["etcd-server", "etcd-client"],
+  steps: [{ name: "etcd", after: [], run: convergeEtcd }],
+};

@@ -1,0 +1,12 @@
+import type { RoleModule } from "../role-module.ts";
+import { convergeFilestore } from "./converge.ts";
+import { filestoreServerPlan } from "./plan.ts";
+
+/** The shared filestore: a GlusterFS volume the app nodes mount (the odoo role's filestore-client). */
+export const filestoreServerRole: RoleModule = {
+  name: "filestore-server",
+  services: ["glusterd"],
+  plan: filestoreServerPlan,
+  debianPackages: () => ["glusterfs-server"],
+  steps: [{ name: "filestore", after: [], run: convergeFilestore }],
+};

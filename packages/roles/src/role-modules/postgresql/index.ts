@@ -1,0 +1,20 @@
+import { postgresPackages } from "@odoo-ha-lab/topology";
+import type { RoleModule } from "../role-module.ts";
+import { convergePostgresql, convergeReplication } from "./converge.ts";
+import { postgresqlPlan } from "./plan.ts";
+
+/**
+ * PostgreSQL run by Patroni: a writable leader as soon as etcd holds a quorum; the replicas catch
+ * up while the rest of the lab comes up.
+ */
+export const postgresqlRole: RoleModule = {
+  name: "postgresql",
+  services: ["patroni"],
+  plan: postgresqlPlan,
+  // python3-etcd: Patroni's etcd3 backend is built on its etcd (v2) module.
+  debianPackages: (release) => [...postgresPackages(release), "patroni", "python3-etcd"],
+  steps: [
+    { name: "postgresql", after: ["etcd"], run: convergePostgresql },
+    { name: "replication", after: ["postgresql"], run: convergeReplication },
+  ],
+};
