@@ -49,7 +49,7 @@ export class ChaosInjector {
     const id = randomBytes(4).toString("hex");
     const description = describeFault(spec);
     const injectedAt = Date.now();
-    await this.journal.add({ id, spec, injectedAt });
+    await this.journal.add({ id, spec, description, injectedAt });
     this.log(`inject ${id}: ${description}`);
     const notes: string[] = [];
     try {

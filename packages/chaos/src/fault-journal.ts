@@ -1,5 +1,6 @@
 import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
 import { dirname } from "node:path";
+import { describeFault } from "./fault-catalogue.ts";
 import type { FaultRecord } from "./fault-spec.ts";
 
 interface JournalFile {
@@ -72,6 +73,8 @@ export class FaultJournal {
     }
     if (file.version !== 1 || !Array.isArray(file.faults)) throw new Error(`fault journal ${this.path} is not a version 1 journal. Move it aside.`);
     if (file.lab !== this.lab) throw new Error(`fault journal ${this.path} belongs to lab '${file.lab}', not '${this.lab}'. Use that lab's journal.`);
+    // Records written before they carried their sentence get it from their spec.
+    for (const record of file.faults) record.description ??= describeFault(record.spec);
     return file;
   }
 

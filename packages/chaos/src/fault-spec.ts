@@ -8,6 +8,8 @@ import type { FaultSpec } from "./fault-catalogue.ts";
 export interface FaultRecord {
   id: string;
   spec: FaultSpec;
+  /** The spec as a sentence ("kill node postgresql1"): what reports and `lab heal` show. */
+  description: string;
   /** Epoch milliseconds: when the injection began (the record is written before anything is done). */
   injectedAt: number;
   /** When the injection finished and the fault was in effect. Missing: it failed, or the injector crashed. */

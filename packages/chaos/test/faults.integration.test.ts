@@ -397,7 +397,7 @@ describe("healAll", () => {
     await crashed.inject({ kind: "latency", node: "odoo2", peers: ["lb1"], delayMs: 100 });
     // What a crash half way through an injection leaves: the record, and the rules on one side only.
     const halfDone = "c0ffee01";
-    await new FaultJournal(journalPath, topology.name).add({ id: halfDone, spec: { kind: "partition", groups: [["odoo2"], ["lb1"]] }, injectedAt: Date.now() });
+    await new FaultJournal(journalPath, topology.name).add({ id: halfDone, spec: { kind: "partition", groups: [["odoo2"], ["lb1"]] }, description: "partition odoo2 from lb1", injectedAt: Date.now() });
     await sh("odoo2", `iptables -w -N LAB-CHAOS-${halfDone} && iptables -w -A LAB-CHAOS-${halfDone} -s ${address("lb1")} -j DROP && iptables -w -I INPUT -j LAB-CHAOS-${halfDone}`);
     expect(await connects("lb1", address("odoo2"), 8069)).toBe(false);
 

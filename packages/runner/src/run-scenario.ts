@@ -1,4 +1,4 @@
-import { ChaosInjector, describeFault, type FaultSpec } from "@odoo-ha-lab/chaos";
+import { ChaosInjector, type FaultSpec } from "@odoo-ha-lab/chaos";
 import type { LabSecrets, ProgressEvent } from "@odoo-ha-lab/roles";
 import type { Host, NodeControl } from "@odoo-ha-lab/machine";
 import type { Topology } from "@odoo-ha-lab/topology";
@@ -68,11 +68,12 @@ export async function runScenario(options: RunScenarioOptions): Promise<Scenario
 
   const verification: Verification = await startVerification(options);
   const named = new Map<string, string>();
+  const injected = new Set<string>();
   let aborted: string | undefined;
   try {
     for (const step of scenario.method) {
       options.signal?.throwIfAborted();
-      await runStep(step, { ...options, injector, named, baseline, verification, say });
+      await runStep(step, { ...options, injector, named, injected, baseline, verification, say });
     }
   } catch (error) {
     aborted = `method stopped: ${(error as Error).message}`;
@@ -83,7 +84,6 @@ export async function runScenario(options: RunScenarioOptions): Promise<Scenario
       aborted = `${aborted ? `${aborted}; ` : ""}heal failed: ${error.message}`;
       return [];
     });
-    for (const record of healed) verification.faultHealed(record.id, record.healedAt ?? Date.now(), record.healStartedAt);
     if (healed.length) say(`rollbacks healed ${healed.length} fault(s)`);
   }
 
@@ -99,7 +99,9 @@ export async function runScenario(options: RunScenarioOptions): Promise<Scenario
       aborted = `${aborted ? `${aborted}; ` : ""}steady state not restored within ${scenario.recoveryTimeoutSeconds} s: ${(error as Error).message}`;
     }
   }
-  const outcome = await verification.finish();
+  // The fault journal is the run's one fault timeline: its records of the faults this run injected.
+  const faults = (await injector.records()).filter((record) => injected.has(record.id));
+  const outcome = await verification.finish(faults);
   const hypothesisAfter = await checkHypothesis(topology, hosts, mustReturn, baseline).catch((error: Error) => [{ condition: "single-primary" as const, ok: false, problem: error.message }]);
   const verdict = evaluateScenario(scenario, outcome.results);
   if (aborted) {
@@ -125,6 +127,8 @@ export async function runScenario(options: RunScenarioOptions): Promise<Scenario
 interface StepContext extends RunScenarioOptions {
   injector: ChaosInjector;
   named: Map<string, string>;
+  /** The faults this run injected, by id. */
+  injected: Set<string>;
   baseline: MethodBaseline;
   verification: Verification;
   say: (message: string, node?: string) => void;
@@ -155,18 +159,15 @@ async function runStep(step: ScenarioStep, context: StepContext): Promise<void> 
   if ("inject" in step) {
     const spec = await resolveFault(step.inject, context);
     const record = await context.injector.inject(spec);
-    context.verification.faultInjected(record.id, describeFault(spec), record.injectedAt);
+    context.injected.add(record.id);
     if (step.as) context.named.set(step.as, record.id);
-    context.say(`injected: ${describeFault(spec)}`);
+    context.say(`injected: ${record.description}`);
     return;
   }
   const ids = step.heal === "all" ? undefined : [context.named.get(step.heal)];
   if (ids && ids[0] === undefined) throw new Error(`heal '${step.heal}': no fault was injected 'as: ${step.heal}'`);
   const healed = ids ? [await context.injector.heal(ids[0]!)] : await context.injector.healAll();
-  for (const record of healed) {
-    context.verification.faultHealed(record.id, record.healedAt ?? Date.now(), record.healStartedAt);
-    context.say(`healed: ${describeFault(record.spec)}`);
-  }
+  for (const record of healed) context.say(`healed: ${record.description}`);
 }
 
 /** Settles with `work`, or rejects as soon as `signal` aborts (the work itself is left to finish unobserved). */

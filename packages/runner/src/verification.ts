@@ -32,14 +32,15 @@ export interface VerificationOutcome {
 
 /** The verifier's side of a run: load and probes from the start, faults noted as they happen. */
 export interface Verification {
-  faultInjected(id: string, description: string, at: number): void;
-  /** `startedAt`: when the heal began; what fails from then on is charged to the heal, not the fault. */
-  faultHealed(id: string, at: number, startedAt?: number): void;
   /** A `mark` step: records the instant (the first one releases the cron backlog first). */
   mark(label: string): Promise<void>;
   /** Until what users see is steady: the workload's last operations of each kind since `since` succeeded. */
   untilWorkloadSteady(kinds: readonly OpenLoopKind[], since: number, timeoutMs: number): Promise<void>;
-  finish(): Promise<VerificationOutcome>;
+  /**
+   * Ends the load and the probes and judges the run. `faults`: this run's records from the fault
+   * journal (injected, active, heal begun, healed), the one timeline of what was done to the lab.
+   */
+  finish(faults: readonly FaultEvent[]): Promise<VerificationOutcome>;
   writeReport(verdict: ScenarioVerdict): Promise<WrittenReport | undefined>;
 }
 
@@ -62,7 +63,6 @@ const MAX_RUN_MS = MAX_RUN_SECONDS * 1000;
 export async function startVerification(options: VerificationOptions): Promise<Verification> {
   const { scenario, topology, hosts, secrets } = options;
   const startedAt = Date.now();
-  const faults: FaultEvent[] = [];
   const workload = new OpenLoopWorkload({
     topology,
     secrets,
@@ -89,15 +89,6 @@ export async function startVerification(options: VerificationOptions): Promise<V
   let outcome: VerificationOutcome | undefined;
 
   return {
-    faultInjected(id, description, at) {
-      faults.push({ id, description, injectedAt: at });
-    },
-    faultHealed(id, at, startedAt) {
-      const fault = faults.find((candidate) => candidate.id === id);
-      if (!fault || fault.healedAt !== undefined) return;
-      fault.healedAt = at;
-      if (startedAt !== undefined) fault.healStartedAt = startedAt;
-    },
     async mark(label) {
       await backlog?.release();
       marks.push({ label, at: Date.now() });
@@ -105,7 +96,7 @@ export async function startVerification(options: VerificationOptions): Promise<V
     untilWorkloadSteady(kinds, since, timeoutMs) {
       return workload.untilSteady(kinds, since, timeoutMs);
     },
-    async finish() {
+    async finish(faults) {
       const [openLoop, steps, samples] = await Promise.all([workload.stop(), browser?.stop() ?? [], probes.stop()]);
       const operations = [...openLoop, ...steps];
       const endedAt = Date.now();
@@ -115,7 +106,7 @@ export async function startVerification(options: VerificationOptions): Promise<V
         (error: Error) => `removing the backlog's jobs failed: ${error.message}`,
       );
       const finalState = await verifyFinalState({ topology, secrets, operations, since: startedAt });
-      const history: History = { lab: topology.name, scenario: scenario.name, startedAt, endedAt, operations, probes: samples, faults, finalState };
+      const history: History = { lab: topology.name, scenario: scenario.name, startedAt, endedAt, operations, probes: samples, faults: [...faults], finalState };
       if (marks.length > 0) history.marks = marks;
       if (backlog) history.cronBacklog = { ...backlog.description, ...(removeError ? { removeError } : {}) };
       outcome = { history, results: checkHistory(history, cron ? { cronScaling: { settleSeconds: cron.settleSeconds } } : {}) };

@@ -82,6 +82,11 @@ export interface ProbeSample {
   value: Record<string, unknown>;
 }
 
+/**
+ * A fault of the run, as the chaos injector's journal records it (its FaultRecord holds every field
+ * here, and the spec, notes and errors besides): the journal is the one timeline of what was done to
+ * the lab, and a run's history holds its records.
+ */
 export interface FaultEvent {
   id: string;
   description: string;
