@@ -1,4 +1,4 @@
-import { ODOO_ARCHIVE_TOOLS, ODOO_DEBIAN_PACKAGES, roleModule } from "@odoo-ha-lab/roles";
+import { ODOO_ARCHIVE_TOOLS, ODOO_DEBIAN_PACKAGES, ROLE_MODULES, roleModule } from "@odoo-ha-lab/roles";
 import { type Host } from "@odoo-ha-lab/machine";
 import { nodeRelease, type Topology, type TopologyNode } from "@odoo-ha-lab/topology";
 
@@ -68,14 +68,6 @@ fi`;
  * data directories and VIP). The lab runs these daemons as lab-* units instead.
  */
 export function debianUnits(topology: Topology): string[] {
-  return [
-    "postgresql.service",
-    `postgresql@${topology.postgres.version}-main.service`,
-    "patroni.service",
-    "etcd.service",
-    "haproxy.service",
-    "keepalived.service",
-    "glusterd.service",
-    "glustereventsd.service",
-  ];
+  // Every role's, whatever the node's roles: a package one role installs may bring another's unit.
+  return [...new Set(ROLE_MODULES.flatMap((role) => role.machine.debianUnits(topology)))];
 }

@@ -1,4 +1,5 @@
 import { run, type FileSpec, type Host } from "@odoo-ha-lab/machine";
+import { roleModule } from "@odoo-ha-lab/roles";
 import type { Topology, TopologyNode } from "@odoo-ha-lab/topology";
 import { installOdoo, type OdooSourceForMachines } from "./odoo-install.ts";
 import { debianUnits, installCommand, missingPackages, packagesForNode } from "./packages.ts";
@@ -31,38 +32,24 @@ export function provisionFiles(node: TopologyNode, assets: { labWaitMount: strin
   return files;
 }
 
-/** /run is a tmpfs on a real host: these come back on every boot (keepalived's pid files, PostgreSQL's socket). */
+/** /run is a tmpfs on a real host: these come back on every boot (keepalived's pid files, the roles' runtime folders). */
 export function renderTmpfiles(node: TopologyNode): string {
   const lines = ["# Written by odoo-ha-lab.", "d /run/lab 0755 root root -", "d /var/log/lab 0755 root root -"];
-  if (node.roles.includes("postgresql")) lines.push("d /run/postgresql 2775 postgres postgres -");
+  for (const role of node.roles) {
+    for (const { path, owner = "root", mode = "0755" } of roleModule(role).machine.runtimeDirectories) lines.push(`d ${path} ${mode} ${owner} ${owner} -`);
+  }
   return `${lines.join("\n")}\n`;
 }
 
-/** Users and directories, as the images' Dockerfiles make them. Prints one line per thing it changed. */
+/** Users and directories of the node's roles (their modules' `machine`), as the images have them. Prints one line per thing it changed. */
 export function systemSetupScript(node: TopologyNode): string {
   const lines = ["set -e"];
-  const dir = (path: string, owner = "root", mode = "0755") =>
+  const setups = node.roles.map((role) => roleModule(role).machine);
+  for (const { name, home, shell = "/usr/sbin/nologin" } of setups.flatMap((setup) => setup.users)) {
+    lines.push(`id -u ${name} >/dev/null 2>&1 || { useradd --system --user-group --home-dir ${home} --shell ${shell} ${name}; echo "created user ${name}"; }`);
+  }
+  for (const { path, owner = "root", mode = "0755" } of setups.flatMap((setup) => setup.directories)) {
     lines.push(`[ -d ${path} ] || { install -d -o ${owner} -g ${owner} -m ${mode} ${path}; echo "created ${path}"; }`);
-  const user = (name: string, home: string) =>
-    lines.push(`id -u ${name} >/dev/null 2>&1 || { useradd --system --user-group --home-dir ${home} --shell /usr/sbin/nologin ${name}; echo "created user ${name}"; }`);
-  if (node.roles.includes("etcd")) {
-    user("etcd", "/var/lib/etcd");
-    dir("/etc/etcd");
-    dir("/var/lib/etcd", "etcd", "0700");
-  }
-  if (node.roles.includes("postgresql")) {
-    dir("/etc/patroni");
-    dir("/var/lib/postgresql/data", "postgres", "0700");
-  }
-  if (node.roles.includes("haproxy")) dir("/etc/haproxy");
-  if (node.roles.includes("keepalived")) dir("/etc/keepalived");
-  if (node.roles.includes("filestore-server")) dir("/bricks");
-  if (node.roles.includes("odoo")) {
-    // Odoo runs as a login user in the official image (and `-i base` runs as it).
-    lines.push(`id -u odoo >/dev/null 2>&1 || { useradd --system --user-group --home-dir /var/lib/odoo --shell /bin/bash odoo; echo "created user odoo"; }`);
-    dir("/etc/odoo", "odoo");
-    dir("/var/lib/odoo", "odoo");
-    dir("/mnt/extra-addons", "odoo");
   }
   lines.push(`systemd-tmpfiles --create ${TMPFILES_PATH}`);
   return lines.join("\n");

@@ -1,4 +1,4 @@
-import type { ReleaseName, RoleName } from "@odoo-ha-lab/topology";
+import type { ReleaseName, RoleName, Topology } from "@odoo-ha-lab/topology";
 import type { ConvergeContext } from "../converge/context.ts";
 import type { PlanContext, RolePlan } from "../node-plan.ts";
 
@@ -10,6 +10,29 @@ export interface ConvergeStep {
   name: string;
   after: readonly string[];
   run(context: ConvergeContext): Promise<void>;
+}
+
+/** A folder a role's files or data live in, made before its files are written. */
+export interface RoleDirectory {
+  path: string;
+  /** Its owner and group (default root). */
+  owner?: string;
+  /** Octal, as `install -m` takes it (default 0755). */
+  mode?: string;
+}
+
+/**
+ * What a machine needs for a role before its files and services: what the lab's images are built
+ * with, and what the SSH target makes on a host.
+ */
+export interface MachineSetup {
+  /** System users its services run as (each in a group of its name). */
+  users: readonly { name: string; home: string; shell?: string }[];
+  directories: readonly RoleDirectory[];
+  /** Folders under /run: a tmpfs on a host, so systemd-tmpfiles makes them again at every boot. */
+  runtimeDirectories: readonly RoleDirectory[];
+  /** Debian's own units for the role's daemons: disabled on a host, where the lab runs them itself. */
+  debianUnits(topology: Topology): readonly string[];
 }
 
 /**
@@ -25,6 +48,8 @@ export interface RoleModule {
   plan(context: PlanContext): RolePlan;
   /** Its Debian packages on a release, for a machine that has none yet (the SSH target; the lab's images carry the same). */
   debianPackages(release: ReleaseName): readonly string[];
+  /** Its users, folders and Debian units on a machine. */
+  machine: MachineSetup;
   /** The steps of `up` that bring the role up on its nodes. */
   steps: readonly ConvergeStep[];
 }

@@ -8,5 +8,11 @@ export const etcdRole: RoleModule = {
   services: ["etcd"],
   plan: etcdPlan,
   debianPackages: () => ["etcd-server", "etcd-client"],
+  machine: {
+    users: [{ name: "etcd", home: "/var/lib/etcd" }],
+    directories: [{ path: "/etc/etcd" }, { path: "/var/lib/etcd", owner: "etcd", mode: "0700" }],
+    runtimeDirectories: [],
+    debianUnits: () => ["etcd.service"],
+  },
   steps: [{ name: "etcd", after: [], run: convergeEtcd }],
 };

@@ -8,5 +8,6 @@ export const filestoreServerRole: RoleModule = {
   services: ["glusterd"],
   plan: filestoreServerPlan,
   debianPackages: () => ["glusterfs-server"],
+  machine: { users: [], directories: [{ path: "/bricks" }], runtimeDirectories: [], debianUnits: () => ["glusterd.service", "glustereventsd.service"] },
   steps: [{ name: "filestore", after: [], run: convergeFilestore }],
 };

@@ -11,5 +11,6 @@ export const haproxyRole: RoleModule = {
   services: ["haproxy"],
   plan: haproxyPlan,
   debianPackages: () => ["haproxy"],
+  machine: { users: [], directories: [{ path: "/etc/haproxy" }], runtimeDirectories: [], debianUnits: () => ["haproxy.service"] },
   steps: [{ name: "haproxy", after: [], run: convergeHaproxy }],
 };

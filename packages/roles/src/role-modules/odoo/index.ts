@@ -13,6 +13,13 @@ export const odooRole: RoleModule = {
   plan: odooPlan,
   // psql: the Odoo step asks through the VIP whether the database exists.
   debianPackages: (release) => ["glusterfs-client", postgresClientPackage(release)],
+  machine: {
+    // A login shell: Odoo runs as a login user in the official image, and `-i base` runs as it.
+    users: [{ name: "odoo", home: "/var/lib/odoo", shell: "/bin/bash" }],
+    directories: [{ path: "/etc/odoo", owner: "odoo" }, { path: "/var/lib/odoo", owner: "odoo" }, { path: "/mnt/extra-addons", owner: "odoo" }],
+    runtimeDirectories: [],
+    debianUnits: () => [],
+  },
   steps: [
     { name: "odoo-files", after: ["filestore"], run: convergeOdooFiles },
     { name: "odoo", after: ["postgresql", "odoo-files", "keepalived"], run: convergeOdoo },

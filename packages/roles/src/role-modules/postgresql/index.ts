@@ -13,6 +13,12 @@ export const postgresqlRole: RoleModule = {
   plan: postgresqlPlan,
   // python3-etcd: Patroni's etcd3 backend is built on its etcd (v2) module.
   debianPackages: (release) => [...postgresPackages(release), "patroni", "python3-etcd"],
+  machine: {
+    users: [], // Debian's postgresql-common makes 'postgres'
+    directories: [{ path: "/etc/patroni" }, { path: "/var/lib/postgresql/data", owner: "postgres", mode: "0700" }],
+    runtimeDirectories: [{ path: "/run/postgresql", owner: "postgres", mode: "2775" }],
+    debianUnits: (topology) => ["postgresql.service", `postgresql@${topology.postgres.version}-main.service`, "patroni.service"],
+  },
   steps: [
     { name: "postgresql", after: ["etcd"], run: convergePostgresql },
     { name: "replication", after: ["postgresql"], run: convergeReplication },
