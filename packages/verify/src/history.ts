@@ -69,17 +69,56 @@ export interface BrowserShown {
   screenshot?: string;
 }
 
-export type ProbeName = "patroni-leader" | "writable-primaries" | "vip-holders" | "storage" | "odoo-health" | "cron-runs";
+/**
+ * What each probe answers: a sample's value is its probe's answer, or `{ error }` when the probe
+ * itself failed, with `tookMs` either way. A new probe is its answer's shape here and its function in
+ * PROBES (probes/probe-sampler.ts); the checkers and the report read the shape, never a cast.
+ */
+export interface ProbeAnswers {
+  /** Each database node's view of the cluster: `leader` is the first node's that answered. */
+  "patroni-leader": { leader: string | null; leaders: string[]; views: Record<string, string>; members: { name: string; role: string; state: string }[] };
+  /** Each database node asked directly whether it takes writes. */
+  "writable-primaries": { writable: string[]; readOnly: string[]; unreachable: string[]; errors?: Record<string, string> };
+  /** The balancers that have the VIP on an interface. */
+  "vip-holders": { holders: string[] };
+  /** Each app node's filestore mount: { odoo1: "ok", odoo2: "unresponsive" }. */
+  storage: Record<string, StorageState>;
+  /** Each app node's /web/health: { odoo1: true, odoo2: false }. */
+  "odoo-health": Record<string, boolean>;
+  /** Completed runs of each cron job so far. */
+  "cron-runs": { runs: Record<string, number> };
+}
 
-export interface ProbeSample {
-  probe: ProbeName;
+export type StorageState = "ok" | "unreachable" | "unresponsive" | "unmounted";
+
+export type ProbeName = keyof ProbeAnswers;
+
+/** A probe that did not answer (its own failure, or no answer within its bound). */
+export interface ProbeFailure {
+  error: string;
+}
+
+export interface ProbeSampleOf<Name extends ProbeName> {
+  probe: Name;
   /** When the answer was complete; the probe started `value.tookMs` earlier, on its fixed grid. */
   at: number;
-  /**
-   * e.g. { leader: "postgresql1" }, { writable: ["postgresql1"], readOnly: [], unreachable: [] },
-   * { holders: ["lb1"] }, { odoo1: true }; { error: "..." } when the probe itself failed.
-   */
-  value: Record<string, unknown>;
+  value: (ProbeAnswers[Name] | ProbeFailure) & { tookMs: number };
+}
+
+export type ProbeSample = { [Name in ProbeName]: ProbeSampleOf<Name> }[ProbeName];
+
+/** A sample whose probe answered. */
+export type ProbeAnswerOf<Name extends ProbeName> = ProbeSampleOf<Name> & { value: ProbeAnswers[Name] & { tookMs: number } };
+
+/** The samples of one probe that answered, in the order taken. */
+export function answersOf<Name extends ProbeName>(samples: readonly ProbeSample[], probe: Name): ProbeAnswerOf<Name>[] {
+  return samplesOf(samples, probe).filter((sample): sample is ProbeAnswerOf<Name> => !("error" in sample.value && typeof sample.value.error === "string"));
+}
+
+/** The samples of one probe, answered or not. */
+export function samplesOf<Name extends ProbeName>(samples: readonly ProbeSample[], probe: Name): ProbeSampleOf<Name>[] {
+  // (a sample's value is its probe's answer by construction: the sampler stores each under its probe's name)
+  return (samples as readonly ProbeSampleOf<ProbeName>[]).filter((sample) => sample.probe === probe) as ProbeSampleOf<Name>[];
 }
 
 /**

@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { generateSecrets } from "@odoo-ha-lab/roles";
 import { exitedWith, ScriptedHost, succeeded, type Host } from "@odoo-ha-lab/machine";
 import { loadTopologyFile } from "@odoo-ha-lab/topology";
+import { answersOf, samplesOf } from "../src/history.ts";
 import { ProbeSampler } from "../src/probes/probe-sampler.ts";
 
 const topology = loadTopologyFile(fileURLToPath(new URL("../../../labs/odoo-ha/topology.yaml", import.meta.url)));
@@ -41,11 +42,10 @@ describe("ProbeSampler", () => {
     leader = "postgresql2";
     await vi.advanceTimersByTimeAsync(999);
     const samples = await sampler.stop();
-    const of = (probe: string) => samples.filter((sample) => sample.probe === probe);
-    expect(of("vip-holders")).toHaveLength(8); // 0, 250, ..., 1750 ms
-    expect(of("vip-holders").every((sample) => JSON.stringify(sample.value.holders) === '["lb1"]')).toBe(true);
-    expect(of("patroni-leader").map((sample) => sample.value.leader)).toEqual([...Array(5).fill("postgresql1"), ...Array(3).fill("postgresql2")]); // the change lands after 1000 ms
-    expect(of("storage")[0]!.value).toMatchObject({ odoo1: "ok", odoo2: "ok" });
+    expect(samplesOf(samples, "vip-holders")).toHaveLength(8); // 0, 250, ..., 1750 ms
+    expect(answersOf(samples, "vip-holders").every((sample) => JSON.stringify(sample.value.holders) === '["lb1"]')).toBe(true);
+    expect(answersOf(samples, "patroni-leader").map((sample) => sample.value.leader)).toEqual([...Array(5).fill("postgresql1"), ...Array(3).fill("postgresql2")]); // the change lands after 1000 ms
+    expect(samplesOf(samples, "storage")[0]!.value).toMatchObject({ odoo1: "ok", odoo2: "ok" });
     expect(sampler.skippedInstants).toBe(0);
   });
 
@@ -56,8 +56,7 @@ describe("ProbeSampler", () => {
     const stopping = sampler.stop();
     await vi.advanceTimersByTimeAsync(2_000);
     const samples = await stopping;
-    const vip = samples.find((sample) => sample.probe === "vip-holders")!;
-    expect(vip.value.holders).toEqual(["lb1", "lb2"]);
+    expect(answersOf(samples, "vip-holders")[0]!.value.holders).toEqual(["lb1", "lb2"]);
     const patroni = samples.find((sample) => sample.probe === "patroni-leader")!;
     expect(patroni.value).toMatchObject({ leader: "postgresql2", views: { postgresql1: "unreachable", postgresql2: "postgresql2" } });
     const storage = samples.filter((sample) => sample.probe === "storage");

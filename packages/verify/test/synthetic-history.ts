@@ -1,4 +1,14 @@
-import type { FinalRead, FinalState, History, Operation, OperationKind, Outcome, ProbeSample } from "../src/history.ts";
+import type { FinalRead, FinalState, History, Operation, OperationKind, Outcome, ProbeAnswers, ProbeFailure, ProbeName, ProbeSample } from "../src/history.ts";
+
+/** What a probe's answer holds when a test names only the fields it is about. */
+const EMPTY_ANSWERS: ProbeAnswers = {
+  "patroni-leader": { leader: null, leaders: [], views: {}, members: [] },
+  "writable-primaries": { writable: [], readOnly: [], unreachable: [] },
+  "vip-holders": { holders: [] },
+  storage: {},
+  "odoo-health": {},
+  "cron-runs": { runs: {} },
+};
 
 export const T0 = Date.UTC(2026, 10, 21, 10, 0, 0);
 
@@ -24,8 +34,9 @@ export class SyntheticHistory {
     return this;
   }
 
-  probe(probe: ProbeSample["probe"], at: number, value: Record<string, unknown>): this {
-    this.history.probes.push({ probe, at: T0 + at, value });
+  probe<Name extends ProbeName>(probe: Name, at: number, value: Partial<ProbeAnswers[Name]> | ProbeFailure): this {
+    const answer = "error" in value ? value : { ...EMPTY_ANSWERS[probe], ...value };
+    this.history.probes.push({ probe, at: T0 + at, value: { ...answer, tookMs: 0 } } as ProbeSample);
     return this;
   }
 

@@ -10,7 +10,7 @@ function history(holdersOverTime: [number, string[]][], faultAt = 2000): History
     startedAt: T0,
     endedAt: T0 + 10_000,
     operations: [],
-    probes: holdersOverTime.map(([at, holders]) => ({ probe: "vip-holders" as const, at: T0 + at, value: { holders } })),
+    probes: holdersOverTime.map(([at, holders]) => ({ probe: "vip-holders" as const, at: T0 + at, value: { holders, tookMs: 0 } })),
     faults: [{ id: "f1", description: "kill node lb1", injectedAt: T0 + faultAt }],
   };
 }

@@ -1,5 +1,5 @@
 import type { CheckerResult } from "../checker-result.ts";
-import type { History } from "../history.ts";
+import { answersOf, type History } from "../history.ts";
 import { capped, describeInstant } from "./instants.ts";
 
 /** Every metric the checker can report (budgets name these). */
@@ -18,8 +18,8 @@ export const SINGLE_VIP_HOLDER_METRICS: readonly string[] = ["samples", "violati
  */
 export function checkSingleVipHolder(history: History): CheckerResult {
   const name = "single-vip-holder";
-  const samples = history.probes.filter((sample) => sample.probe === "vip-holders" && Array.isArray(sample.value.holders));
-  const holdersOf = (value: Record<string, unknown>) => value.holders as string[];
+  const samples = answersOf(history.probes, "vip-holders");
+  const holdersOf = (value: { holders: string[] }) => value.holders;
   const isHandover = (index: number): boolean => {
     const [before, now, after] = [samples[index - 1], samples[index], samples[index + 1]].map((sample) => (sample ? holdersOf(sample.value) : []));
     return now!.length === 2 && before!.length === 1 && after!.length === 1 && before![0] !== after![0] && now!.includes(before![0]!) && now!.includes(after![0]!);

@@ -1,5 +1,5 @@
 import type { CheckerResult } from "../checker-result.ts";
-import type { History } from "../history.ts";
+import { answersOf, samplesOf, type History } from "../history.ts";
 import { capped, describeInstant } from "./instants.ts";
 
 /** Every metric the checker can report (budgets name these). */
@@ -12,12 +12,12 @@ export const SPLIT_BRAIN_METRICS: readonly string[] = ["samples", "answered", "v
  */
 export function checkSplitBrain(history: History): CheckerResult {
   const name = "split-brain";
-  const samples = history.probes.filter((sample) => sample.probe === "writable-primaries");
-  const answered = samples.filter((sample) => Array.isArray(sample.value.writable));
-  const violations = answered.filter((sample) => (sample.value.writable as string[]).length > 1);
-  const maxWritable = Math.max(0, ...answered.map((sample) => (sample.value.writable as string[]).length));
-  const noPrimary = answered.filter((sample) => (sample.value.writable as string[]).length === 0).length;
-  const withUnreachable = answered.filter((sample) => ((sample.value.unreachable as string[] | undefined) ?? []).length > 0).length;
+  const samples = samplesOf(history.probes, "writable-primaries");
+  const answered = answersOf(history.probes, "writable-primaries");
+  const violations = answered.filter((sample) => sample.value.writable.length > 1);
+  const maxWritable = Math.max(0, ...answered.map((sample) => sample.value.writable.length));
+  const noPrimary = answered.filter((sample) => sample.value.writable.length === 0).length;
+  const withUnreachable = answered.filter((sample) => sample.value.unreachable.length > 0).length;
   const ok = answered.length > 0 && violations.length === 0;
   return {
     name,
@@ -29,6 +29,6 @@ export function checkSplitBrain(history: History): CheckerResult {
         : violations.length === 0
           ? `at most one writable primary in all ${answered.length} samples (${noPrimary} with none)`
           : `SPLIT BRAIN at ${violations.length} of ${answered.length} instants`,
-    counterexamples: capped(violations.map((sample) => `${describeInstant(history, sample.at)}: ${(sample.value.writable as string[]).join(", ")} all accept writes`)),
+    counterexamples: capped(violations.map((sample) => `${describeInstant(history, sample.at)}: ${sample.value.writable.join(", ")} all accept writes`)),
   };
 }

@@ -1,5 +1,5 @@
 import type { CheckerResult } from "../checker-result.ts";
-import type { History, ProbeSample } from "../history.ts";
+import { answersOf, type History, type ProbeAnswerOf } from "../history.ts";
 import { describeInstant } from "./instants.ts";
 
 /** Every metric the checker can report (budgets name these). */
@@ -14,9 +14,9 @@ export const VIP_FAILOVER_METRICS: readonly string[] = ["seconds", "moves"];
  */
 export function checkVipFailover(history: History): CheckerResult {
   const name = "vip-failover";
-  const samples = history.probes.filter((sample) => sample.probe === "vip-holders" && Array.isArray(sample.value.holders)).sort((a, b) => a.at - b.at);
-  const single = (sample: ProbeSample): string | undefined => {
-    const holders = sample.value.holders as string[];
+  const samples = answersOf(history.probes, "vip-holders").sort((a, b) => a.at - b.at);
+  const single = (sample: ProbeAnswerOf<"vip-holders">): string | undefined => {
+    const holders = sample.value.holders;
     return holders.length === 1 ? holders[0] : undefined;
   };
   const moves: number[] = [];

@@ -1,12 +1,13 @@
 import { parsePatroniCluster, type PatroniCluster } from "@odoo-ha-lab/roles";
 import type { ProbeContext } from "./probe-context.ts";
+import type { ProbeAnswers } from "../history.ts";
 
 /**
  * Which member Patroni reports as leader, asked on every PostgreSQL node (Patroni's own REST API,
  * the one HAProxy asks). `leader` is the first answering node's view; `views` keeps each node's
  * answer so a disagreement between them is visible.
  */
-export async function probePatroniLeader(context: ProbeContext): Promise<Record<string, unknown>> {
+export async function probePatroniLeader(context: ProbeContext): Promise<ProbeAnswers["patroni-leader"]> {
   const views = await Promise.all(
     context.endpoints.postgresNodes.map(async ({ name }): Promise<[string, { leader: string | null; members: { name: string; role: string; state: string }[] } | undefined]> => {
       const cluster = clusterOf((await context.watches.get(name)?.next(context.timeoutMs))?.get("patroni"));

@@ -1,6 +1,7 @@
 import type { LabSecrets } from "@odoo-ha-lab/roles";
 import type { Host } from "@odoo-ha-lab/machine";
 import type { Topology } from "@odoo-ha-lab/topology";
+import type { ProbeAnswers, ProbeName } from "../history.ts";
 import type { LabEndpoints } from "../lab-endpoints.ts";
 import type { KeptSqlSessions } from "./kept-sql-sessions.ts";
 import type { NodeWatch } from "./node-watch.ts";
@@ -19,4 +20,5 @@ export interface ProbeContext {
   timeoutMs: number;
 }
 
-export type Probe = (context: ProbeContext) => Promise<Record<string, unknown>>;
+/** A probe: one look at the lab, answered in its shape (history.ts's ProbeAnswers). */
+export type Probe<Name extends ProbeName> = (context: ProbeContext) => Promise<ProbeAnswers[Name]>;

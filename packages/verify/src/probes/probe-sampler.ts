@@ -1,7 +1,7 @@
 import type { LabSecrets } from "@odoo-ha-lab/roles";
 import type { Host } from "@odoo-ha-lab/machine";
 import type { Topology } from "@odoo-ha-lab/topology";
-import type { ProbeName, ProbeSample } from "../history.ts";
+import type { ProbeAnswers, ProbeFailure, ProbeName, ProbeSample } from "../history.ts";
 import { labEndpoints } from "../lab-endpoints.ts";
 import { probeCronRuns } from "./cron-runs-probe.ts";
 import { KeptSqlSessions } from "./kept-sql-sessions.ts";
@@ -14,7 +14,7 @@ import { probeStorage } from "./storage-probe.ts";
 import { probeVipHolders } from "./vip-holders-probe.ts";
 import { probeWritablePrimaries } from "./writable-primaries-probe.ts";
 
-export const PROBES: Record<ProbeName, Probe> = {
+export const PROBES: { [Name in ProbeName]: Probe<Name> } = {
   "patroni-leader": probePatroniLeader,
   "writable-primaries": probeWritablePrimaries,
   "vip-holders": probeVipHolders,
@@ -118,15 +118,16 @@ export class ProbeSampler {
 
   private async sample(name: ProbeName, at: number): Promise<void> {
     let timer: ReturnType<typeof setTimeout> | undefined;
-    const deadline = new Promise<Record<string, unknown>>((resolve) => {
+    const deadline = new Promise<ProbeFailure>((resolve) => {
       // A little slack over the per-node timeouts inside the probe, so they report first.
       timer = setTimeout(() => resolve({ error: `probe did not answer within ${this.context.timeoutMs + 500} ms` }), this.context.timeoutMs + 500);
     });
-    const value = await Promise.race([PROBES[name](this.context).catch((error: unknown) => ({ error: (error as Error).message })), deadline]);
+    const probe = PROBES[name] as Probe<ProbeName>;
+    const value: ProbeAnswers[ProbeName] | ProbeFailure = await Promise.race([probe(this.context).catch((error: unknown): ProbeFailure => ({ error: (error as Error).message })), deadline]);
     clearTimeout(timer);
     // Stamped when the answer is known: a node that died while being asked is seen dead only then.
     // The sample observed the lab during the preceding tookMs.
     const answeredAt = Date.now();
-    this.samples.push({ probe: name, at: answeredAt, value: { ...value, tookMs: answeredAt - at } });
+    this.samples.push({ probe: name, at: answeredAt, value: { ...value, tookMs: answeredAt - at } } as ProbeSample);
   }
 }

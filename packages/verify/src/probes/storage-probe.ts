@@ -1,10 +1,11 @@
 import type { ProbeContext } from "./probe-context.ts";
+import type { ProbeAnswers } from "../history.ts";
 
 /**
  * The shared filestore as each app node sees it: "ok", "unmounted", "unresponsive" (a check timed
  * out: a hung brick stalls rather than fails) or "unreachable" (the node).
  */
-export async function probeStorage(context: ProbeContext): Promise<Record<string, unknown>> {
+export async function probeStorage(context: ProbeContext): Promise<ProbeAnswers["storage"]> {
   const entries = await Promise.all(
     context.endpoints.appNodes.map(async ({ name }) => {
       // No per-node bound here: a hung brick stalls the checks for their own bound, and what they

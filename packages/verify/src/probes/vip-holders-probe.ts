@@ -1,8 +1,9 @@
 import { listsAddress } from "@odoo-ha-lab/roles";
 import type { ProbeContext } from "./probe-context.ts";
+import type { ProbeAnswers } from "../history.ts";
 
 /** Which load balancers have the VIP on their interface (`ip addr` on each node); one that cannot answer holds nothing. */
-export async function probeVipHolders(context: ProbeContext): Promise<Record<string, unknown>> {
+export async function probeVipHolders(context: ProbeContext): Promise<ProbeAnswers["vip-holders"]> {
   const { vip } = context.topology;
   const answers = await Promise.all(
     vip.holders.map(async (name) => {

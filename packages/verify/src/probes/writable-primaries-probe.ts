@@ -1,6 +1,7 @@
 import { PORTS } from "@odoo-ha-lab/roles";
 import { odooDatabaseCredentials } from "../lab-endpoints.ts";
 import type { ProbeContext } from "./probe-context.ts";
+import type { ProbeAnswers } from "../history.ts";
 
 /**
  * Which PostgreSQL nodes accept writes right now, asked on each node directly (port 5432, not
@@ -9,7 +10,7 @@ import type { ProbeContext } from "./probe-context.ts";
  * counted as writable, but it is listed as unreachable. The session is kept between samples
  * (see KeptSqlSessions).
  */
-export async function probeWritablePrimaries(context: ProbeContext): Promise<Record<string, unknown>> {
+export async function probeWritablePrimaries(context: ProbeContext): Promise<ProbeAnswers["writable-primaries"]> {
   const credentials = odooDatabaseCredentials(context.secrets);
   const answers = await Promise.all(
     context.endpoints.postgresNodes.map(async ({ name, address }) => {
@@ -26,6 +27,7 @@ export async function probeWritablePrimaries(context: ProbeContext): Promise<Rec
     }),
   );
   const named = (state: string) => answers.filter((answer) => answer.state === state).map((answer) => answer.name);
-  const errors = Object.fromEntries(answers.flatMap((answer) => ("error" in answer ? [[answer.name, answer.error]] : [])));
+  const errors: Record<string, string> = {};
+  for (const answer of answers) if ("error" in answer && answer.error !== undefined) errors[answer.name] = answer.error;
   return { writable: named("writable"), readOnly: named("read-only"), unreachable: named("unreachable"), ...(Object.keys(errors).length > 0 ? { errors } : {}) };
 }

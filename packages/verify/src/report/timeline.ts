@@ -1,5 +1,5 @@
 import type { CheckerResult } from "../checker-result.ts";
-import { OPERATION_KINDS, type History, type Operation, type OperationKind, type Outcome } from "../history.ts";
+import { answersOf, OPERATION_KINDS, type History, type Operation, type OperationKind, type Outcome, type ProbeAnswers, type ProbeName } from "../history.ts";
 
 /** Everything the report page draws, precomputed here so the page itself only lays charts out. */
 export interface TimelineData {
@@ -56,10 +56,10 @@ export function buildTimeline(history: History, results: CheckerResult[], bucket
       to: seconds(fault.healedAt ?? history.endedAt),
       healed: fault.healedAt !== undefined,
     })),
-    initial: { leader: firstAnswer(history, "patroni-leader", (value) => String(value.leader ?? "none")), vipHolders: firstAnswer(history, "vip-holders", (value) => ((value.holders as string[] | undefined) ?? []).join("+") || "none") },
+    initial: { leader: states(history, "leader")[0]?.state, vipHolders: states(history, "vip")[0]?.state },
     markers: [
-      ...changes(history, "patroni-leader", "leader"),
-      ...changes(history, "vip-holders", "vip"),
+      ...changes(history, "leader"),
+      ...changes(history, "vip"),
       ...(history.marks ?? []).map((mark) => ({ at: seconds(mark.at), kind: "mark" as const, label: `mark ${mark.label}` })),
       // A heal that took a while (a host powering on): where "while faulted" ends for the checkers.
       ...history.faults
@@ -98,44 +98,39 @@ function bucketize(ops: Operation[], from: number, to: number, bucketMs: number)
   return buckets;
 }
 
+/** The leader (or the VIP's holders) by each answered sample, as the report names them. */
+function states(history: History, kind: "leader" | "vip"): { at: number; state: string }[] {
+  return kind === "leader"
+    ? answersOf(history.probes, "patroni-leader").map((sample) => ({ at: sample.at, state: sample.value.leader ?? "none" }))
+    : answersOf(history.probes, "vip-holders").map((sample) => ({ at: sample.at, state: sample.value.holders.join("+") || "none" }));
+}
+
 /** A marker wherever the leader (or the VIP holder) differs from the previous answered sample. */
-function changes(history: History, probe: "patroni-leader" | "vip-holders", kind: "leader" | "vip"): TimelineData["markers"] {
+function changes(history: History, kind: "leader" | "vip"): TimelineData["markers"] {
   const markers: TimelineData["markers"] = [];
   let last: string | undefined;
-  for (const sample of history.probes.filter((candidate) => candidate.probe === probe && !("error" in candidate.value))) {
-    const current = probe === "patroni-leader" ? String(sample.value.leader ?? "none") : ((sample.value.holders as string[] | undefined) ?? []).join("+") || "none";
+  for (const { at, state } of states(history, kind)) {
     // The first answer is the initial state (shown in the header), not a change.
-    if (current !== last && last !== undefined) {
-      markers.push({ at: (sample.at - history.startedAt) / 1000, kind, label: `${kind === "leader" ? "leader" : "VIP"}: ${current}` });
+    if (state !== last && last !== undefined) {
+      markers.push({ at: (at - history.startedAt) / 1000, kind, label: `${kind === "leader" ? "leader" : "VIP"}: ${state}` });
     }
-    last = current;
+    last = state;
   }
   return markers;
 }
 
-function firstAnswer(history: History, probe: "patroni-leader" | "vip-holders", describe: (value: Record<string, unknown>) => string): string | undefined {
-  const sample = history.probes.find((candidate) => candidate.probe === probe && !("error" in candidate.value));
-  return sample ? describe(sample.value) : undefined;
-}
-
 function probeSeries(history: History): TimelineData["probeSeries"] {
-  const series = (name: string, probe: string, measure: (value: Record<string, unknown>) => number | undefined) => ({
+  const series = <Name extends ProbeName>(name: string, probe: Name, measure: (value: ProbeAnswers[Name]) => number) => ({
     name,
-    points: history.probes
-      .filter((sample) => sample.probe === probe)
-      .flatMap((sample): [number, number][] => {
-        const value = measure(sample.value);
-        return value === undefined ? [] : [[(sample.at - history.startedAt) / 1000, value]];
-      }),
+    points: answersOf(history.probes, probe).map((sample): [number, number] => [(sample.at - history.startedAt) / 1000, measure(sample.value)]),
   });
-  const listLength = (key: string) => (value: Record<string, unknown>) => (Array.isArray(value[key]) ? (value[key] as unknown[]).length : undefined);
-  const matching = (wanted: unknown) => (value: Record<string, unknown>) =>
-    "error" in value ? undefined : Object.entries(value).filter(([key, entry]) => key !== "tookMs" && entry === wanted).length;
+  /** How many nodes answered `wanted` in a per-node answer ({ odoo1: true, odoo2: false }). */
+  const nodesWith = (wanted: unknown) => (value: Record<string, unknown>) => Object.entries(value).filter(([key, entry]) => key !== "tookMs" && entry === wanted).length;
   return [
-    series("writable primaries", "writable-primaries", listLength("writable")),
-    series("VIP holders", "vip-holders", listLength("holders")),
-    series("healthy app nodes", "odoo-health", matching(true)),
-    series("filestore ok", "storage", matching("ok")),
+    series("writable primaries", "writable-primaries", (value) => value.writable.length),
+    series("VIP holders", "vip-holders", (value) => value.holders.length),
+    series("healthy app nodes", "odoo-health", nodesWith(true)),
+    series("filestore ok", "storage", nodesWith("ok")),
     ...cronBacklogSeries(history),
   ].filter((entry) => entry.points.length > 0);
 }
