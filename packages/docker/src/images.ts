@@ -4,7 +4,7 @@ import { ensureDebianBase } from "./debian-base.ts";
 import { ensureDockerEngine } from "./engine.ts";
 import { ensureBuiltImage, imageId, seconds, tryPull } from "./image-build.ts";
 import { IMAGES_DIR, readContextFiles, type ContextFile } from "./image-context.ts";
-import { ODOO_ARCHIVE_TOOLS, ODOO_DEBIAN_PACKAGES, readOdooSource, roleModule } from "@odoo-ha-lab/roles";
+import { machineSetupScript, ODOO_ARCHIVE_TOOLS, ODOO_DEBIAN_PACKAGES, readOdooSource, roleModule, runtimeDirectories } from "@odoo-ha-lab/roles";
 import { DEFAULT_RELEASE, ODOO_RELEASE, RELEASES, ROLE_NAMES, type ReleaseName, type RoleName } from "@odoo-ha-lab/topology";
 
 export { ImageBuildError, IMAGE_LABEL } from "./image-build.ts";
@@ -53,7 +53,7 @@ export interface EnsureLabImagesOptions {
 const ODOO_SUITE = RELEASES[ODOO_RELEASE].suite;
 
 /** Files every lab node carries, kept once in images/common/. */
-const NODE_FILES = ["lab-init", "lab-wait-mount", "supervisord.conf"] as const;
+const NODE_FILES = ["lab-init", "lab-wait-mount", "lab-runtime-directories", "supervisord.conf"] as const;
 const ODOO_PULL_TIMEOUT_MS = 60_000;
 
 export async function ensureLabImages(docker: Dockerode, options: EnsureLabImagesOptions): Promise<LabImages> {
@@ -131,11 +131,13 @@ class ImageSession {
     return [...new Set(roles.flatMap((role) => roleModule(role).debianPackages(this.release)))].sort();
   }
 
-  /** Every role's daemons but Odoo's. */
+  /** Every role's daemons but Odoo's, with their users and folders (the role modules' `machine`). */
   async node(): Promise<string> {
+    const roles = ROLE_NAMES.filter((role) => role !== "odoo");
     return this.build("node", readContextFiles("node", NODE_FILES), "BASE_IMAGE", await this.debianBase(RELEASES[this.release].suite), {
-      ROLE_PACKAGES: this.rolePackages(ROLE_NAMES.filter((role) => role !== "odoo")).join(" "),
+      ROLE_PACKAGES: this.rolePackages(roles).join(" "),
       POSTGRES_MAJOR: String(RELEASES[this.release].postgresMajor),
+      ...machineSetupArgs(roles),
     });
   }
 
@@ -151,9 +153,9 @@ class ImageSession {
     return this.build("odoo", files, "BASE_IMAGE", base, { ODOO_PACKAGES: ODOO_DEBIAN_PACKAGES.join(" ") });
   }
 
-  /** The lab layer on the chosen Odoo, with the etcd of the release's node image. */
+  /** The lab layer on the chosen Odoo, with the etcd of the release's node image (an app node may be an etcd member). */
   odooNode(odooApp: string, node: string): Promise<string> {
-    return this.build("odoo-node", readContextFiles("odoo-node", NODE_FILES), "ODOO_IMAGE", odooApp, { NODE_IMAGE: node });
+    return this.build("odoo-node", readContextFiles("odoo-node", NODE_FILES), "ODOO_IMAGE", odooApp, { NODE_IMAGE: node, ...machineSetupArgs(["odoo", "etcd"]) });
   }
 
   async external(image: string): Promise<string> {
@@ -172,4 +174,16 @@ class ImageSession {
     if (image.built) this.built.push(name);
     return image.tag;
   }
+}
+
+/**
+ * The build args that give an image its roles' users and folders (ROLE_SETUP, a script) and the list
+ * of their folders under /run (ROLE_RUNTIME_DIRECTORIES, "path owner mode" lines) that lab-init makes
+ * in the container's fresh /run at every start.
+ */
+function machineSetupArgs(roles: readonly RoleName[]): Record<string, string> {
+  return {
+    ROLE_SETUP: machineSetupScript(roles),
+    ROLE_RUNTIME_DIRECTORIES: runtimeDirectories(roles).map(({ path, owner, mode }) => `${path} ${owner} ${mode}`).join("\n"),
+  };
 }

@@ -9,6 +9,7 @@ export * from "./local-packages.ts";
 // The roles, each a folder of its own (role-modules/<role>/), and their registry.
 export * from "./role-modules/index.ts";
 export * from "./role-modules/role-module.ts";
+export * from "./role-modules/machine-setup.ts";
 export * from "./role-modules/etcd/plan.ts";
 export * from "./role-modules/etcd/render.ts";
 export * from "./role-modules/postgresql/plan.ts";

@@ -1,5 +1,5 @@
 import { run, type FileSpec, type Host } from "@odoo-ha-lab/machine";
-import { roleModule } from "@odoo-ha-lab/roles";
+import { machineSetupScript, runtimeDirectories } from "@odoo-ha-lab/roles";
 import type { Topology, TopologyNode } from "@odoo-ha-lab/topology";
 import { installOdoo, type OdooSourceForMachines } from "./odoo-install.ts";
 import { debianUnits, installCommand, missingPackages, packagesForNode } from "./packages.ts";
@@ -35,24 +35,13 @@ export function provisionFiles(node: TopologyNode, assets: { labWaitMount: strin
 /** /run is a tmpfs on a real host: these come back on every boot (keepalived's pid files, the roles' runtime folders). */
 export function renderTmpfiles(node: TopologyNode): string {
   const lines = ["# Written by odoo-ha-lab.", "d /run/lab 0755 root root -", "d /var/log/lab 0755 root root -"];
-  for (const role of node.roles) {
-    for (const { path, owner = "root", mode = "0755" } of roleModule(role).machine.runtimeDirectories) lines.push(`d ${path} ${mode} ${owner} ${owner} -`);
-  }
+  for (const { path, owner, mode } of runtimeDirectories(node.roles)) lines.push(`d ${path} ${mode} ${owner} ${owner} -`);
   return `${lines.join("\n")}\n`;
 }
 
-/** Users and directories of the node's roles (their modules' `machine`), as the images have them. Prints one line per thing it changed. */
+/** Users and directories of the node's roles, as the images have them, then the runtime folders. Prints one line per thing it changed. */
 export function systemSetupScript(node: TopologyNode): string {
-  const lines = ["set -e"];
-  const setups = node.roles.map((role) => roleModule(role).machine);
-  for (const { name, home, shell = "/usr/sbin/nologin" } of setups.flatMap((setup) => setup.users)) {
-    lines.push(`id -u ${name} >/dev/null 2>&1 || { useradd --system --user-group --home-dir ${home} --shell ${shell} ${name}; echo "created user ${name}"; }`);
-  }
-  for (const { path, owner = "root", mode = "0755" } of setups.flatMap((setup) => setup.directories)) {
-    lines.push(`[ -d ${path} ] || { install -d -o ${owner} -g ${owner} -m ${mode} ${path}; echo "created ${path}"; }`);
-  }
-  lines.push(`systemd-tmpfiles --create ${TMPFILES_PATH}`);
-  return lines.join("\n");
+  return `${machineSetupScript(node.roles)}\nsystemd-tmpfiles --create ${TMPFILES_PATH}`;
 }
 
 // Disables and stops every Debian unit given that is enabled or running. Prints what it did.
