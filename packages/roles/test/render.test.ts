@@ -219,4 +219,11 @@ describe("the role modules", () => {
     expect(ROLE_MODULES.map((role) => role.name).sort()).toEqual([...ROLE_NAMES].sort());
     for (const role of ROLE_MODULES) expect(role.steps.length, role.name).toBeGreaterThan(0);
   });
+
+  it("name their durable folders apart (each is a volume named after the node and it): the database's, the bricks, glusterd's and etcd's data", async () => {
+    const { ROLE_MODULES } = await import("../src/index.ts");
+    const names = ROLE_MODULES.flatMap((role) => role.machine.durableFolders.map((folder) => folder.name));
+    expect(new Set(names).size).toBe(names.length);
+    expect(ROLE_MODULES.flatMap((role) => role.machine.durableFolders.map((folder) => folder.path)).sort()).toEqual(["/bricks", "/var/lib/etcd", "/var/lib/glusterd", "/var/lib/postgresql/data"]);
+  });
 });

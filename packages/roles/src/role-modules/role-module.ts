@@ -33,6 +33,13 @@ export interface MachineSetup {
   runtimeDirectories: readonly RoleDirectory[];
   /** Debian's own units for the role's daemons: disabled on a host, where the lab runs them itself. */
   debianUnits(topology: Topology): readonly string[];
+  /**
+   * Folders whose content must outlive the machine being recreated (a container on a new image):
+   * each a named volume in Docker. A host keeps its disks anyway.
+   */
+  durableFolders: readonly { name: string; path: string }[];
+  /** It mounts or serves a FUSE filesystem (GlusterFS): a container needs /dev/fuse and SYS_ADMIN. */
+  usesFuse: boolean;
 }
 
 /**

@@ -13,6 +13,8 @@ export const etcdRole: RoleModule = {
     directories: [{ path: "/etc/etcd" }, { path: "/var/lib/etcd", owner: "etcd", mode: "0700" }],
     runtimeDirectories: [],
     debianUnits: () => ["etcd.service"],
+    durableFolders: [{ name: "etcd", path: "/var/lib/etcd" }],
+    usesFuse: false,
   },
   steps: [{ name: "etcd", after: [], run: convergeEtcd }],
 };

@@ -8,6 +8,13 @@ export const filestoreServerRole: RoleModule = {
   services: ["glusterd"],
   plan: filestoreServerPlan,
   debianPackages: () => ["glusterfs-server"],
-  machine: { users: [], directories: [{ path: "/bricks" }], runtimeDirectories: [], debianUnits: () => ["glusterd.service", "glustereventsd.service"] },
+  machine: {
+    users: [],
+    directories: [{ path: "/bricks" }],
+    runtimeDirectories: [],
+    debianUnits: () => ["glusterd.service", "glustereventsd.service"],
+    durableFolders: [{ name: "bricks", path: "/bricks" }, { name: "glusterd", path: "/var/lib/glusterd" }],
+    usesFuse: true,
+  },
   steps: [{ name: "filestore", after: [], run: convergeFilestore }],
 };

@@ -11,6 +11,13 @@ export const haproxyRole: RoleModule = {
   services: ["haproxy"],
   plan: haproxyPlan,
   debianPackages: () => ["haproxy"],
-  machine: { users: [], directories: [{ path: "/etc/haproxy" }], runtimeDirectories: [], debianUnits: () => ["haproxy.service"] },
+  machine: {
+    users: [],
+    directories: [{ path: "/etc/haproxy" }],
+    runtimeDirectories: [],
+    debianUnits: () => ["haproxy.service"],
+    durableFolders: [],
+    usesFuse: false,
+  },
   steps: [{ name: "haproxy", after: [], run: convergeHaproxy }],
 };

@@ -8,6 +8,13 @@ export const keepalivedRole: RoleModule = {
   services: ["keepalived"],
   plan: keepalivedPlan,
   debianPackages: () => ["keepalived"],
-  machine: { users: [], directories: [{ path: "/etc/keepalived" }], runtimeDirectories: [], debianUnits: () => ["keepalived.service"] },
+  machine: {
+    users: [],
+    directories: [{ path: "/etc/keepalived" }],
+    runtimeDirectories: [],
+    debianUnits: () => ["keepalived.service"],
+    durableFolders: [],
+    usesFuse: false,
+  },
   steps: [{ name: "keepalived", after: ["haproxy"], run: convergeKeepalived }],
 };

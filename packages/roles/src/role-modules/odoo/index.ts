@@ -19,6 +19,8 @@ export const odooRole: RoleModule = {
     directories: [{ path: "/etc/odoo", owner: "odoo" }, { path: "/var/lib/odoo", owner: "odoo" }, { path: "/mnt/extra-addons", owner: "odoo" }],
     runtimeDirectories: [],
     debianUnits: () => [],
+    durableFolders: [],
+    usesFuse: true, // the filestore's GlusterFS client
   },
   steps: [
     { name: "odoo-files", after: ["filestore"], run: convergeOdooFiles },

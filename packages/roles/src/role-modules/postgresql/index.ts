@@ -18,6 +18,8 @@ export const postgresqlRole: RoleModule = {
     directories: [{ path: "/etc/patroni" }, { path: "/var/lib/postgresql/data", owner: "postgres", mode: "0700" }],
     runtimeDirectories: [{ path: "/run/postgresql", owner: "postgres", mode: "2775" }],
     debianUnits: (topology) => ["postgresql.service", `postgresql@${topology.postgres.version}-main.service`, "patroni.service"],
+    durableFolders: [{ name: "pgdata", path: "/var/lib/postgresql/data" }],
+    usesFuse: false,
   },
   steps: [
     { name: "postgresql", after: ["etcd"], run: convergePostgresql },
