@@ -59,7 +59,17 @@ export class ExecAgent {
       timeoutSeconds: limit / 1000,
     };
     return new Promise<ExecResult>((resolve, reject) => {
-      this.pending.set(id, { resolve, reject });
+      // The agent answers a command that outlives its timeout itself; this one covers an agent that
+      // cannot answer at all (its container paused), as a lone exec's own timeout did.
+      const silent = setTimeout(() => {
+        this.pending.delete(id);
+        resolve({ exitCode: 124, stdout: "", stderr: `(no answer from the command agent on ${this.node} ${AGENT_SLACK_MS} ms after the ${limit} ms timeout)` });
+      }, limit + AGENT_SLACK_MS);
+      const settle = <T>(finish: (value: T) => void) => (value: T) => {
+        clearTimeout(silent);
+        finish(value);
+      };
+      this.pending.set(id, { resolve: settle(resolve), reject: settle(reject) });
       this.stream.write(`${JSON.stringify(request)}\n`);
     });
   }
@@ -90,6 +100,9 @@ export class ExecAgent {
     this.pending.clear();
   }
 }
+
+/** How long past a command's timeout the agent's own answer (124) may take to arrive. */
+const AGENT_SLACK_MS = 5_000;
 
 const AGENT_SCRIPT = `
 import base64, json, os, pwd, signal, subprocess, sys, threading

@@ -1,6 +1,6 @@
 import type Dockerode from "dockerode";
 import type { Topology, TopologyNode } from "@odoo-ha-lab/topology";
-import { roleModule } from "@odoo-ha-lab/roles";
+import { machineOf } from "@odoo-ha-lab/roles";
 import { LABEL_KIND, LABEL_LAB, LABEL_NODE, containerName, networkName, volumeName } from "./labels.ts";
 
 /**
@@ -42,7 +42,7 @@ export async function ensureNetwork(docker: Dockerode, topology: Topology): Prom
 
 /** Where each role keeps the state that must survive a container being recreated (its module's durable folders). */
 function durableMounts(topology: Topology, node: TopologyNode): { volume: string; target: string }[] {
-  return node.roles.flatMap((role) => roleModule(role).machine.durableFolders).map(({ name, path }) => ({ volume: volumeName(topology.name, node.name, name), target: path }));
+  return node.roles.flatMap((role) => machineOf(role).durableFolders).map(({ name, path }) => ({ volume: volumeName(topology.name, node.name, name), target: path }));
 }
 
 export async function ensureNodeContainer(
@@ -70,7 +70,7 @@ export async function ensureNodeContainer(
   for (const mount of mounts) {
     await docker.createVolume({ Name: mount.volume, Labels: { [LABEL_LAB]: topology.name, [LABEL_NODE]: node.name, [LABEL_KIND]: "volume" } });
   }
-  const needsFuse = node.roles.some((role) => roleModule(role).machine.usesFuse);
+  const needsFuse = node.roles.some((role) => machineOf(role).usesFuse);
   const capabilities = [
     // Every node: keepalived adds the VIP with it, and chaos faults drive iptables/tc in every node (real hosts have root too).
     "NET_ADMIN",

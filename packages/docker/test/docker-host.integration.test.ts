@@ -66,6 +66,19 @@ describe("a node's commands through the command agent", () => {
     expect((await alone.exec(["sh", "-c", "pgrep -f 'sleep 30[01]' || echo none"])).stdout.trim()).toBe("none");
   });
 
+  it("answers 124 for a command the agent cannot answer (its container paused), instead of waiting forever", async () => {
+    expect((await agent.exec(["true"])).exitCode).toBe(0);
+    await docker.getContainer(CONTAINER).pause();
+    try {
+      const result = await agent.exec(["true"], { timeoutMs: 200 });
+      expect(result.exitCode).toBe(124);
+      expect(result.stderr).toContain("no answer from the command agent");
+    } finally {
+      await docker.getContainer(CONTAINER).unpause();
+    }
+    expect((await agent.exec(["echo", "back"])).stdout).toBe("back\n");
+  });
+
   it("starts a new agent when its container restarted", async () => {
     expect((await agent.exec(["true"])).exitCode).toBe(0);
     await docker.getContainer(CONTAINER).restart({ t: 0 });

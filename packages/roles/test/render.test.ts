@@ -221,9 +221,9 @@ describe("the role modules", () => {
   });
 
   it("name their durable folders apart (each is a volume named after the node and it): the database's, the bricks, glusterd's and etcd's data", async () => {
-    const { ROLE_MODULES } = await import("../src/index.ts");
-    const names = ROLE_MODULES.flatMap((role) => role.machine.durableFolders.map((folder) => folder.name));
-    expect(new Set(names).size).toBe(names.length);
-    expect(ROLE_MODULES.flatMap((role) => role.machine.durableFolders.map((folder) => folder.path)).sort()).toEqual(["/bricks", "/var/lib/etcd", "/var/lib/glusterd", "/var/lib/postgresql/data"]);
+    const { machineOf, ROLE_MODULES } = await import("../src/index.ts");
+    const folders = ROLE_MODULES.flatMap((role) => machineOf(role.name).durableFolders);
+    expect(new Set(folders.map((folder) => folder.name)).size).toBe(folders.length);
+    expect(folders.map((folder) => folder.path).sort()).toEqual(["/bricks", "/var/lib/etcd", "/var/lib/glusterd", "/var/lib/postgresql/data"]);
   });
 });

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { ConvergeError, orderSteps, runStages, STAGES, type ConvergeContext, type Stage } from "../src/index.ts";
+import { ConvergeError, orderSteps, runStages, STAGES, type ConvergeContext, type ConvergeStep } from "../src/index.ts";
 
 /** Stages that log when they begin and end; each takes `ms`, or fails. */
-function stages(timings: Record<string, number | "fail">, log: string[]): Stage[] {
+function stages(timings: Record<string, number | "fail">, log: string[]): ConvergeStep[] {
   return STAGES.map((stage) => ({
     name: stage.name,
     after: stage.after,

@@ -1,6 +1,6 @@
-import { ODOO_ARCHIVE_TOOLS, ODOO_DEBIAN_PACKAGES, ROLE_MODULES, roleModule } from "@odoo-ha-lab/roles";
+import { machineOf, ODOO_ARCHIVE_TOOLS, ODOO_DEBIAN_PACKAGES, roleModule } from "@odoo-ha-lab/roles";
 import { type Host } from "@odoo-ha-lab/machine";
-import { nodeRelease, type Topology, type TopologyNode } from "@odoo-ha-lab/topology";
+import { nodeRelease, ROLE_NAMES, type Topology, type TopologyNode } from "@odoo-ha-lab/topology";
 
 /**
  * The Debian packages a node needs: what the lab's Docker images carry, per role (each role's
@@ -69,5 +69,5 @@ fi`;
  */
 export function debianUnits(topology: Topology): string[] {
   // Every role's, whatever the node's roles: a package one role installs may bring another's unit.
-  return [...new Set(ROLE_MODULES.flatMap((role) => role.machine.debianUnits(topology)))];
+  return [...new Set(ROLE_NAMES.flatMap((role) => machineOf(role).debianUnits(topology)))];
 }

@@ -26,7 +26,7 @@ export const serviceFault = faultKind({
 /** The service must be one the lab runs on every node the name stands for. */
 function serviceProblems(spec: ServiceSpec, target: FaultTarget): string[] {
   return target.nodesNamed(spec.node).flatMap((node) => {
-    const services = planServices(target.topology, node);
+    const services = planServices(node);
     return services.includes(spec.service) ? [] : [`service: ${node.name} runs no service '${spec.service}' (it runs ${services.join(", ")})`];
   });
 }

@@ -11,7 +11,7 @@ export async function logsCommand(argv: string[]): Promise<number> {
   if (!nodeName) throw new Error("usage: lab logs <node> [service] [-n lines]");
   const topology = resolveTopology(values);
   const node = findNode(topology, nodeName);
-  const services = planServices(topology, node);
+  const services = planServices(node);
   if (serviceName && !services.includes(serviceName)) throw new Error(`${nodeName} runs no service '${serviceName}'. It runs: ${services.join(", ")}`);
   const host = (await resolveTarget(values, topology).hosts()).get(nodeName)!;
   for (const service of serviceName ? [serviceName] : services) {

@@ -1,5 +1,4 @@
-import type { Topology, TopologyNode } from "@odoo-ha-lab/topology";
-import { ROLE_MODULES, roleModule } from "../role-modules/index.ts";
+import { ROLE_MODULES } from "../role-modules/index.ts";
 import type { ConvergeStep } from "../role-modules/role-module.ts";
 import type { ConvergeContext } from "./context.ts";
 
@@ -40,14 +39,6 @@ export function orderSteps<Step extends ConvergeStep>(steps: readonly Step[]): S
  * the Odoo servers need a writable database through the VIP's read-write listener.
  */
 export const STAGES: readonly ConvergeStep[] = orderSteps(ROLE_MODULES.flatMap((role) => role.steps));
-
-/** A converge step by another name: the unit `up` reports progress and failures in. */
-export type Stage = ConvergeStep;
-
-/** The services a node runs, in start order. */
-export function planServices(_topology: Topology, node: TopologyNode): string[] {
-  return node.roles.flatMap((role) => roleModule(role).services);
-}
 
 export class ConvergeError extends Error {
   constructor(

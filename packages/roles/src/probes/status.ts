@@ -1,6 +1,6 @@
 import { nodesWithRole, type Topology } from "@odoo-ha-lab/topology";
 import { serviceStatesOf, type Host, type ServiceState } from "@odoo-ha-lab/machine";
-import { planServices } from "../converge/converge.ts";
+import { planServices } from "../role-modules/index.ts";
 import { PATHS, PORTS } from "../render/paths.ts";
 import { readPatroniCluster, type PatroniMember } from "../role-modules/postgresql/probe.ts";
 import { findVipHolders } from "../role-modules/keepalived/probe.ts";
@@ -43,7 +43,7 @@ async function serviceStates(topology: Topology, hosts: ReadonlyMap<string, Host
   const rows = await Promise.all(
     topology.nodes.map(async (node) => {
       const host = hosts.get(node.name);
-      const names = planServices(topology, node);
+      const names = planServices(node);
       const states = host ? await serviceStatesOf(host.services, names).catch((): ServiceState[] => names.map(() => "unknown")) : names.map((): ServiceState => "unknown");
       return names.map((service, index) => ({ node: node.name, service, state: states[index] ?? "unknown" }));
     }),

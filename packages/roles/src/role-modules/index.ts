@@ -1,4 +1,4 @@
-import type { RoleName } from "@odoo-ha-lab/topology";
+import type { RoleName, TopologyNode } from "@odoo-ha-lab/topology";
 import { etcdRole } from "./etcd/index.ts";
 import { filestoreServerRole } from "./filestore-server/index.ts";
 import { haproxyRole } from "./haproxy/index.ts";
@@ -14,4 +14,9 @@ export function roleModule(name: RoleName): RoleModule {
   const found = ROLE_MODULES.find((role) => role.name === name);
   if (!found) throw new Error(`no role module '${name}' is registered (role-modules/index.ts has: ${ROLE_MODULES.map((role) => role.name).join(", ")})`);
   return found;
+}
+
+/** The services a node runs, in start order: its roles' services. */
+export function planServices(node: TopologyNode): string[] {
+  return node.roles.flatMap((role) => roleModule(role).services);
 }

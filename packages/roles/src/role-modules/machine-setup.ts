@@ -1,6 +1,11 @@
 import type { RoleName } from "@odoo-ha-lab/topology";
 import { roleModule } from "./index.ts";
-import type { RoleDirectory } from "./role-module.ts";
+import type { MachineSetup, RoleDirectory } from "./role-module.ts";
+
+/** A role's machine setup with every field it does not state at its empty default. */
+export function machineOf(role: RoleName): Required<MachineSetup> {
+  return { users: [], directories: [], runtimeDirectories: [], debianUnits: () => [], durableFolders: [], usesFuse: false, ...roleModule(role).machine };
+}
 
 /**
  * A shell script that makes the users and folders of these roles (their modules' `machine`), users
@@ -9,7 +14,7 @@ import type { RoleDirectory } from "./role-module.ts";
  */
 export function machineSetupScript(roles: readonly RoleName[]): string {
   const lines = ["set -e"];
-  const setups = [...new Set(roles)].map((role) => roleModule(role).machine);
+  const setups = [...new Set(roles)].map(machineOf);
   for (const { name, home, shell = "/usr/sbin/nologin" } of setups.flatMap((setup) => setup.users)) {
     lines.push(`id -u ${name} >/dev/null 2>&1 || { useradd --system --user-group --home-dir ${home} --shell ${shell} ${name}; echo "created user ${name}"; }`);
   }
@@ -21,5 +26,5 @@ export function machineSetupScript(roles: readonly RoleName[]): string {
 
 /** The roles' folders under /run, one "path owner mode" line each: a fresh /run (a tmpfs) gets them at every start. */
 export function runtimeDirectories(roles: readonly RoleName[]): Required<RoleDirectory>[] {
-  return [...new Set(roles)].flatMap((role) => roleModule(role).machine.runtimeDirectories).map(({ path, owner = "root", mode = "0755" }) => ({ path, owner, mode }));
+  return [...new Set(roles)].flatMap((role) => machineOf(role).runtimeDirectories).map(({ path, owner = "root", mode = "0755" }) => ({ path, owner, mode }));
 }

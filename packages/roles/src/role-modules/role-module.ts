@@ -23,23 +23,24 @@ export interface RoleDirectory {
 
 /**
  * What a machine needs for a role before its files and services: what the lab's images are built
- * with, and what the SSH target makes on a host.
+ * with, and what the SSH target makes on a host. A role states only what it has: `machineOf`
+ * (machine-setup.ts) gives everything else its empty default.
  */
 export interface MachineSetup {
   /** System users its services run as (each in a group of its name). */
-  users: readonly { name: string; home: string; shell?: string }[];
-  directories: readonly RoleDirectory[];
+  users?: readonly { name: string; home: string; shell?: string }[];
+  directories?: readonly RoleDirectory[];
   /** Folders under /run: a tmpfs on a host, so systemd-tmpfiles makes them again at every boot. */
-  runtimeDirectories: readonly RoleDirectory[];
+  runtimeDirectories?: readonly RoleDirectory[];
   /** Debian's own units for the role's daemons: disabled on a host, where the lab runs them itself. */
-  debianUnits(topology: Topology): readonly string[];
+  debianUnits?(topology: Topology): readonly string[];
   /**
    * Folders whose content must outlive the machine being recreated (a container on a new image):
    * each a named volume in Docker. A host keeps its disks anyway.
    */
-  durableFolders: readonly { name: string; path: string }[];
+  durableFolders?: readonly { name: string; path: string }[];
   /** It mounts or serves a FUSE filesystem (GlusterFS): a container needs /dev/fuse and SYS_ADMIN. */
-  usesFuse: boolean;
+  usesFuse?: boolean;
 }
 
 /**

@@ -11,10 +11,8 @@ export const etcdRole: RoleModule = {
   machine: {
     users: [{ name: "etcd", home: "/var/lib/etcd" }],
     directories: [{ path: "/etc/etcd" }, { path: "/var/lib/etcd", owner: "etcd", mode: "0700" }],
-    runtimeDirectories: [],
     debianUnits: () => ["etcd.service"],
     durableFolders: [{ name: "etcd", path: "/var/lib/etcd" }],
-    usesFuse: false,
   },
   steps: [{ name: "etcd", after: [], run: convergeEtcd }],
 };

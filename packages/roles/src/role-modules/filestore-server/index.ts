@@ -1,3 +1,4 @@
+import { PATHS } from "../../render/paths.ts";
 import type { RoleModule } from "../role-module.ts";
 import { convergeFilestore } from "./converge.ts";
 import { filestoreServerPlan } from "./plan.ts";
@@ -9,11 +10,9 @@ export const filestoreServerRole: RoleModule = {
   plan: filestoreServerPlan,
   debianPackages: () => ["glusterfs-server"],
   machine: {
-    users: [],
-    directories: [{ path: "/bricks" }],
-    runtimeDirectories: [],
+    directories: [{ path: PATHS.glusterBrickRoot }],
     debianUnits: () => ["glusterd.service", "glustereventsd.service"],
-    durableFolders: [{ name: "bricks", path: "/bricks" }, { name: "glusterd", path: "/var/lib/glusterd" }],
+    durableFolders: [{ name: "bricks", path: PATHS.glusterBrickRoot }, { name: "glusterd", path: "/var/lib/glusterd" }],
     usesFuse: true,
   },
   steps: [{ name: "filestore", after: [], run: convergeFilestore }],

@@ -11,13 +11,6 @@ export const haproxyRole: RoleModule = {
   services: ["haproxy"],
   plan: haproxyPlan,
   debianPackages: () => ["haproxy"],
-  machine: {
-    users: [],
-    directories: [{ path: "/etc/haproxy" }],
-    runtimeDirectories: [],
-    debianUnits: () => ["haproxy.service"],
-    durableFolders: [],
-    usesFuse: false,
-  },
+  machine: { directories: [{ path: "/etc/haproxy" }], debianUnits: () => ["haproxy.service"] },
   steps: [{ name: "haproxy", after: [], run: convergeHaproxy }],
 };

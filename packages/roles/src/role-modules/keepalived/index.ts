@@ -8,13 +8,6 @@ export const keepalivedRole: RoleModule = {
   services: ["keepalived"],
   plan: keepalivedPlan,
   debianPackages: () => ["keepalived"],
-  machine: {
-    users: [],
-    directories: [{ path: "/etc/keepalived" }],
-    runtimeDirectories: [],
-    debianUnits: () => ["keepalived.service"],
-    durableFolders: [],
-    usesFuse: false,
-  },
+  machine: { directories: [{ path: "/etc/keepalived" }], debianUnits: () => ["keepalived.service"] },
   steps: [{ name: "keepalived", after: ["haproxy"], run: convergeKeepalived }],
 };

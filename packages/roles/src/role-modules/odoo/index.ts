@@ -1,3 +1,4 @@
+import { PATHS } from "../../render/paths.ts";
 import { postgresClientPackage } from "@odoo-ha-lab/topology";
 import type { RoleModule } from "../role-module.ts";
 import { convergeOdoo, convergeOdooFiles } from "./converge.ts";
@@ -15,11 +16,8 @@ export const odooRole: RoleModule = {
   debianPackages: (release) => ["glusterfs-client", postgresClientPackage(release)],
   machine: {
     // A login shell: Odoo runs as a login user in the official image, and `-i base` runs as it.
-    users: [{ name: "odoo", home: "/var/lib/odoo", shell: "/bin/bash" }],
-    directories: [{ path: "/etc/odoo", owner: "odoo" }, { path: "/var/lib/odoo", owner: "odoo" }, { path: "/mnt/extra-addons", owner: "odoo" }],
-    runtimeDirectories: [],
-    debianUnits: () => [],
-    durableFolders: [],
+    users: [{ name: "odoo", home: PATHS.odooDataDir, shell: "/bin/bash" }],
+    directories: [{ path: "/etc/odoo", owner: "odoo" }, { path: PATHS.odooDataDir, owner: "odoo" }, { path: "/mnt/extra-addons", owner: "odoo" }],
     usesFuse: true, // the filestore's GlusterFS client
   },
   steps: [

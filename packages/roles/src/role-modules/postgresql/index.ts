@@ -1,3 +1,4 @@
+import { PATHS } from "../../render/paths.ts";
 import { postgresPackages } from "@odoo-ha-lab/topology";
 import type { RoleModule } from "../role-module.ts";
 import { convergePostgresql, convergeReplication } from "./converge.ts";
@@ -14,12 +15,11 @@ export const postgresqlRole: RoleModule = {
   // python3-etcd: Patroni's etcd3 backend is built on its etcd (v2) module.
   debianPackages: (release) => [...postgresPackages(release), "patroni", "python3-etcd"],
   machine: {
-    users: [], // Debian's postgresql-common makes 'postgres'
-    directories: [{ path: "/etc/patroni" }, { path: "/var/lib/postgresql/data", owner: "postgres", mode: "0700" }],
+    // (its user, 'postgres', comes with Debian's postgresql-common)
+    directories: [{ path: "/etc/patroni" }, { path: PATHS.postgresDataDir, owner: "postgres", mode: "0700" }],
     runtimeDirectories: [{ path: "/run/postgresql", owner: "postgres", mode: "2775" }],
     debianUnits: (topology) => ["postgresql.service", `postgresql@${topology.postgres.version}-main.service`, "patroni.service"],
-    durableFolders: [{ name: "pgdata", path: "/var/lib/postgresql/data" }],
-    usesFuse: false,
+    durableFolders: [{ name: "pgdata", path: PATHS.postgresDataDir }],
   },
   steps: [
     { name: "postgresql", after: ["etcd"], run: convergePostgresql },
