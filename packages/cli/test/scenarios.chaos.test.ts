@@ -28,6 +28,8 @@ const CI_SCENARIOS = [
   "kill-master-multidb",
   "kill-master-quorum",
   "crash-postgres-primary",
+  "cron-wakeups-pgbouncer",
+  "cron-wakeups-pgbouncer-transaction",
 ];
 const picked = (process.env.LAB_CHAOS_SCENARIOS?.split(",") ?? CI_SCENARIOS).map((name) => name.trim()).filter(Boolean);
 
@@ -39,6 +41,8 @@ const LABS: Record<string, { name: string; subnet: string }> = {
   "labs/odoo-ha-cron/topology.yaml": { name: "chaos-cron", subnet: "192.168.74.0/24" },
   "labs/odoo-ha-multidb/topology.yaml": { name: "chaos-multidb", subnet: "192.168.75.0/24" },
   "labs/odoo-ha-quorum/topology.yaml": { name: "chaos-quorum", subnet: "192.168.83.0/24" },
+  "labs/odoo-ha-pgbouncer/topology.yaml": { name: "chaos-pgb", subnet: "192.168.89.0/24" },
+  "labs/odoo-ha-pgbouncer-tx/topology.yaml": { name: "chaos-pgb-tx", subnet: "192.168.90.0/24" },
 };
 const DEFAULT_TOPOLOGY = "labs/odoo-ha/topology.yaml";
 

@@ -13,9 +13,11 @@ import {
   renderKeepalivedConfig,
   renderOdooConfig,
   renderPatroniConfig,
+  roleModule,
 } from "../src/index.ts";
 
 const topology = loadTopologyFile(fileURLToPath(new URL("../../../labs/odoo-ha/topology.yaml", import.meta.url)));
+const pooled = loadTopologyFile(fileURLToPath(new URL("../../../labs/odoo-ha-pgbouncer-tx/topology.yaml", import.meta.url)));
 const secrets = generateSecrets();
 
 describe("haproxy.cfg", () => {
@@ -50,6 +52,40 @@ describe("haproxy.cfg", () => {
     expect(section("backend odoo_http")).toMatch(/default-server .*\bslowstart 10s\b/);
     expect(section("backend odoo_realtime")).toContain("server odoo2 192.168.55.112:8072 check port 8069");
     expect(section("frontend odoo_web")).toMatch(/acl is_realtime path_beg \/websocket/);
+  });
+});
+
+describe("PgBouncer (labs/odoo-ha-pgbouncer-tx)", () => {
+  const node = findNode(pooled, "postgresql1");
+  const plan = roleModule("pgbouncer").plan({ topology: pooled, node, secrets, interfaceName: "eth0" });
+  const file = (path: string) => plan.files.find((candidate) => candidate.path === path)!;
+
+  it("takes the balancers' SQL on its node (6432) while Patroni's REST port still picks the primary", () => {
+    const haproxy = renderHaproxyConfig(pooled);
+    expect(haproxy).toContain("server postgresql1 192.168.63.121:6432 check port 8008");
+    expect(haproxy).toContain("server postgresql2 192.168.63.122:6432 check port 8008");
+    expect(renderHaproxyConfig(topology)).toContain("server postgresql1 192.168.55.121:5432 check port 8008");
+  });
+
+  it("pools every database of its own PostgreSQL in the lab's mode, never past what PostgreSQL keeps for applications", () => {
+    const ini = file("/etc/pgbouncer/pgbouncer.ini").content;
+    expect(ini).toContain("* = host=127.0.0.1 port=5432");
+    expect(ini).toContain("pool_mode = transaction");
+    // max_connections 200 − 3 superuser − 2 × 2 Patroni − 24 the lab's own
+    expect(ini).toContain("max_user_connections = 169");
+    expect(ini).toContain("auth_type = scram-sha-256");
+  });
+
+  it("lets in Odoo's database user and the superuser with the lab's secrets, readable by PgBouncer's user alone", () => {
+    const userlist = file("/etc/pgbouncer/userlist.txt");
+    expect(userlist.content).toBe(`"odoo" "${secrets.odooDbPassword}"\n"postgres" "${secrets.postgresSuperuserPassword}"\n`);
+    expect(userlist).toMatchObject({ mode: 0o600, owner: "postgres" });
+    expect(plan.services).toMatchObject([{ name: "pgbouncer", command: ["pgbouncer", "/etc/pgbouncer/pgbouncer.ini"], user: "postgres" }]);
+  });
+
+  it("is a step of `up` the Odoo servers wait for, and a package of the database nodes", () => {
+    expect(roleModule("odoo").steps.find((step) => step.name === "odoo")!.after).toContain("pgbouncer");
+    expect(roleModule("pgbouncer").debianPackages("debian-13")).toEqual(["pgbouncer"]);
   });
 });
 
@@ -207,8 +243,9 @@ describe("the role modules", () => {
   it("name the services each role's plan defines, in the same order", async () => {
     const { ROLE_MODULES } = await import("../src/index.ts");
     for (const role of ROLE_MODULES) {
-      const node = topology.nodes.find((candidate) => candidate.roles.includes(role.name))!;
-      const defined = role.plan({ topology, node, secrets, interfaceName: "eth0" }).services.map((service) => service.name);
+      const lab = [topology, pooled].find((candidate) => candidate.nodes.some((node) => node.roles.includes(role.name)))!;
+      const node = lab.nodes.find((candidate) => candidate.roles.includes(role.name))!;
+      const defined = role.plan({ topology: lab, node, secrets, interfaceName: "eth0" }).services.map((service) => service.name);
       expect(defined, role.name).toEqual(role.services);
     }
   });

@@ -13,7 +13,17 @@ import { scenarioProbes } from "./verification.ts";
  * scenario will have.
  */
 export function scenarioProblems(scenario: Scenario, topology: Topology): string[] {
-  return [...methodProblems(scenario, topology), ...budgetProblems(scenario)];
+  return [...methodProblems(scenario, topology), ...budgetProblems(scenario), ...cronWorkloadProblems(scenario, topology)];
+}
+
+/** Cron jobs that no cron worker of the lab would ever run: every cron check would fail for the lab, not for the fault. */
+function cronWorkloadProblems(scenario: Scenario, topology: Topology): string[] {
+  const { cron, cronWakeups } = scenario.workload;
+  if (!cron && !cronWakeups) return [];
+  const cronWorkers = topology.nodes.filter((node) => (node.odoo?.maxCronThreads ?? 0) > 0);
+  if (cronWorkers.length > 0) return [];
+  const field = cron ? "workload.cron" : "workload.cronWakeups";
+  return [`${field}: no node of lab ${topology.name} runs a cron worker (every odoo node has maxCronThreads 0): give one maxCronThreads ≥ 1, or remove ${field}`];
 }
 
 /** Throws a ScenarioError naming the file and every problem, if the scenario cannot run on the topology. */
@@ -28,6 +38,7 @@ export function plannedScenarioCheckers(scenario: Scenario): PlannedChecker[] {
     kinds: OPERATION_KINDS.filter((kind: OperationKind) => (kind === "browser.page" ? scenarioBrowser(scenario) !== undefined : (scenario.workload.rates[kind] ?? 0) > 0)),
     probes: scenarioProbes(scenario),
     cronJobs: [],
+    ...(scenario.workload.cronWakeups ? { cronWakeups: true } : {}),
     ...(scenario.workload.cron ? { cronPhases: scenario.method.flatMap((step) => ("mark" in step ? [step.mark] : [])) } : {}),
   };
   return plannedCheckers(plan);

@@ -158,6 +158,20 @@ export const scenarioSchema = z
           })
           .strict()
           .optional(),
+        /**
+         * Timed cron wake-ups, as Odoo's code asks for a cron run now (ir.cron._trigger): from the
+         * start of the method, every `everySeconds` one one-shot job is made due and the cron
+         * workers are woken (NOTIFY cron_trigger), `count` times. Checked by `cron-wakeup`: each job
+         * ran within `withinSeconds` of its wake-up. Let the method last count × everySeconds.
+         */
+        cronWakeups: z
+          .object({
+            count: z.number().int().min(1).max(100),
+            everySeconds: z.number().min(1).max(120).default(10),
+            withinSeconds: z.number().gt(0).max(120).default(5),
+          })
+          .strict()
+          .optional(),
       })
       .strict(),
     /** Checked before and after the method; an empty list would check nothing. */

@@ -6,6 +6,7 @@ import type { Topology } from "@odoo-ha-lab/topology";
 import {
   BrowserWorkload,
   CronBacklog,
+  CronWakeups,
   OpenLoopWorkload,
   PROBES,
   ProbeSampler,
@@ -72,12 +73,14 @@ export async function startVerification(options: VerificationOptions): Promise<V
   });
   const cron = scenario.workload.cron;
   const backlog = cron ? new CronBacklog({ topology, secrets, jobs: cron.jobs, workSeconds: cron.workSeconds }) : undefined;
+  const timedWakeups = scenario.workload.cronWakeups;
+  const wakeups = timedWakeups ? new CronWakeups({ topology, secrets, count: timedWakeups.count, everySeconds: timedWakeups.everySeconds }) : undefined;
   const probes = new ProbeSampler({ topology, hosts, secrets, maxDurationMs: MAX_RUN_MS, probes: scenarioProbes(scenario) });
   const person = scenarioBrowser(scenario);
   // (the open-loop workload numbers its operations from 1; the browser's steps stay clear of them)
   const browser = person ? new BrowserWorkload({ topology, secrets, thinkSeconds: person.thinkSeconds, reportDir: options.reportDir, firstId: 10_000_000 }) : undefined;
   // Each prepares on its own (the browser's login and first pages take seconds): side by side.
-  const preparing = await Promise.allSettled([backlog?.create(), browser?.start(), workload.prepare()]);
+  const preparing = await Promise.allSettled([backlog?.create(), wakeups?.create(), browser?.start(), workload.prepare()]);
   const failure = preparing.find((outcome) => outcome.status === "rejected");
   if (failure) {
     await browser?.stop(); // its Chromium would otherwise outlive the run
@@ -85,6 +88,7 @@ export async function startVerification(options: VerificationOptions): Promise<V
   }
   await workload.start();
   probes.start();
+  wakeups?.start();
   const marks: PhaseMark[] = [];
   let outcome: VerificationOutcome | undefined;
 
@@ -105,11 +109,22 @@ export async function startVerification(options: VerificationOptions): Promise<V
         () => undefined,
         (error: Error) => `removing the backlog's jobs failed: ${error.message}`,
       );
+      const wakeupsRemoveError = await wakeups?.remove().then(
+        () => undefined,
+        (error: Error) => `removing the wake-up jobs failed: ${error.message}`,
+      );
       const finalState = await verifyFinalState({ topology, secrets, operations, since: startedAt });
       const history: History = { lab: topology.name, scenario: scenario.name, startedAt, endedAt, operations, probes: samples, faults: [...faults], finalState };
       if (marks.length > 0) history.marks = marks;
       if (backlog) history.cronBacklog = { ...backlog.description, ...(removeError ? { removeError } : {}) };
-      outcome = { history, results: checkHistory(history, cron ? { cronScaling: { settleSeconds: cron.settleSeconds } } : {}) };
+      if (wakeups) history.cronWakeups = { ...wakeups.description, ...(wakeupsRemoveError ? { removeError: wakeupsRemoveError } : {}) };
+      outcome = {
+        history,
+        results: checkHistory(history, {
+          ...(cron ? { cronScaling: { settleSeconds: cron.settleSeconds } } : {}),
+          ...(timedWakeups ? { cronWakeup: { withinSeconds: timedWakeups.withinSeconds } } : {}),
+        }),
+      };
       return outcome;
     },
     async writeReport(verdict) {

@@ -67,6 +67,14 @@ describe("a scenario checked before anything runs", () => {
     expect(problemsOf(cron)).toEqual([expect.stringMatching(/^method: workload\.cron's backlog is released at the first mark, and the method has none/)]);
   });
 
+  it("refuses cron wake-ups on a lab where no node runs a cron worker, and knows their checker's metrics", () => {
+    const wakeups = BASE.replace("workload: { rates: { sql.write: 10, odoo.partner.write: 2 } }", "workload: { rates: { sql.write: 10 }, cronWakeups: { count: 3 } }").replace(/budgets:[\s\S]*/, "budgets:\n  - { checker: cron-wakeup, metric: maxSeconds, max: 5 }\n");
+    expect(problemsOf(wakeups)).toEqual([]);
+    const noCron = { ...topology, nodes: topology.nodes.map((node) => (node.odoo ? { ...node, odoo: { ...node.odoo, maxCronThreads: 0 } } : node)) };
+    expect(scenarioProblems(parseScenario(wakeups, "s.yaml"), noCron)).toEqual([expect.stringMatching(/^workload\.cronWakeups: no node of lab odoo-ha runs a cron worker/)]);
+    expect(problemsOf(wakeups.replace("metric: maxSeconds", "metric: meanSeconds"))).toEqual([expect.stringMatching(/cron-wakeup has no metric 'meanSeconds'/)]);
+  });
+
   it("knows a cron-scaling phase's metrics by its marks", () => {
     const cron = `
 name: s

@@ -13,7 +13,7 @@ function edgesOf(topology: Topology): Edge[] {
   const edges: Edge[] = [];
   const withRole = (role: string) => topology.nodes.filter((node) => node.roles.includes(role as never));
   for (const lb of withRole("haproxy")) {
-    for (const pg of withRole("postgresql")) edges.push({ from: lb.name, to: pg.name, label: `sql ${PORTS.postgres}` });
+    for (const pg of withRole("postgresql")) edges.push({ from: lb.name, to: pg.name, label: pg.roles.includes("pgbouncer") ? `sql ${PORTS.pgbouncer} (pgbouncer, ${topology.pgbouncer.poolMode} pooling)` : `sql ${PORTS.postgres}` });
     for (const app of withRole("odoo").filter((node) => node.odoo?.http)) edges.push({ from: lb.name, to: app.name, label: `http ${PORTS.odooHttp}/${PORTS.odooRealtime}` });
   }
   for (const app of withRole("odoo")) {

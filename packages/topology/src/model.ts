@@ -17,6 +17,8 @@ export interface Topology {
     maxConnections: number;
     patroni: { ttl: number; loopWait: number; retryTimeout: number; maximumLagOnFailoverBytes: number };
   };
+  /** PgBouncer's settings; its nodes are those with the `pgbouncer` role (the default is session pooling). */
+  pgbouncer: { poolMode: "session" | "transaction" };
   storage: {
     layout: "single-brick" | "replicated";
     volume: string;

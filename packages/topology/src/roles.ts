@@ -10,6 +10,7 @@ export const ROLE_NAMES = [
   "postgresql", // PostgreSQL 15 managed by Patroni (primary or streaming replica)
   "filestore-server", // GlusterFS brick + glusterd: the shared Odoo data_dir
   "odoo", // Odoo application server (a real Odoo image, or one built from a local Odoo source)
+  "pgbouncer", // PgBouncer in front of its node's PostgreSQL: the balancers send SQL through it
 ] as const;
 
 export type RoleName = (typeof ROLE_NAMES)[number];
@@ -30,6 +31,7 @@ export const PORTS = {
   glusterBrick: 49152,
   odooHttp: 8069,
   odooRealtime: 8072,
+  pgbouncer: 6432,
 } as const;
 
 /** Fixed ports of each role. HAProxy's front ports come from `services` in the topology. */
@@ -52,4 +54,5 @@ export const ROLE_PORTS: Record<RoleName, RolePort[]> = {
     { port: PORTS.odooHttp, purpose: "Odoo HTTP" },
     { port: PORTS.odooRealtime, purpose: "Odoo real-time (gevent) /websocket" },
   ],
+  pgbouncer: [{ port: PORTS.pgbouncer, purpose: "PgBouncer" }],
 };

@@ -91,6 +91,18 @@ export const topologyFileSchema = z
       })
       .strict()
       .default({}),
+    /**
+     * PgBouncer on the database nodes that have the `pgbouncer` role. `session`: a client keeps its
+     * server connection until it disconnects, so LISTEN/NOTIFY (Odoo's bus and cron wake-ups) works.
+     * `transaction`: a server connection is lent for one transaction only, so a LISTEN is left on a
+     * connection the client no longer holds and its notifications never reach it.
+     */
+    pgbouncer: z
+      .object({
+        poolMode: z.enum(["session", "transaction"]).default("session"),
+      })
+      .strict()
+      .optional(),
     storage: z
       .object({
         layout: z.enum(["single-brick", "replicated"]).default("single-brick"),

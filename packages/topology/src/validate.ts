@@ -109,6 +109,13 @@ export function validateTopology(file: ParsedTopologyFile): { topology?: Topolog
         fix: "add 'haproxy' to this node's roles or remove 'keepalived'",
       });
     }
+    if (node.roles.includes("pgbouncer") && !node.roles.includes("postgresql")) {
+      issues.push({
+        path: `nodes.${name}.roles`,
+        message: "pgbouncer pools the connections of its own node's PostgreSQL, and this node has none",
+        fix: "add 'pgbouncer' to the nodes with the 'postgresql' role instead",
+      });
+    }
     if (node.odoo && !node.roles.includes("odoo")) {
       issues.push({ path: `nodes.${name}.odoo`, message: "odoo settings on a node without the 'odoo' role", fix: "add the 'odoo' role or remove the settings" });
     }
@@ -151,6 +158,7 @@ export function validateTopology(file: ParsedTopologyFile): { topology?: Topolog
       fix: "give 'keepalived' (with 'haproxy') to two nodes",
     });
   }
+  issues.push(...poolerIssues(file, postgres, withRole("pgbouncer")));
   const storageServers = withRole("filestore-server");
   const wantServers = file.storage.layout === "single-brick" ? 1 : 3;
   if (storageServers.length !== wantServers) {
@@ -203,6 +211,11 @@ export function validateTopology(file: ParsedTopologyFile): { topology?: Topolog
  */
 const RESERVED_CONNECTIONS = { superuser: 3, perPostgresNode: 2, lab: 24 } as const;
 
+/** The connections of max_connections left to Odoo (and to a pooler's server side) once the others have theirs. */
+export function applicationConnections(maxConnections: number, postgresNodes: number): number {
+  return maxConnections - (RESERVED_CONNECTIONS.superuser + RESERVED_CONNECTIONS.perPostgresNode * postgresNodes + RESERVED_CONNECTIONS.lab);
+}
+
 /**
  * Every Odoo process has its own pool of up to db_maxconn connections: with workers (prefork), each
  * HTTP worker, each cron worker and the real-time (gevent) process; without (threaded), one process.
@@ -220,8 +233,8 @@ function connectionBudgetIssues(file: ParsedTopologyFile): TopologyIssue[] {
       return sum + (workers === 0 ? 1 : (http ? workers + 1 : 0) + cron);
     }, 0);
   const postgresNodes = Object.values(file.nodes).filter((node) => node.roles.includes("postgresql")).length;
-  const reserved = RESERVED_CONNECTIONS.superuser + RESERVED_CONNECTIONS.perPostgresNode * postgresNodes + RESERVED_CONNECTIONS.lab;
   const { maxConnections } = file.postgres;
+  const reserved = maxConnections - applicationConnections(maxConnections, postgresNodes);
   const { dbMaxConn } = file.odoo;
   if (processes * dbMaxConn + reserved <= maxConnections) return [];
   const fitting = Math.floor((maxConnections - reserved) / Math.max(processes, 1));
@@ -309,9 +322,30 @@ function normalise(file: ParsedTopologyFile, cidr: Cidr, holders: string[], stor
     nodes,
     services: file.services,
     postgres: { ...file.postgres, version: RELEASES[file.release].postgresMajor },
+    pgbouncer: { poolMode: file.pgbouncer?.poolMode ?? "session" },
     storage: { ...file.storage, servers: storageServers },
     odoo: { image: file.odoo.image, source: file.odoo.source, database: file.odoo.database, otherDatabases: file.odoo.otherDatabases, dbMaxConn: file.odoo.dbMaxConn, sessions: file.odoo.sessions },
   };
+}
+
+/**
+ * The balancers send SQL to a database node's pooler when it has one: every database node has one or
+ * none, or which connections are pooled would change with the node that is primary.
+ */
+function poolerIssues(file: ParsedTopologyFile, postgres: string[], poolers: string[]): TopologyIssue[] {
+  const issues: TopologyIssue[] = [];
+  const without = postgres.filter((name) => !poolers.includes(name));
+  if (poolers.length > 0 && without.length > 0) {
+    issues.push({
+      path: "nodes.*.roles",
+      message: `${without.join(", ")} run PostgreSQL without the 'pgbouncer' role the other database nodes have: a failover would change whether connections are pooled`,
+      fix: `add 'pgbouncer' to ${without.join(", ")}, or remove it from every node`,
+    });
+  }
+  if (file.pgbouncer && poolers.length === 0) {
+    issues.push({ path: "pgbouncer", message: "pgbouncer settings on a lab where no node has the 'pgbouncer' role", fix: "add 'pgbouncer' to the database nodes' roles, or remove the settings" });
+  }
+  return issues;
 }
 
 /** Each database of a multi-tenant server once, and none of them the lab's own. */

@@ -48,6 +48,14 @@ describe("the default lab (the seed's six nodes)", () => {
     expect(topology.nodes.find((node) => node.name === "lb1")?.odoo).toBeUndefined();
   });
 
+  it("pools nothing, and reads session pooling as PgBouncer's mode where a lab has a pooler", () => {
+    expect(nodesWithRole(topology, "pgbouncer")).toEqual([]);
+    const pooled = loadTopologyFile(fileURLToPath(new URL("../../../labs/odoo-ha-pgbouncer/topology.yaml", import.meta.url)));
+    expect(nodesWithRole(pooled, "pgbouncer").map((node) => node.name)).toEqual(["postgresql1", "postgresql2"]);
+    expect(pooled.pgbouncer.poolMode).toBe("session");
+    expect(toMermaid(pooled)).toContain("lb1 -->|sql 6432 (pgbouncer, session pooling)| postgresql1");
+  });
+
   it("draws Mermaid and DOT graphs naming every node and the VIP", () => {
     const mermaid = toMermaid(topology);
     const dot = toDot(topology);
@@ -98,6 +106,16 @@ describe("invalid topologies name the field and the fix", () => {
     const issues = issuesAfter((text) => text.replace("roles: [odoo]\n  odoo2", "roles: [odooo]\n  odoo2"));
     expect(issues[0]?.path).toBe("nodes.odoo1.roles.0");
     expect(issues[0]?.fix).toContain("haproxy, keepalived, etcd, postgresql, filestore-server, odoo");
+  });
+
+  it("a pooler without its own PostgreSQL, on one database node of two, or settings without a pooler", () => {
+    const onApp = issuesAfter((text) => text.replace("roles: [odoo]\n  odoo2", "roles: [odoo, pgbouncer]\n  odoo2"));
+    expect(onApp).toContainEqual({ path: "nodes.odoo1.roles", message: expect.stringContaining("pgbouncer pools the connections of its own node's PostgreSQL"), fix: expect.stringContaining("'postgresql' role") });
+    const half = issuesAfter((text) => text.replace("address: 192.168.55.121\n    roles: [postgresql]", "address: 192.168.55.121\n    roles: [postgresql, pgbouncer]"));
+    expect(half).toEqual([{ path: "nodes.*.roles", message: expect.stringContaining("postgresql2 run PostgreSQL without the 'pgbouncer' role"), fix: "add 'pgbouncer' to postgresql2, or remove it from every node" }]);
+    const unused = issuesAfter((text) => `${text}\npgbouncer: { poolMode: transaction }\n`);
+    expect(unused).toEqual([expect.objectContaining({ path: "pgbouncer", fix: expect.stringContaining("add 'pgbouncer' to the database nodes") })]);
+    expect(issuesAfter((text) => `${text}\npgbouncer: { poolMode: statement }\n`)[0]?.path).toBe("pgbouncer.poolMode");
   });
 
   it("an etcd membership that one node loss would break", () => {

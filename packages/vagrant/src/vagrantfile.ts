@@ -13,6 +13,7 @@ export const ROLE_MEMORY_MIB: Record<RoleName, number> = {
   etcd: 1024,
   haproxy: 1024,
   keepalived: 512,
+  pgbouncer: 512,
 };
 
 export const ROLE_CPUS: Record<RoleName, number> = {
@@ -22,6 +23,7 @@ export const ROLE_CPUS: Record<RoleName, number> = {
   etcd: 1,
   haproxy: 1,
   keepalived: 1,
+  pgbouncer: 1,
 };
 
 /** VirtualBox (6.1.28 and later) allows host-only networks only here unless /etc/vbox/networks.conf says more. */

@@ -170,6 +170,17 @@ export interface PhaseMark {
 }
 
 /** The queue of one-shot cron jobs a run put on the lab (workload.cron), made due at `releasedAt`. */
+/** The run's timed cron wake-ups (workload/cron-wakeups.ts): each job, and when it was made due and the workers woken. */
+export interface CronWakeupsRecord {
+  /** Every job's name (and run-marker name) starts with this. */
+  prefix: string;
+  everySeconds: number;
+  /** In release order; a wave the run ended before has no `releasedAt`. */
+  waves: { job: string; releasedAt?: number; error?: string }[];
+  /** Why its jobs could not be removed after the run (the next run removes them before it starts). */
+  removeError?: string;
+}
+
 export interface CronBacklogRecord {
   /** Every job's name (and run-marker name) starts with this. */
   prefix: string;
@@ -214,4 +225,5 @@ export interface History {
   marks?: PhaseMark[];
   /** Set when the run put a cron backlog on the lab. */
   cronBacklog?: CronBacklogRecord;
+  cronWakeups?: CronWakeupsRecord;
 }

@@ -8,6 +8,7 @@ export { OpenLoopScheduler, CLIENT_SATURATED, type OpenLoopScheduleOptions, type
 export { SQL_WRITES_TABLE } from "./workload/sql-operations.ts";
 export { STEADY_OPERATIONS, workloadSteadyProblem } from "./workload/workload-steady.ts";
 export { CronBacklog, CRON_BACKLOG_PREFIX, type CronBacklogOptions } from "./workload/cron-backlog.ts";
+export { CronWakeups, CRON_WAKEUP_PREFIX, type CronWakeupsOptions } from "./workload/cron-wakeups.ts";
 
 export { ProbeSampler, PROBES, type ProbeSamplerOptions } from "./probes/probe-sampler.ts";
 export type { Probe, ProbeContext } from "./probes/probe-context.ts";
@@ -25,6 +26,7 @@ export { checkBrowser } from "./checkers/browser-checker.ts";
 export { checkOdooErrors, classifyOdooFailure } from "./checkers/odoo-errors-checker.ts";
 export { checkCron, type CronOptions, type ExpectedCronJob } from "./checkers/cron-checker.ts";
 export { checkCronScaling, type CronScalingOptions } from "./checkers/cron-scaling-checker.ts";
+export { checkCronWakeup, type CronWakeupOptions } from "./checkers/cron-wakeup-checker.ts";
 export { checkLatency, type LatencyOptions } from "./checkers/latency-checker.ts";
 export { checkHistory, planOfHistory, plannedCheckers, type CheckHistoryOptions, type PlannedChecker, type RunPlan } from "./checkers/check-history.ts";
 

@@ -4,6 +4,7 @@ import { ATTACHMENTS_READABLE_METRICS, checkAttachmentsReadable } from "./attach
 import { BROWSER_METRICS, checkBrowser } from "./browser-checker.ts";
 import { checkOdooErrors, ODOO_ERRORS_METRICS } from "./odoo-errors-checker.ts";
 import { checkCron, cronMetrics, type ExpectedCronJob } from "./cron-checker.ts";
+import { checkCronWakeup, CRON_WAKEUP_METRICS, type CronWakeupOptions } from "./cron-wakeup-checker.ts";
 import { checkCronScaling, cronScalingMetrics, type CronScalingOptions } from "./cron-scaling-checker.ts";
 import { checkLatency, LATENCY_METRICS, type LatencyOptions } from "./latency-checker.ts";
 import { checkLostWrites, LOST_WRITES_METRICS } from "./lost-writes-checker.ts";
@@ -21,6 +22,8 @@ export interface CheckHistoryOptions {
   cronJobs?: ExpectedCronJob[];
   /** Cron scaling is checked when the run put a cron backlog on the lab. */
   cronScaling?: CronScalingOptions;
+  /** Cron wake-ups are checked when the run made some. */
+  cronWakeup?: CronWakeupOptions;
 }
 
 /**
@@ -34,6 +37,8 @@ export interface RunPlan {
   cronJobs: readonly ExpectedCronJob[];
   /** The phase labels of a cron backlog run (its marks); undefined: the run has no backlog. */
   cronPhases?: readonly string[];
+  /** The run makes timed cron wake-ups. */
+  cronWakeups?: boolean;
 }
 
 /** A checker a run gets: its result's name, the metrics it reports, and how it checks a history. */
@@ -61,6 +66,7 @@ export function plannedCheckers(plan: RunPlan): PlannedChecker[] {
     ...when(plan.kinds.includes("browser.page"), { name: "browser", metrics: BROWSER_METRICS, check: (history) => checkBrowser(history) }),
     ...when(plan.kinds.includes("odoo.attachment.upload"), { name: "attachments-readable", metrics: ATTACHMENTS_READABLE_METRICS, check: (history) => checkAttachmentsReadable(history) }),
     ...when(plan.cronJobs.length > 0, { name: "cron", metrics: cronMetrics(plan.cronJobs), check: (history) => checkCron(history, { jobs: [...plan.cronJobs] }) }),
+    ...when(plan.cronWakeups === true, { name: "cron-wakeup", metrics: CRON_WAKEUP_METRICS, check: (history, options) => checkCronWakeup(history, options.cronWakeup) }),
     ...when(plan.cronPhases !== undefined, { name: "cron-scaling", metrics: cronScalingMetrics(plan.cronPhases ?? []), check: (history, options) => checkCronScaling(history, options.cronScaling) }),
   ];
 }
@@ -71,6 +77,7 @@ export function planOfHistory(history: History, options: CheckHistoryOptions = {
     kinds: OPERATION_KINDS.filter((kind) => history.operations.some((op) => op.kind === kind)),
     probes: [...new Set(history.probes.map((sample) => sample.probe))],
     cronJobs: options.cronJobs ?? [],
+    ...(history.cronWakeups ? { cronWakeups: true } : {}),
     ...(history.cronBacklog ? { cronPhases: [...(history.marks ?? [])].sort((a, b) => a.at - b.at).map((mark) => mark.label) } : {}),
   };
 }

@@ -6,12 +6,17 @@ import { PATHS, PORTS } from "../../render/paths.ts";
  * REST health (the same endpoints a human would ask), and Odoo's web with /websocket sent to the
  * real-time port. No sticky sessions: Odoo's sessions live on the shared filestore.
  */
+/** Where a database node takes SQL: its PgBouncer when it has one (Patroni's checks still judge the node). */
+function sqlPort(node: TopologyNode): number {
+  return node.roles.includes("pgbouncer") ? PORTS.pgbouncer : PORTS.postgres;
+}
+
 export function renderHaproxyConfig(topology: Topology): string {
   const databases = nodesWithRole(topology, "postgresql");
   const webNodes = nodesWithRole(topology, "odoo").filter((node) => node.odoo?.http);
   const { databaseReadWritePort, databaseReadOnlyPort, webPort } = topology.services;
   const pgServers = (indent: string) =>
-    databases.map((db) => `${indent}server ${db.name} ${db.address}:${PORTS.postgres} check port ${PORTS.patroniRest}`);
+    databases.map((db) => `${indent}server ${db.name} ${db.address}:${sqlPort(db)} check port ${PORTS.patroniRest}`);
 
   return [
     "global",

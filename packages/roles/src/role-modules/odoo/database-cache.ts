@@ -1,8 +1,9 @@
 import { run, type Host } from "@odoo-ha-lab/machine";
-import { PATHS } from "../../render/paths.ts";
+import { PATHS, PORTS } from "../../render/paths.ts";
+import { readPatroniCluster } from "../postgresql/probe.ts";
 import { odooPasswordHash } from "./password-hash.ts";
 import { ODOO_ADMIN_LOGIN, type LabSecrets } from "../../secrets.ts";
-import type { Topology } from "@odoo-ha-lab/topology";
+import { findNode, type Topology } from "@odoo-ha-lab/topology";
 
 /**
  * A freshly initialised Odoo database (`-i base`), kept so that the next new lab restores it instead
@@ -91,11 +92,19 @@ export async function prepareFirstPages(app: Host, database: string, timeoutMs: 
   if (!output.includes("lab: first pages prepared")) throw new Error(`on ${app.node}: Odoo's shell did not prepare the first pages of '${database}': ${output.trim().slice(-500)}`);
 }
 
-/** libpq's environment for the Odoo database role through the VIP: what Odoo itself connects as. */
-function asOdoo(topology: Topology, secrets: LabSecrets): Record<string, string> {
+/**
+ * libpq's environment for the Odoo database role on the primary's PostgreSQL itself, not through the
+ * VIP: a pooler there (PgBouncer in transaction mode) would lend pg_restore's server connection, with
+ * the empty search_path it sets for the session, to the next client, whose unqualified table names
+ * then fail ("relation ir_config_parameter does not exist", seen on the first such lab). Maintenance
+ * goes around a transaction pooler, as PgBouncer's documentation asks.
+ */
+async function onThePrimary(database: Host, topology: Topology, secrets: LabSecrets): Promise<Record<string, string>> {
+  const leader = (await readPatroniCluster(database)).members.find((member) => member.role === "leader");
+  if (!leader) throw new Error(`Patroni on ${database.node} names no leader: no primary to restore the database on`);
   return {
-    PGHOST: topology.vip.address,
-    PGPORT: String(topology.services.databaseReadWritePort),
+    PGHOST: findNode(topology, leader.name).address,
+    PGPORT: String(PORTS.postgres),
     PGUSER: secrets.odooDbUser,
     PGPASSWORD: secrets.odooDbPassword,
     PGCONNECT_TIMEOUT: "5",
@@ -118,7 +127,7 @@ export interface SnapshotHosts {
 
 /** The database and its filestore folder, as they are now (right after `-i base`). */
 export async function snapshotOdooDatabase(hosts: SnapshotHosts, topology: Topology, secrets: LabSecrets, database: string): Promise<OdooDatabaseSnapshot> {
-  const env = asOdoo(topology, secrets);
+  const env = await onThePrimary(hosts.database, topology, secrets);
   // Through base64: a command's output comes back as text.
   const dump = await run(hosts.database, ["sh", "-c", 'pg_dump -Fc --no-owner -d "$1" | base64 -w0', "sh", database], { env, timeoutMs: 120_000 });
   const filestore = await run(hosts.app, ["sh", "-c", 'mkdir -p "$1" && tar -C "$1" -cz . | base64 -w0', "sh", filestoreOf(database)], { user: "odoo", timeoutMs: 120_000 });
@@ -132,7 +141,7 @@ export async function snapshotOdooDatabase(hosts: SnapshotHosts, topology: Topol
  * nothing secret.
  */
 export async function restoreOdooDatabase(hosts: SnapshotHosts, topology: Topology, secrets: LabSecrets, snapshot: OdooDatabaseSnapshot, database: string): Promise<void> {
-  const env = asOdoo(topology, secrets);
+  const env = await onThePrimary(hosts.database, topology, secrets);
   const restoreDatabase = async () => {
     const passwordHash = odooPasswordHash(secrets.odooAdminPassword);
     await run(hosts.database, ["createdb", "--maintenance-db=postgres", database], { env });

@@ -22,6 +22,6 @@ export const odooRole: RoleModule = {
   },
   steps: [
     { name: "odoo-files", after: ["filestore"], run: convergeOdooFiles },
-    { name: "odoo", after: ["postgresql", "odoo-files", "keepalived"], run: convergeOdoo },
+    { name: "odoo", after: ["postgresql", "pgbouncer", "odoo-files", "keepalived"], run: convergeOdoo },
   ],
 };
