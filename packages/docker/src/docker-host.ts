@@ -8,7 +8,8 @@ import { ExecAgent } from "./exec-agent.ts";
 
 /** A lab node as a Docker container: exec through the engine API, files through archives. */
 export class DockerHost implements Host {
-  readonly interfaceName = "eth0";
+  /** The lab interface: the one on the VIP's network (keepalived's, and the network faults'). */
+  readonly interfaceName: string;
   // `docker exec` on two loaded cores has been measured at several seconds; a down node refuses at once.
   readonly silentAfterMs = 10_000;
   readonly services: ServiceManager;
@@ -23,9 +24,10 @@ export class DockerHost implements Host {
     private readonly docker: Dockerode,
     readonly node: string,
     readonly containerName: string,
-    private readonly options: { commandAgent?: boolean } = {},
+    private readonly options: { commandAgent?: boolean; interfaceName?: string } = {},
   ) {
     this.services = new SupervisorServices(this);
+    this.interfaceName = options.interfaceName ?? "eth0";
   }
 
   async exec(command: string[], options: ExecOptions = {}): Promise<ExecResult> {

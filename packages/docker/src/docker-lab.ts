@@ -1,11 +1,11 @@
 import type Dockerode from "dockerode";
 import { converge, type LabSecrets, type OdooDatabaseCache, type ProgressEvent } from "@odoo-ha-lab/roles";
 import { RecordingHost, waitFor, type Host } from "@odoo-ha-lab/machine";
-import type { Topology } from "@odoo-ha-lab/topology";
+import type { Topology, TopologyNode } from "@odoo-ha-lab/topology";
 import { DockerHost } from "./docker-host.ts";
 import { SUPERVISOR_STATE } from "./supervisor.ts";
 import { containerName } from "./labels.ts";
-import { ensureNetwork, ensureNodeContainer, listNodeContainers, removeLabResources, type NodeImages, type RemovedResources } from "./lab-resources.ts";
+import { ensureNetworks, ensureNodeContainer, interfaceOn, listNodeContainers, removeLabResources, type NodeImages, type RemovedResources } from "./lab-resources.ts";
 
 export interface DockerUpOptions {
   images: NodeImages;
@@ -25,7 +25,12 @@ export class DockerLab {
   ) {}
 
   hosts(): Map<string, Host> {
-    return new Map(this.topology.nodes.map((node) => [node.name, new DockerHost(this.docker, node.name, containerName(this.topology.name, node.name))]));
+    return new Map(this.topology.nodes.map((node) => [node.name, this.host(node)]));
+  }
+
+  /** A node's container as a host; its lab interface is the one on the VIP's network (its first if it has none). */
+  private host(node: TopologyNode, options: { commandAgent?: boolean } = {}): DockerHost {
+    return new DockerHost(this.docker, node.name, containerName(this.topology.name, node.name), { ...options, interfaceName: interfaceOn(node, this.topology.vip.network) ?? "eth0" });
   }
 
   async exists(): Promise<boolean> {
@@ -36,17 +41,17 @@ export class DockerLab {
   async up(options: DockerUpOptions): Promise<{ changed: boolean }> {
     const firstUp = !(await this.exists());
     try {
-      const networkCreated = await ensureNetwork(this.docker, this.topology);
-      if (networkCreated) options.progress({ stage: "machines", message: `network ${this.topology.network.subnet} created` });
+      const networksCreated = await ensureNetworks(this.docker, this.topology);
+      for (const subnet of networksCreated) options.progress({ stage: "machines", message: `network ${subnet} created` });
       const outcomes = await Promise.all(
         this.topology.nodes.map(async (node) => {
           const outcome = await ensureNodeContainer(this.docker, this.topology, node, options.images);
-          options.progress({ stage: "machines", node: node.name, message: `container ${outcome} at ${node.address}` });
+          options.progress({ stage: "machines", node: node.name, message: `container ${outcome} at ${node.interfaces.map((own) => own.address).join(", ")}` });
           return outcome;
         }),
       );
       // A converge runs ~130 commands on a new lab: each node's go through one exec (see ExecAgent).
-      const nodeHosts = this.topology.nodes.map((node) => new DockerHost(this.docker, node.name, containerName(this.topology.name, node.name), { commandAgent: true }));
+      const nodeHosts = this.topology.nodes.map((node) => this.host(node, { commandAgent: true }));
       const hosts = new Map(nodeHosts.map((host) => [host.node, new RecordingHost(host)]));
       try {
         await Promise.all([...hosts.values()].map((host) => waitForSupervisor(host)));
@@ -54,7 +59,7 @@ export class DockerLab {
       } finally {
         for (const host of nodeHosts) host.close();
       }
-      return { changed: firstUp || networkCreated || outcomes.some((outcome) => outcome !== "running") || [...hosts.values()].some((host) => host.changed) };
+      return { changed: firstUp || networksCreated.length > 0 || outcomes.some((outcome) => outcome !== "running") || [...hosts.values()].some((host) => host.changed) };
     } catch (error) {
       if (firstUp && !options.keepOnFailure) {
         const removed = await this.down();

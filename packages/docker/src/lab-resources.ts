@@ -1,11 +1,12 @@
 import type Dockerode from "dockerode";
-import type { Topology, TopologyNode } from "@odoo-ha-lab/topology";
+import { addressFor, type LabNetwork, type Topology, type TopologyNode } from "@odoo-ha-lab/topology";
 import { machineOf } from "@odoo-ha-lab/roles";
 import { LABEL_KIND, LABEL_LAB, LABEL_NODE, containerName, networkName, volumeName } from "./labels.ts";
 
 /**
- * Creates the Docker objects of a lab from its topology: one bridge network with the topology's
- * subnet, one container per node at its fixed address, named volumes for durable data. Nothing here
+ * Creates the Docker objects of a lab from its topology: a bridge network per lab network with its
+ * subnet, one container per node at its fixed address on each network it joins, named volumes for
+ * durable data. Nothing here
  * configures a service: that is the roles' job, through DockerHost.
  */
 export interface NodeImages {
@@ -15,29 +16,45 @@ export interface NodeImages {
   odoo: string;
 }
 
-export async function ensureNetwork(docker: Dockerode, topology: Topology): Promise<boolean> {
-  const name = networkName(topology.name);
+/** Creates the lab's bridges that do not exist yet; returns the subnets it created. */
+export async function ensureNetworks(docker: Dockerode, topology: Topology): Promise<string[]> {
+  const created: string[] = [];
+  for (const network of topology.networks) if (await ensureNetwork(docker, topology, network)) created.push(network.subnet);
+  return created;
+}
+
+async function ensureNetwork(docker: Dockerode, topology: Topology, network: LabNetwork): Promise<boolean> {
+  const name = networkName(topology.name, network.name);
   const existing = await docker.listNetworks({ filters: { name: [name] } });
-  if (existing.some((network) => network.Name === name)) return false;
+  if (existing.some((candidate) => candidate.Name === name)) return false;
   try {
     await docker.createNetwork({
       Name: name,
       Driver: "bridge",
       CheckDuplicate: true,
-      IPAM: { Driver: "default", Config: [{ Subnet: topology.network.subnet, Gateway: topology.network.gateway }] },
+      IPAM: { Driver: "default", Config: [{ Subnet: network.subnet, Gateway: network.gateway }] },
       Labels: { [LABEL_LAB]: topology.name, [LABEL_KIND]: "network" },
     });
   } catch (error) {
     const message = (error as Error).message;
     if (/overlap/i.test(message)) {
       throw new Error(
-        `cannot create network ${name} with subnet ${topology.network.subnet}: it overlaps a network that exists already ` +
+        `cannot create network ${name} with subnet ${network.subnet}: it overlaps a network that exists already ` +
           `(another lab?). Run \`pnpm lab up --name <other> --subnet <free /24>\` or \`pnpm lab down\` the other lab first. (${message})`,
       );
     }
     throw error;
   }
   return true;
+}
+
+/**
+ * The container's interface on a network: eth0 on its first, then eth1, eth2… in the order its
+ * networks are listed (the container is created on the first and joined to the others in order).
+ */
+export function interfaceOn(node: TopologyNode, network: string): string | undefined {
+  const index = node.interfaces.findIndex((own) => own.network === network);
+  return index < 0 ? undefined : `eth${index}`;
 }
 
 /** Where each role keeps the state that must survive a container being recreated (its module's durable folders). */
@@ -76,29 +93,35 @@ export async function ensureNodeContainer(
     "NET_ADMIN",
     ...(needsFuse ? ["SYS_ADMIN"] : []),
   ];
-  const network = networkName(topology.name);
+  const [first, ...others] = node.interfaces;
   const container = await docker.createContainer({
     name,
     Hostname: node.name,
     Image: image,
     Labels: { [LABEL_LAB]: topology.name, [LABEL_NODE]: node.name, [LABEL_KIND]: "node" },
     HostConfig: {
-      NetworkMode: network,
+      NetworkMode: networkName(topology.name, first!.network),
       CapAdd: capabilities,
       Devices: needsFuse ? [{ PathOnHost: "/dev/fuse", PathInContainer: "/dev/fuse", CgroupPermissions: "rwm" }] : [],
       // A fresh /run on every start: no stale pid file can block a restart after `docker kill`.
       Tmpfs: { "/run": "rw,exec,mode=755,size=64m" },
       Mounts: mounts.map((mount) => ({ Type: "volume" as const, Source: mount.volume, Target: mount.target })),
-      ExtraHosts: topology.nodes.map((other) => `${other.name}:${other.address}`),
+      // Each other node by its address on a network the two share (none: it is not reachable from here).
+      ExtraHosts: topology.nodes.flatMap((other) => (other.interfaces.some((own) => node.interfaces.some((mine) => mine.network === own.network)) ? [`${other.name}:${addressFor(other, node)}`] : [])),
       ...(node.memoryMiB ? { Memory: node.memoryMiB * 1024 * 1024 } : {}),
       // Docker's apparmor profile denies FUSE mounts; glusterfs needs them.
       SecurityOpt: needsFuse ? ["apparmor=unconfined"] : [],
     },
     NetworkingConfig: {
-      EndpointsConfig: { [network]: { IPAMConfig: { IPv4Address: node.address } } },
+      EndpointsConfig: { [networkName(topology.name, first!.network)]: { IPAMConfig: { IPv4Address: first!.address } } },
     },
   });
   await container.start();
+  // Joined after the start, one at a time, so that each gets the next ethN (interfaceOn). The
+  // engine's API before 1.44 takes one network at creation.
+  for (const own of others) {
+    await docker.getNetwork(networkName(topology.name, own.network)).connect({ Container: container.id, EndpointConfig: { IPAMConfig: { IPv4Address: own.address } } });
+  }
   return recreated ? "recreated (image changed)" : "created";
 }
 

@@ -1,3 +1,5 @@
+import { SINGLE_NETWORK } from "@odoo-ha-lab/topology";
+
 /** Everything a lab creates carries these labels: `down` and `lab heal` find it all by them. */
 export const LABEL_LAB = "odoo-ha-lab.lab";
 export const LABEL_NODE = "odoo-ha-lab.node";
@@ -11,8 +13,9 @@ export function containerName(lab: string, node: string): string {
   return `${lab}-${node}`;
 }
 
-export function networkName(lab: string): string {
-  return `${lab}-net`;
+/** A lab network's bridge: `<lab>-net` for a one-network lab's, `<lab>-<network>` for each of several. */
+export function networkName(lab: string, network: string = SINGLE_NETWORK): string {
+  return network === SINGLE_NETWORK ? `${lab}-net` : `${lab}-${network}`;
 }
 
 export function volumeName(lab: string, node: string, purpose: string): string {

@@ -66,7 +66,7 @@ describe.each(RELEASE_LABS.map((topology) => [topology.release, topology] as con
   }
 
   it("haproxy -c accepts haproxy.cfg", async () => {
-    await host.writeFile({ path: PATHS.haproxyConfig, content: renderHaproxyConfig(topology) });
+    await host.writeFile({ path: PATHS.haproxyConfig, content: renderHaproxyConfig(topology, findNode(topology, "lb1")) });
     // -V: HAProxy 3.0 says nothing of a valid file without it (2.6 did).
     expect(await check(["haproxy", "-c", "-V", "-f", PATHS.haproxyConfig])).toMatch(/Configuration file is valid/);
   });

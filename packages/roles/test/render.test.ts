@@ -21,7 +21,7 @@ const pooled = loadTopologyFile(fileURLToPath(new URL("../../../labs/odoo-ha-pgb
 const secrets = generateSecrets();
 
 describe("haproxy.cfg", () => {
-  const config = renderHaproxyConfig(topology);
+  const config = renderHaproxyConfig(topology, findNode(topology, "lb1"));
   const section = (name: string) => config.split(/\n(?=listen |frontend |backend )/).find((block) => block.startsWith(name)) ?? "";
 
   it("routes VIP:5433 to the Patroni primary and VIP:5434 to replicas, checked on Patroni's REST port", () => {
@@ -61,10 +61,10 @@ describe("PgBouncer (labs/odoo-ha-pgbouncer-tx)", () => {
   const file = (path: string) => plan.files.find((candidate) => candidate.path === path)!;
 
   it("takes the balancers' SQL on its node (6432) while Patroni's REST port still picks the primary", () => {
-    const haproxy = renderHaproxyConfig(pooled);
+    const haproxy = renderHaproxyConfig(pooled, findNode(pooled, "lb1"));
     expect(haproxy).toContain("server postgresql1 192.168.63.121:6432 check port 8008");
     expect(haproxy).toContain("server postgresql2 192.168.63.122:6432 check port 8008");
-    expect(renderHaproxyConfig(topology)).toContain("server postgresql1 192.168.55.121:5432 check port 8008");
+    expect(renderHaproxyConfig(topology, findNode(topology, "lb2"))).toContain("server postgresql1 192.168.55.121:5432 check port 8008");
   });
 
   it("pools every database of its own PostgreSQL in the lab's mode, never past what PostgreSQL keeps for applications", () => {
@@ -86,6 +86,36 @@ describe("PgBouncer (labs/odoo-ha-pgbouncer-tx)", () => {
   it("is a step of `up` the Odoo servers wait for, and a package of the database nodes", () => {
     expect(roleModule("odoo").steps.find((step) => step.name === "odoo")!.after).toContain("pgbouncer");
     expect(roleModule("pgbouncer").debianPackages("debian-13")).toEqual(["pgbouncer"]);
+  });
+});
+
+describe("a lab of two zones (labs/odoo-ha-zones): each peer reached on the network it shares", () => {
+  const zones = loadTopologyFile(fileURLToPath(new URL("../../../labs/odoo-ha-zones/topology.yaml", import.meta.url)));
+  const node = (name: string) => findNode(zones, name);
+
+  it("HAProxy reaches the database nodes on the data network and Odoo on the front one", () => {
+    const config = renderHaproxyConfig(zones, node("lb2"));
+    expect(config).toContain("server postgresql1 192.168.65.121:5432 check port 8008");
+    expect(config).toContain("server odoo1 192.168.64.111:8069 check");
+  });
+
+  it("etcd and Patroni advertise their data-network addresses (etcd's members and its Patroni clients share only that one)", () => {
+    const etcd = parse(renderEtcdConfig(zones, node("lb1"))) as Record<string, string>;
+    expect(etcd["advertise-client-urls"]).toBe("http://192.168.65.101:2379");
+    expect(etcd["initial-cluster"]).toBe("lb1=http://192.168.65.101:2380,lb2=http://192.168.65.102:2380,odoo2=http://192.168.65.112:2380");
+    const patroni = parse(renderPatroniConfig(zones, node("postgresql2"), secrets)) as { etcd3: { hosts: string[] }; postgresql: { connect_address: string; pg_hba: string[] } };
+    expect(patroni.etcd3.hosts).toEqual(["192.168.65.101:2379", "192.168.65.102:2379", "192.168.65.112:2379"]);
+    expect(patroni.postgresql.connect_address).toBe("192.168.65.122:5432");
+    // Only the network it joins gets in.
+    expect(patroni.postgresql.pg_hba.filter((line) => line.startsWith("host all all"))).toEqual(["host all all 192.168.65.0/24 scram-sha-256", "host all all 127.0.0.1/32 scram-sha-256"]);
+  });
+
+  it("keepalived holds the VIP on its front interface with the front network's prefix; the filestore's bricks are named by their front addresses", () => {
+    const keepalived = renderKeepalivedConfig(zones, node("lb1"), "eth0");
+    expect(keepalived).toContain("unicast_src_ip 192.168.64.101");
+    expect(keepalived).toMatch(/unicast_peer \{\n\s+192\.168\.64\.102\n/);
+    expect(keepalived).toContain("192.168.64.100/24 dev eth0");
+    expect(filestoreVolume(zones).bricks).toEqual(["192.168.64.102:/bricks/filestore"]);
   });
 });
 

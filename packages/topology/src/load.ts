@@ -4,7 +4,7 @@ import type { ZodIssue } from "zod";
 import { TopologyError, type TopologyIssue } from "./errors.ts";
 import { readInputFile } from "./input-file.ts";
 import { readYaml } from "./yaml-input.ts";
-import { cidrContains, formatIpv4, parseCidr, parseIpv4 } from "./ipv4.ts";
+import { cidrContains, formatCidr, formatIpv4, parseCidr, parseIpv4, type Cidr } from "./ipv4.ts";
 import type { Topology } from "./model.ts";
 import { RELEASE_NAMES } from "./releases.ts";
 import { topologyFileSchema, type ParsedTopologyFile } from "./schema.ts";
@@ -73,23 +73,42 @@ function applyOverrides(file: ParsedTopologyFile, overrides: TopologyOverrides, 
     next.release = releaseCheck.data;
   }
   if (overrides.subnet) {
-    const from = parseCidr(file.network.subnet);
+    const subnetFlag = overrides.givenBy?.subnet ?? "--subnet";
+    const networks = next.networks ? Object.entries(next.networks).map(([name, network]) => ({ name, network })) : next.network ? [{ name: "", network: next.network }] : [];
     const to = parseCidr(overrides.subnet);
-    if (!to || !from) {
-      throw new TopologyError(source, [{ path: overrides.givenBy?.subnet ?? "--subnet", message: `'${overrides.subnet}' is not an IPv4 network in CIDR form`, fix: "write it like 192.168.56.0/24" }]);
+    const first = networks[0] && parseCidr(networks[0].network.subnet);
+    if (!to || !first) {
+      throw new TopologyError(source, [{ path: subnetFlag, message: `'${overrides.subnet}' is not an IPv4 network in CIDR form`, fix: "write it like 192.168.56.0/24" }]);
     }
-    const rebase = (address: string, path: string): string => {
+    if (networks.length > 1 && to.prefix !== first.prefix) {
+      throw new TopologyError(source, [{ path: subnetFlag, message: `moves the lab's ${networks.length} networks together, the first (${networks[0]!.name}, ${networks[0]!.network.subnet}) to ${overrides.subnet}: it must keep its /${first.prefix}`, fix: `give a /${first.prefix}, e.g. ${formatIpv4(to.network)}/${first.prefix}` }]);
+    }
+    // Every network moves by the same offset, so a lab of several zones keeps its layout side by side.
+    const offset = to.network - first.network;
+    const movedNetworks = new Map<string, { from: Cidr; to: Cidr }>();
+    for (const { name, network } of networks) {
+      const from = parseCidr(network.subnet);
+      if (!from) continue; // reported by validation
+      const moved = name === networks[0]!.name ? to : { network: from.network + offset, prefix: from.prefix };
+      movedNetworks.set(name, { from, to: moved });
+      network.subnet = formatCidr(moved);
+    }
+    const rebase = (address: string, path: string, network: string): string => {
       const ip = parseIpv4(address);
-      if (ip === undefined) return address; // reported by validation
-      const moved = to.network + (ip - from.network);
-      if (!cidrContains(to, moved)) {
-        throw new TopologyError(source, [{ path, message: `${address} has no place in ${overrides.subnet} (too small)`, fix: "use a subnet at least as large as the file's" }]);
+      const move = movedNetworks.get(network);
+      if (ip === undefined || !move) return address; // reported by validation
+      const moved = move.to.network + (ip - move.from.network);
+      if (!cidrContains(move.to, moved)) {
+        throw new TopologyError(source, [{ path, message: `${address} has no place in ${formatCidr(move.to)} (too small)`, fix: "use a subnet at least as large as the file's" }]);
       }
       return formatIpv4(moved);
     };
-    next.network.subnet = overrides.subnet;
-    next.vip.address = rebase(file.vip.address, "vip.address");
-    for (const [name, node] of Object.entries(next.nodes)) node.address = rebase(node.address, `nodes.${name}.address`);
+    const single = networks.length === 1 && !next.networks ? "" : undefined;
+    next.vip.address = rebase(next.vip.address, "vip.address", single ?? next.vip.network ?? networks[0]!.name);
+    for (const [name, node] of Object.entries(next.nodes)) {
+      if (node.address !== undefined) node.address = rebase(node.address, `nodes.${name}.address`, single ?? networks[0]!.name);
+      for (const [networkName, address] of Object.entries(node.networks ?? {})) node.networks![networkName] = rebase(address, `nodes.${name}.networks.${networkName}`, networkName);
+    }
   }
   return next;
 }

@@ -1,13 +1,16 @@
 import type { ReleaseName } from "./releases.ts";
-import type { RoleName } from "./roles.ts";
+import type { RoleGroup, RoleName } from "./roles.ts";
 
 /** The validated, normalised lab: pure data that every other package reads. */
 export interface Topology {
   name: string;
   description: string;
   release: ReleaseName;
-  network: { subnet: string; prefix: number; gateway: string };
-  vip: { address: string; routerId: number; advertIntervalSeconds: number; holders: string[] };
+  /** Every network of the lab, in the file's order; a one-network lab's is named "lab". */
+  networks: LabNetwork[];
+  /** The first network: where a node's `address` is when it joins it. */
+  network: LabNetwork;
+  vip: { address: string; network: string; routerId: number; advertIntervalSeconds: number; holders: string[] };
   nodes: TopologyNode[];
   services: { databaseReadWritePort: number; databaseReadOnlyPort: number; webPort: number };
   postgres: {
@@ -43,9 +46,28 @@ export interface OdooNodeSettings {
   http: boolean;
 }
 
+export interface LabNetwork {
+  name: string;
+  subnet: string;
+  prefix: number;
+  /** The host's side of the network (its bridge, on Docker). */
+  gateway: string;
+}
+
+/** The name of a one-network lab's network (`network:` in the file). */
+export const SINGLE_NETWORK = "lab";
+
+export interface NodeInterface {
+  network: string;
+  address: string;
+}
+
 export interface TopologyNode {
   name: string;
+  /** Its address on the first network it joins (its only one on a one-network lab). */
   address: string;
+  /** Its address on each network it joins, in the file's order. */
+  interfaces: NodeInterface[];
   roles: RoleName[];
   memoryMiB: number | undefined;
   /** Present on nodes with the `odoo` role. */
@@ -67,4 +89,46 @@ export function findNode(topology: Topology, name: string): TopologyNode {
     throw new Error(`No node named '${name}' in lab '${topology.name}'. Nodes: ${known}.`);
   }
   return node;
+}
+
+export function findNetwork(topology: Pick<Topology, "networks">, name: string): LabNetwork {
+  const network = topology.networks.find((candidate) => candidate.name === name);
+  if (!network) throw new Error(`No network named '${name}' (networks: ${topology.networks.map((candidate) => candidate.name).join(", ")}).`);
+  return network;
+}
+
+/** The node's address on a network, if it joins it. */
+export function addressOn(node: Pick<TopologyNode, "interfaces">, network: string): string | undefined {
+  return node.interfaces.find((candidate) => candidate.network === network)?.address;
+}
+
+/**
+ * Where `from` reaches `target`: the target's address on the first of its networks that `from` joins
+ * too (validation makes sure every pair of nodes that talk shares one).
+ */
+export function addressFor(target: Pick<TopologyNode, "name" | "interfaces">, from: Pick<TopologyNode, "name" | "interfaces">): string {
+  const shared = target.interfaces.find((candidate) => from.interfaces.some((own) => own.network === candidate.network));
+  if (!shared) throw new Error(`${from.name} shares no network with ${target.name}`);
+  return shared.address;
+}
+
+/** A network every one of these nodes joins (the first of the first node's), for a group whose members all talk to each other. */
+export function sharedNetwork(nodes: readonly Pick<TopologyNode, "name" | "interfaces">[]): string {
+  const first = nodes[0];
+  if (!first) throw new Error("no nodes to share a network");
+  const shared = first.interfaces.find((candidate) => nodes.every((node) => node.interfaces.some((own) => own.network === candidate.network)));
+  if (!shared) throw new Error(`${nodes.map((node) => node.name).join(", ")} share no network`);
+  return shared.network;
+}
+
+/** The network a group of roles talks over (ROLE_GROUPS): the one its nodes all join. */
+export function groupNetwork(topology: Pick<Topology, "nodes">, group: Pick<RoleGroup, "roles">): string {
+  return sharedNetwork(topology.nodes.filter((node) => group.roles.some((role) => node.roles.includes(role))));
+}
+
+/** Each node's address on the network the group shares (etcd's members, the database nodes). */
+export function groupAddresses<Node extends Pick<TopologyNode, "name" | "interfaces">>(nodes: readonly Node[]): { node: Node; address: string }[] {
+  if (nodes.length === 0) return [];
+  const network = sharedNetwork(nodes);
+  return nodes.map((node) => ({ node, address: addressOn(node, network)! }));
 }

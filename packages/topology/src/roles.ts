@@ -56,3 +56,40 @@ export const ROLE_PORTS: Record<RoleName, RolePort[]> = {
   ],
   pgbouncer: [{ port: PORTS.pgbouncer, purpose: "PgBouncer" }],
 };
+
+/**
+ * Who talks to whom, for the checks of a lab with several networks: every node of `from` shares a
+ * network with every node of `to` (`"vip"`: joins the VIP's network); a node joins no network that
+ * none of its roles talks over.
+ */
+export interface RoleLink {
+  from: RoleName;
+  to: RoleName | "vip";
+  purpose: string;
+}
+
+export const ROLE_LINKS: readonly RoleLink[] = [
+  { from: "haproxy", to: "postgresql", purpose: "sends SQL to it and asks Patroni's REST API which is primary" },
+  { from: "haproxy", to: "odoo", purpose: "sends the web to it" },
+  { from: "keepalived", to: "vip", purpose: "holds the VIP and sends VRRP adverts to the other holders" },
+  { from: "odoo", to: "vip", purpose: "reaches the database through the VIP" },
+];
+
+/**
+ * Nodes that all reach each other at the one address each advertises, so all on one network (the
+ * first of the first member's that every member joins: `groupNetwork`): etcd's members and the
+ * Patroni nodes (etcd hands its clients its members' advertised URLs), the database nodes
+ * (replication, Patroni's connect_address), the filestore's servers and its clients (a GlusterFS
+ * client connects to each brick at the address the volume names it by).
+ */
+export interface RoleGroup {
+  name: string;
+  roles: readonly RoleName[];
+  purpose: string;
+}
+
+export const ROLE_GROUPS = {
+  etcd: { name: "etcd", roles: ["etcd", "postgresql"], purpose: "etcd's members and the Patroni nodes that keep their leader lock in it reach each other at their advertised addresses" },
+  postgresql: { name: "postgresql", roles: ["postgresql"], purpose: "the database nodes stream WAL to each other at Patroni's connect addresses" },
+  filestore: { name: "filestore", roles: ["filestore-server", "odoo"], purpose: "the filestore's servers and its Odoo clients reach each brick at the address the volume names it by" },
+} as const satisfies Record<string, RoleGroup>;

@@ -11,6 +11,9 @@ const dnsLabel = (max: number) =>
 const labName = dnsLabel(20);
 
 const MAX_NODES = 250;
+const MAX_NETWORKS = 8;
+
+const networkSchema = z.object({ subnet: z.string() }).strict();
 
 const port = z.number().int().min(1).max(65535);
 
@@ -24,7 +27,10 @@ const odooNodeOptions = z
 
 const nodeSchema = z
   .object({
-    address: z.string(),
+    /** Its address on a one-network lab (`network:`). */
+    address: z.string().optional(),
+    /** Its address on each network it joins, in the order its interfaces come (a lab with `networks:`). */
+    networks: z.record(z.string(), z.string()).optional(),
     roles: z.array(z.enum(ROLE_NAMES)).min(1, "a node needs at least one role"),
     memoryMiB: z.number().int().min(64).max(1024 * 1024).optional(),
     odoo: odooNodeOptions.optional(),
@@ -50,14 +56,21 @@ export const topologyFileSchema = z
     description: z.string().optional(),
     /** The release every node but the app tier's Odoo runs (releases.ts): images, packages, Patroni's rules. */
     release: z.enum(RELEASE_NAMES).default(DEFAULT_RELEASE),
-    network: z
-      .object({
-        subnet: z.string(),
-      })
-      .strict(),
+    /** The one network of a one-network lab (its nodes then give an `address`). */
+    network: networkSchema.optional(),
+    /**
+     * The networks (zones) of a lab with several: each node lists the ones it joins with an address
+     * on each (`nodes.<name>.networks`), and the VIP names its own (`vip.network`).
+     */
+    networks: z
+      .record(dnsLabel(12), networkSchema)
+      .refine((networks) => Object.keys(networks).length >= 1 && Object.keys(networks).length <= MAX_NETWORKS, { message: `declare 1 to ${MAX_NETWORKS} networks` })
+      .optional(),
     vip: z
       .object({
         address: z.string(),
+        /** The network the VIP lives on (default: the first network); its holders must join it. */
+        network: z.string().optional(),
         routerId: z.number().int().min(1).max(255).default(55),
         /** VRRPv3 carries it in centiseconds in 12 bits: 0.01 to 40.95 s. */
         advertIntervalSeconds: z.number().min(0.01).max(40.95, "VRRPv3 advertises at most every 40.95 s (12 bits of centiseconds)").default(1),

@@ -1,14 +1,6 @@
 import type { TopologyIssue } from "./errors.ts";
-import {
-  broadcastOf,
-  cidrContains,
-  formatIpv4,
-  gatewayOf,
-  parseCidr,
-  parseIpv4,
-  type Cidr,
-} from "./ipv4.ts";
 import type { Topology, TopologyNode } from "./model.ts";
+import { checkNetworks, linkIssues, type CheckedNetworks } from "./network-checks.ts";
 import { patroniTimingProblems, versionAtLeast } from "./patroni-timing.ts";
 import { RELEASE_NAMES, RELEASES } from "./releases.ts";
 import { ROLE_PORTS, type RoleName } from "./roles.ts";
@@ -20,76 +12,12 @@ import type { ParsedTopologyFile } from "./schema.ts";
  */
 export function validateTopology(file: ParsedTopologyFile): { topology?: Topology; issues: TopologyIssue[] } {
   const issues: TopologyIssue[] = [];
-  const cidr = parseCidr(file.network.subnet);
-  if (!cidr) {
-    issues.push({
-      path: "network.subnet",
-      message: `'${file.network.subnet}' is not an IPv4 network in CIDR form`,
-      fix: "write it like 192.168.55.0/24 (host bits zero, no leading zeros)",
-    });
-    return { issues };
-  }
-  const unusable = UNUSABLE_NETWORKS.find((range) => cidrsOverlap(range.cidr, cidr));
-  if (unusable) {
-    issues.push({
-      path: "network.subnet",
-      message: `${file.network.subnet} overlaps ${unusable.text}, ${unusable.what}: no lab host can use it`,
-      fix: "use a private network such as 192.168.55.0/24, 172.20.0.0/24 or 10.55.0.0/24",
-    });
-  }
-  if (cidr.prefix < 16 || cidr.prefix > 28) {
-    issues.push({
-      path: "network.subnet",
-      message: `a /${cidr.prefix} network is outside what the lab supports`,
-      fix: "use a prefix between /16 and /28, e.g. /24",
-    });
-  }
-
   const nodeEntries = Object.entries(file.nodes);
-  const addressOwners = new Map<number, string>();
-  const reserved = new Map<number, string>([
-    [cidr.network, "the network address"],
-    [gatewayOf(cidr), "the gateway (the host's side of the lab network)"],
-    [broadcastOf(cidr), "the broadcast address"],
-  ]);
-
-  const checkAddress = (path: string, owner: string, text: string): void => {
-    const ip = parseIpv4(text);
-    if (ip === undefined) {
-      const leadingZeros = /(^|\.)0\d/.test(text);
-      issues.push({ path, message: `'${text}' is not an IPv4 address${leadingZeros ? " (a part has leading zeros, which some tools read as octal)" : ""}`, fix: leadingZeros ? `write ${text.replace(/(^|\.)0+(\d)/g, "$1$2")}` : "write a dotted quad like 192.168.55.101" });
-      return;
-    }
-    if (!cidrContains(cidr, ip)) {
-      issues.push({
-        path,
-        message: `${text} is outside the lab network ${file.network.subnet}`,
-        fix: `pick an address inside ${file.network.subnet}`,
-      });
-      return;
-    }
-    const reservedFor = reserved.get(ip);
-    if (reservedFor) {
-      issues.push({ path, message: `${text} is ${reservedFor}`, fix: "pick another address in the network" });
-      return;
-    }
-    const previous = addressOwners.get(ip);
-    if (previous) {
-      issues.push({
-        path,
-        message: `${text} is already used by ${previous}`,
-        fix: "give every node and the virtual IP an address of its own",
-      });
-      return;
-    }
-    addressOwners.set(ip, owner);
-  };
-
   if (nodeEntries.length === 0) {
     issues.push({ path: "nodes", message: "the lab has no nodes", fix: "declare at least the six nodes of labs/odoo-ha/topology.yaml" });
   }
-  for (const [name, node] of nodeEntries) checkAddress(`nodes.${name}.address`, name, node.address);
-  checkAddress("vip.address", "the virtual IP", file.vip.address);
+  const networks = checkNetworks(file, issues);
+  if (!networks) return { issues };
 
   const withRole = (role: RoleName): string[] =>
     nodeEntries.filter(([, node]) => node.roles.includes(role)).map(([name]) => name);
@@ -180,7 +108,7 @@ export function validateTopology(file: ParsedTopologyFile): { topology?: Topolog
     issues.push({ path: "nodes.*.odoo.http", message: "every Odoo node has http off: the web has no backend", fix: "leave http on for at least one odoo node" });
   }
 
-  issues.push(...connectionBudgetIssues(file), ...otherDatabaseIssues(file));
+  issues.push(...connectionBudgetIssues(file), ...otherDatabaseIssues(file), ...linkIssues(file, networks));
 
   const { ttl, loopWait, retryTimeout } = file.postgres.patroni;
   if (loopWait + 2 * retryTimeout > ttl) {
@@ -201,7 +129,7 @@ export function validateTopology(file: ParsedTopologyFile): { topology?: Topolog
   }
 
   if (issues.length > 0) return { issues };
-  return { topology: normalise(file, cidr, holders, storageServers), issues };
+  return { topology: normalise(file, networks, holders, storageServers), issues };
 }
 
 /**
@@ -247,21 +175,6 @@ function connectionBudgetIssues(file: ParsedTopologyFile): TopologyIssue[] {
   ];
 }
 
-/** Ranges no machine's own network can be: the unspecified, loopback, link-local, multicast and reserved blocks. */
-const UNUSABLE_NETWORKS = [
-  { text: "0.0.0.0/8", what: "'this network' (the unspecified address)" },
-  { text: "127.0.0.0/8", what: "the loopback range" },
-  { text: "169.254.0.0/16", what: "the link-local range" },
-  { text: "224.0.0.0/4", what: "the multicast range" },
-  { text: "240.0.0.0/4", what: "the reserved range (and the broadcast address)" },
-].map((range) => ({ ...range, cidr: parseCidr(range.text)! }));
-
-function cidrsOverlap(a: Cidr, b: Cidr): boolean {
-  const wider = a.prefix <= b.prefix ? a : b;
-  const narrower = wider === a ? b : a;
-  return cidrContains(wider, narrower.network);
-}
-
 /** The least memory a node of each role runs in (measured: an Odoo node of the default lab ~330 MiB, PostgreSQL ~100 MiB). */
 const MIN_MEMORY_MIB: Partial<Record<RoleName, number>> = { odoo: 512, postgresql: 256 };
 
@@ -299,10 +212,11 @@ function checkPortClashes(file: ParsedTopologyFile, nodeName: string, roles: Rol
   }
 }
 
-function normalise(file: ParsedTopologyFile, cidr: Cidr, holders: string[], storageServers: string[]): Topology {
+function normalise(file: ParsedTopologyFile, networks: CheckedNetworks, holders: string[], storageServers: string[]): Topology {
   const nodes: TopologyNode[] = Object.entries(file.nodes).map(([name, node]) => ({
     name,
-    address: node.address,
+    address: networks.interfaces.get(name)![0]!.address,
+    interfaces: networks.interfaces.get(name)!,
     roles: node.roles,
     memoryMiB: node.memoryMiB,
     odoo: node.roles.includes("odoo")
@@ -317,8 +231,9 @@ function normalise(file: ParsedTopologyFile, cidr: Cidr, holders: string[], stor
     name: file.name,
     description: file.description ?? "",
     release: file.release,
-    network: { subnet: file.network.subnet, prefix: cidr.prefix, gateway: formatIpv4(gatewayOf(cidr)) },
-    vip: { ...file.vip, holders },
+    networks: networks.networks,
+    network: networks.networks[0]!,
+    vip: { address: file.vip.address, network: networks.vipNetwork, routerId: file.vip.routerId, advertIntervalSeconds: file.vip.advertIntervalSeconds, holders },
     nodes,
     services: file.services,
     postgres: { ...file.postgres, version: RELEASES[file.release].postgresMajor },

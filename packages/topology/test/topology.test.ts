@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { MAX_INPUT_FILE_BYTES, PATRONI_OF_OS, patroniTimingProblems, TopologyError, loadTopologyFile, nodesWithRole, parseTopology, toDot, toMermaid } from "../src/index.ts";
+import { MAX_INPUT_FILE_BYTES, PATRONI_OF_OS, addressFor, findNode, groupAddresses, groupNetwork, ROLE_GROUPS, patroniTimingProblems, TopologyError, loadTopologyFile, nodesWithRole, parseTopology, toDot, toMermaid } from "../src/index.ts";
 
 const DEFAULT_FILE = fileURLToPath(new URL("../../../labs/odoo-ha/topology.yaml", import.meta.url));
 const defaultText = readFileSync(DEFAULT_FILE, "utf8");
@@ -364,5 +364,79 @@ describe("quorum commit (Patroni 4's synchronous_mode: quorum)", () => {
     };
     expect(issues(quorumText.replace("release: debian-13", "release: debian-12"))).toEqual(["quorum commit needs Patroni 4.0.0; release debian-12 ships 3.0.2"]);
     expect(issues(quorumText.replace(/  postgresql3:\n.*\n.*\n/, ""))).toEqual(["quorum commit among 1 replica(s) is one synchronous standby by another name"]);
+  });
+});
+
+describe("a lab of several networks (zones)", () => {
+  const ZONES_FILE = fileURLToPath(new URL("../../../labs/odoo-ha-zones/topology.yaml", import.meta.url));
+  const zonesText = readFileSync(ZONES_FILE, "utf8");
+  const zones = loadTopologyFile(ZONES_FILE);
+  const issuesOf = (edit: (text: string) => string) => {
+    try {
+      parseTopology(edit(zonesText), "zones.yaml");
+      return [];
+    } catch (error) {
+      if (error instanceof TopologyError) return error.issues;
+      throw error;
+    }
+  };
+
+  it("puts each node on the networks it lists, with its address on each, and the VIP on its own", () => {
+    expect(zones.networks.map((network) => `${network.name} ${network.subnet} gw ${network.gateway}`)).toEqual(["front 192.168.64.0/24 gw 192.168.64.1", "data 192.168.65.0/24 gw 192.168.65.1"]);
+    expect(findNode(zones, "lb1").interfaces).toEqual([{ network: "front", address: "192.168.64.101" }, { network: "data", address: "192.168.65.101" }]);
+    expect(findNode(zones, "postgresql1").address).toBe("192.168.65.121");
+    expect(zones.vip).toMatchObject({ address: "192.168.64.100", network: "front", holders: ["lb1", "lb2"] });
+  });
+
+  it("reaches a node on the network both share, and a group on the one they all share", () => {
+    expect(addressFor(findNode(zones, "lb1"), findNode(zones, "postgresql1"))).toBe("192.168.65.101");
+    expect(addressFor(findNode(zones, "lb1"), findNode(zones, "odoo1"))).toBe("192.168.64.101");
+    expect(() => addressFor(findNode(zones, "postgresql1"), findNode(zones, "odoo1"))).toThrow(/odoo1 shares no network with postgresql1/);
+    // etcd's members with the Patroni nodes, its clients; the filestore's servers with their Odoo clients.
+    expect(groupNetwork(zones, ROLE_GROUPS.etcd)).toBe("data");
+    expect(groupNetwork(zones, ROLE_GROUPS.filestore)).toBe("front");
+    expect(groupAddresses(nodesWithRole(zones, "etcd")).map((member) => member.address)).toEqual(["192.168.64.101", "192.168.64.102", "192.168.64.112"]);
+  });
+
+  it("refuses overlapping subnets, an address outside its network, and a network nobody declared", () => {
+    expect(issuesOf((text) => text.replace("subnet: 192.168.65.0/24", "subnet: 192.168.64.128/25"))).toEqual([
+      { path: "networks.data.subnet", message: "192.168.64.128/25 overlaps network 'front' (192.168.64.0/24)", fix: "give each network a subnet of its own" },
+    ]);
+    expect(issuesOf((text) => text.replace("data: 192.168.65.121", "data: 192.168.64.121"))).toEqual([
+      { path: "nodes.postgresql1.networks.data", message: "192.168.64.121 is outside network 'data' (192.168.65.0/24)", fix: "pick an address inside 192.168.65.0/24" },
+    ]);
+    expect(issuesOf((text) => text.replace("networks: { data: 192.168.65.122 }", "networks: { db: 192.168.65.122 }"))).toContainEqual({ path: "nodes.postgresql2.networks.db", message: "no network 'db' is declared", fix: "use one of: front, data, or declare it under networks" });
+  });
+
+  it("refuses a node on a network none of its roles talks over, and two nodes that talk with no network in common", () => {
+    expect(issuesOf((text) => text.replace("networks: { front: 192.168.64.111 }", "networks: { front: 192.168.64.111, data: 192.168.65.111 }"))).toEqual([
+      { path: "nodes.odoo1.networks.data", message: "none of odoo1's roles (odoo) talks over network 'data'", fix: "remove 'data' from odoo1's networks" },
+    ]);
+    const cut = issuesOf((text) => text.replace("networks: { front: 192.168.64.101, data: 192.168.65.101 }", "networks: { front: 192.168.64.101 }"));
+    expect(cut).toContainEqual({
+      path: "nodes.lb1.networks",
+      message: "lb1 (haproxy) sends SQL to it and asks Patroni's REST API which is primary on postgresql1, and they share no network (lb1: front; postgresql1: data)",
+      fix: "add one of postgresql1's networks to lb1, or one of lb1's to postgresql1",
+    });
+    expect(issuesOf((text) => text.replace("networks: { front: 192.168.64.112, data: 192.168.65.112 }", "networks: { front: 192.168.64.112 }"))).toContainEqual({
+      path: "nodes.*.networks",
+      message: "etcd's members and the Patroni nodes that keep their leader lock in it reach each other at their advertised addresses, and they share no network (lb1: front, data; lb2: front, data; odoo2: front; postgresql1: data; postgresql2: data)",
+      fix: "give lb1, lb2, odoo2, postgresql1, postgresql2 one network they all join",
+    });
+    expect(issuesOf((text) => text.replace("networks: { front: 192.168.64.102, data: 192.168.65.102 }", "networks: { data: 192.168.65.102 }"))).toContainEqual(
+      expect.objectContaining({ path: "nodes.lb2.networks", message: expect.stringContaining("lb2 (keepalived) holds the VIP and sends VRRP adverts to the other holders, and does not join the VIP's network 'front'") }),
+    );
+  });
+
+  it("refuses a file that mixes one network and several, and moves every network together with --subnet", () => {
+    expect(issuesOf((text) => text.replace("networks:\n  front:", "network: { subnet: 192.168.66.0/24 }\nnetworks:\n  front:"))[0]).toMatchObject({ path: "networks", fix: expect.stringContaining("keep `network:` for a one-network lab") });
+    expect(issuesOf((text) => text.replace("networks: { data: 192.168.65.121 }", "address: 192.168.65.121"))).toContainEqual(expect.objectContaining({ path: "nodes.postgresql1.address", fix: "write `networks: { front: 192.168.65.121 }` instead" }));
+    // A lab of zones moves all its networks by one offset: side by side with the file's own.
+    const moved = loadTopologyFile(ZONES_FILE, { subnet: "192.168.91.0/24", name: "zones2" });
+    expect(moved.networks.map((network) => network.subnet)).toEqual(["192.168.91.0/24", "192.168.92.0/24"]);
+    expect(findNode(moved, "lb1").interfaces).toEqual([{ network: "front", address: "192.168.91.101" }, { network: "data", address: "192.168.92.101" }]);
+    expect(moved.vip.address).toBe("192.168.91.100");
+    expect(() => loadTopologyFile(ZONES_FILE, { subnet: "192.168.96.0/23" })).toThrow(/moves the lab's 2 networks together, the first \(front, 192\.168\.64\.0\/24\) to 192\.168\.96\.0\/23: it must keep its \/24/);
+    expect(loadTopologyFile(DEFAULT_FILE, { subnet: "192.168.66.0/24" }).networks).toEqual([{ name: "lab", subnet: "192.168.66.0/24", prefix: 24, gateway: "192.168.66.1" }]);
   });
 });

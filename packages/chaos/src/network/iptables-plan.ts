@@ -40,26 +40,31 @@ export function networkRulePlan(spec: NetworkDropSpec, topology: Topology): Node
       return [...first.map((node) => ({ node, rules: dropFrom(second) })), ...toSecond];
     }
     case "isolate": {
-      const address = findNode(topology, spec.node).address;
+      const addresses = addressesOf(spec.node, topology);
       const peers = topology.nodes.filter((node) => node.name !== spec.node);
       return [
         // Everything it receives from anywhere (peers, the gateway, the host) except its own loopback
         // and the management path (SSH), so the controller can still reach it to heal the fault.
         { node: spec.node, rules: [["-i", "lo", "-j", "RETURN"], MANAGEMENT_PATH, ["-j", "DROP"]] },
         // What it sends: its peers drop it on arrival (VRRP adverts and other one-way traffic included).
-        ...peers.map((peer) => ({ node: peer.name, rules: [["-s", address, "-j", "DROP"]] })),
+        ...peers.map((peer) => ({ node: peer.name, rules: addresses.map((address) => ["-s", address, "-j", "DROP"]) })),
       ];
     }
     case "packet-loss": {
-      const address = findNode(topology, spec.node).address;
+      const addresses = addressesOf(spec.node, topology);
       const random = ["-m", "statistic", "--mode", "random", "--probability", String(spec.probability)];
       const peers = topology.nodes.filter((node) => node.name !== spec.node);
       return [
         { node: spec.node, rules: [MANAGEMENT_PATH, ["!", "-i", "lo", ...random, "-j", "DROP"]] },
-        ...peers.map((peer) => ({ node: peer.name, rules: [["-s", address, ...random, "-j", "DROP"]] })),
+        ...peers.map((peer) => ({ node: peer.name, rules: addresses.map((address) => ["-s", address, ...random, "-j", "DROP"]) })),
       ];
     }
   }
+}
+
+/** Every address a node sends from: one per network it joins (a fault that names no network cuts them all). */
+function addressesOf(node: string, topology: Topology): string[] {
+  return findNode(topology, node).interfaces.map((own) => own.address);
 }
 
 /**
@@ -68,7 +73,7 @@ export function networkRulePlan(spec: NetworkDropSpec, topology: Topology): Node
  * out: connections to it are still cut, because the holder drops what the other side sends.
  */
 function sourceAddresses(group: string[], topology: Topology): string[] {
-  const addresses = group.map((node) => findNode(topology, node).address);
+  const addresses = group.flatMap((node) => addressesOf(node, topology));
   const holders = topology.vip.holders;
   if (holders.length > 0 && holders.every((holder) => group.includes(holder))) addresses.push(topology.vip.address);
   return addresses;

@@ -23,7 +23,7 @@ export async function statusCommand(argv: string[]): Promise<number> {
     return 0;
   }
   const servicesOf = (node: string) => status.services.filter((row) => row.node === node).map((row) => `${row.service}:${row.state}`).join(" ");
-  console.log(renderTable(["node", "address", target.machineLabel, "services"], topology.nodes.map((node) => [node.name, node.address, machines.find((m) => m.node === node.name)?.state ?? "absent", servicesOf(node.name)])));
+  console.log(renderTable(["node", "address", target.machineLabel, "services"], topology.nodes.map((node) => [node.name, node.interfaces.map((own) => own.address).join(", "), machines.find((m) => m.node === node.name)?.state ?? "absent", servicesOf(node.name)])));
   console.log("\nPatroni");
   console.log(renderTable(["member", "role", "state", "timeline", "lag (bytes)"], status.patroni.map((m) => [m.name, m.role, m.state, m.timeline ?? "", m.lagBytes ?? "?"])));
   console.log(`\nVIP ${status.vip.address}: held by ${status.vip.holders.join(", ") || "NOBODY"}`);

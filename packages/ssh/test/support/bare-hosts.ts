@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Dockerode from "dockerode";
-import { ensureBareHostImage, ensureNetwork, LABEL_KIND, LABEL_LAB, LABEL_NODE, networkName, removeLabResources } from "@odoo-ha-lab/docker";
+import { ensureBareHostImage, ensureNetworks, LABEL_KIND, LABEL_LAB, LABEL_NODE, networkName, removeLabResources } from "@odoo-ha-lab/docker";
 import { nodeRelease, type ReleaseName, type Topology } from "@odoo-ha-lab/topology";
 import { runProcess } from "../../src/openssh.ts";
 
@@ -43,7 +43,7 @@ export async function startBareHosts(topology: Topology, onProgress: (message: s
   writeFileSync(authorized, readFileSync(`${key}.pub`), { mode: 0o644 });
 
   // The same labelled network the Docker target makes: the machines' L2 segment.
-  await ensureNetwork(docker, topology);
+  await ensureNetworks(docker, topology);
   const network = networkName(topology.name);
   await Promise.all(
     topology.nodes.map(async (node) => {

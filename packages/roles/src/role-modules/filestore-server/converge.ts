@@ -1,6 +1,6 @@
 import { run, waitFor, type Host } from "@odoo-ha-lab/machine";
 import { filestoreServerPlan } from "./plan.ts";
-import { filestoreVolume, reconfiguredOptions } from "./render.ts";
+import { filestoreServerAddress, filestoreVolume, reconfiguredOptions } from "./render.ts";
 import { applyRoleEverywhere } from "../../converge/apply-plan.ts";
 import { hostFor, timeout, type ConvergeContext } from "../../converge/context.ts";
 
@@ -15,7 +15,7 @@ export async function convergeFilestore(context: ConvergeContext): Promise<void>
   });
 
   const first = hostFor(context, servers[0]!.name);
-  for (const other of servers.slice(1)) await run(first, gluster("peer", "probe", other.address));
+  for (const other of servers.slice(1)) await run(first, gluster("peer", "probe", filestoreServerAddress(context.topology, other.name)));
   if (servers.length > 1) {
     await waitFor(`${servers.length - 1} gluster peer(s) connected`, async () => {
       const status = await run(first, gluster("peer", "status"));

@@ -1,4 +1,4 @@
-import { findNode, type Topology } from "@odoo-ha-lab/topology";
+import { addressOn, findNode, groupNetwork, ROLE_GROUPS, type Topology } from "@odoo-ha-lab/topology";
 import { PATHS } from "../../render/paths.ts";
 
 /**
@@ -13,9 +13,17 @@ export interface FilestoreVolume {
   options: [string, string][];
 }
 
+/**
+ * A filestore server's address where its peers and its Odoo clients all reach it: the volume names
+ * each brick by it, and a client connects to every brick there.
+ */
+export function filestoreServerAddress(topology: Topology, server: string): string {
+  return addressOn(findNode(topology, server), groupNetwork(topology, ROLE_GROUPS.filestore))!;
+}
+
 export function filestoreVolume(topology: Topology): FilestoreVolume {
   const { volume, layout, servers, pingTimeoutSeconds } = topology.storage;
-  const bricks = servers.map((server) => `${findNode(topology, server).address}:${PATHS.glusterBrickRoot}/${volume}`);
+  const bricks = servers.map((server) => `${filestoreServerAddress(topology, server)}:${PATHS.glusterBrickRoot}/${volume}`);
   const replication = layout === "replicated" ? ["replica", "3", "arbiter", "1"] : [];
   return {
     name: volume,
@@ -51,7 +59,7 @@ export function reconfiguredOptions(volumeInfo: string): Map<string, string> {
 
 /** The FUSE client in the foreground, so the service manager supervises the mount. */
 export function filestoreClientCommand(topology: Topology): string[] {
-  const servers = topology.storage.servers.map((server) => findNode(topology, server).address);
+  const servers = topology.storage.servers.map((server) => filestoreServerAddress(topology, server));
   return [
     "/usr/sbin/glusterfs",
     "--no-daemon",

@@ -1,4 +1,4 @@
-import { nodesWithRole, type Topology, type TopologyNode } from "@odoo-ha-lab/topology";
+import { addressFor, nodesWithRole, type Topology, type TopologyNode } from "@odoo-ha-lab/topology";
 import { PATHS, PORTS } from "../../render/paths.ts";
 
 /**
@@ -11,12 +11,12 @@ function sqlPort(node: TopologyNode): number {
   return node.roles.includes("pgbouncer") ? PORTS.pgbouncer : PORTS.postgres;
 }
 
-export function renderHaproxyConfig(topology: Topology): string {
+export function renderHaproxyConfig(topology: Topology, balancer: TopologyNode): string {
   const databases = nodesWithRole(topology, "postgresql");
   const webNodes = nodesWithRole(topology, "odoo").filter((node) => node.odoo?.http);
   const { databaseReadWritePort, databaseReadOnlyPort, webPort } = topology.services;
   const pgServers = (indent: string) =>
-    databases.map((db) => `${indent}server ${db.name} ${db.address}:${sqlPort(db)} check port ${PORTS.patroniRest}`);
+    databases.map((db) => `${indent}server ${db.name} ${addressFor(db, balancer)}:${sqlPort(db)} check port ${PORTS.patroniRest}`);
 
   return [
     "global",
@@ -115,7 +115,7 @@ export function renderHaproxyConfig(topology: Topology): string {
     "    default-server inter 1s fastinter 250ms fall 2 rise 2 slowstart 10s observe layer4 error-limit 1 on-error mark-down",
     "    # Says which app node served a response (%s: the server's name), so a client can record it.",
     "    http-response set-header X-Lab-Backend %s",
-    ...webNodes.map((node) => `    server ${node.name} ${node.address}:${PORTS.odooHttp} check${workerLimit(node)}`),
+    ...webNodes.map((node) => `    server ${node.name} ${addressFor(node, balancer)}:${PORTS.odooHttp} check${workerLimit(node)}`),
     "",
     "backend odoo_realtime",
     "    mode http",
@@ -124,7 +124,7 @@ export function renderHaproxyConfig(topology: Topology): string {
     "    timeout tunnel 1h",
     ...odooHealthCheck(topology),
     "    default-server inter 1s fall 2 rise 2",
-    ...webNodes.map((node) => `    server ${node.name} ${node.address}:${PORTS.odooRealtime} check port ${PORTS.odooHttp}`),
+    ...webNodes.map((node) => `    server ${node.name} ${addressFor(node, balancer)}:${PORTS.odooRealtime} check port ${PORTS.odooHttp}`),
     "",
   ].join("\n");
 }

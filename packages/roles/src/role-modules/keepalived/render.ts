@@ -1,4 +1,4 @@
-import type { Topology, TopologyNode } from "@odoo-ha-lab/topology";
+import { addressOn, findNetwork, type Topology, type TopologyNode } from "@odoo-ha-lab/topology";
 import { PATHS, PORTS } from "../../render/paths.ts";
 
 /**
@@ -12,6 +12,8 @@ export function renderKeepalivedConfig(topology: Topology, node: TopologyNode, i
   const rank = holders.indexOf(node.name);
   if (rank < 0) throw new Error(`${node.name} does not hold the VIP of lab ${topology.name}`);
   const peers = topology.nodes.filter((other) => holders.includes(other.name) && other.name !== node.name);
+  // VRRP goes over the VIP's network, where every holder has an address.
+  const onVipNetwork = (holder: TopologyNode) => addressOn(holder, topology.vip.network)!;
   return [
     "global_defs {",
     `    router_id ${topology.name}-${node.name}`,
@@ -37,12 +39,12 @@ export function renderKeepalivedConfig(topology: Topology, node: TopologyNode, i
     `    virtual_router_id ${topology.vip.routerId}`,
     `    priority ${150 - rank * 10}`,
     `    advert_int ${topology.vip.advertIntervalSeconds}`,
-    `    unicast_src_ip ${node.address}`,
+    `    unicast_src_ip ${onVipNetwork(node)}`,
     "    unicast_peer {",
-    ...peers.map((peer) => `        ${peer.address}`),
+    ...peers.map((peer) => `        ${onVipNetwork(peer)}`),
     "    }",
     "    virtual_ipaddress {",
-    `        ${topology.vip.address}/${topology.network.prefix} dev ${interfaceName}`,
+    `        ${topology.vip.address}/${findNetwork(topology, topology.vip.network).prefix} dev ${interfaceName}`,
     "    }",
     "    track_script {",
     "        check_haproxy",

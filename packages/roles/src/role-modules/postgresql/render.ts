@@ -1,5 +1,5 @@
 import { stringify } from "yaml";
-import type { Topology, TopologyNode } from "@odoo-ha-lab/topology";
+import { addressOn, groupNetwork, ROLE_GROUPS, type Topology, type TopologyNode } from "@odoo-ha-lab/topology";
 import type { LabSecrets } from "../../secrets.ts";
 import { etcdEndpoints } from "../etcd/render.ts";
 import { PATHS, PORTS, postgresBinDir } from "../../render/paths.ts";
@@ -11,15 +11,19 @@ import { TCP_KEEPALIVES } from "../../render/tcp-keepalives.ts";
  * slots, and synchronous mode (not strict) for zero acknowledged-write loss.
  */
 export function renderPatroniConfig(topology: Topology, node: TopologyNode, secrets: LabSecrets): string {
-  const subnet = topology.network.subnet;
-  // Only the lab network gets in, and only with SCRAM.
+  // Only the lab networks the node joins get in, and only with SCRAM; replication only from the
+  // database nodes' own network.
+  const joined = topology.networks.filter((network) => addressOn(node, network.name) !== undefined).map((network) => network.subnet);
+  const replicationSubnet = topology.networks.find((network) => network.name === groupNetwork(topology, ROLE_GROUPS.postgresql))!.subnet;
+  // Patroni advertises one address, where the other database nodes (replication, its REST API) reach it.
+  const address = addressOn(node, groupNetwork(topology, ROLE_GROUPS.postgresql))!;
   const hba = [
     "local all postgres peer",
     "local all all scram-sha-256",
-    `host replication replicator ${subnet} scram-sha-256`,
+    `host replication replicator ${replicationSubnet} scram-sha-256`,
     // Patroni's REST API asks its own node for timeline and LSN over a replication connection.
     "host replication replicator 127.0.0.1/32 scram-sha-256",
-    `host all all ${subnet} scram-sha-256`,
+    ...joined.map((subnet) => `host all all ${subnet} scram-sha-256`),
     "host all all 127.0.0.1/32 scram-sha-256",
   ];
   return stringify({
@@ -29,7 +33,7 @@ export function renderPatroniConfig(topology: Topology, node: TopologyNode, secr
     log: { level: "INFO", format: "%(asctime)s %(levelname)s: %(message)s" },
     restapi: {
       listen: `0.0.0.0:${PORTS.patroniRest}`,
-      connect_address: `${node.address}:${PORTS.patroniRest}`,
+      connect_address: `${address}:${PORTS.patroniRest}`,
       // Only unsafe endpoints (switchover, restart, reinitialize) ask for it; health checks stay open.
       authentication: { username: "patroni", password: secrets.patroniRestPassword },
     },
@@ -58,7 +62,7 @@ export function renderPatroniConfig(topology: Topology, node: TopologyNode, secr
     },
     postgresql: {
       listen: `0.0.0.0:${PORTS.postgres}`,
-      connect_address: `${node.address}:${PORTS.postgres}`,
+      connect_address: `${address}:${PORTS.postgres}`,
       data_dir: PATHS.postgresDataDir,
       bin_dir: postgresBinDir(topology.postgres.version),
       pgpass: "/var/lib/postgresql/.pgpass.patroni",
