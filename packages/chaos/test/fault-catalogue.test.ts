@@ -61,6 +61,7 @@ describe("faultProblems", () => {
     [{ kind: "cpu-hog", node: "odoo1", workers: 1.5 }, /^workers: a whole number of workers$/],
     [{ kind: "partition", groups: [["lb1"]] }, /^groups: give exactly two non-empty lists of nodes/],
     [{ kind: "partition", groups: [["lb1"], ["lb2", "nope"]] }, /^groups\.1\.1: no node named 'nope'/],
+    [{ kind: "isolate", node: "lb1", network: "data" }, /^network: lab odoo-ha has no network 'data' \(networks: lab\); name one of them, or leave it out to cut every network$/],
     [{ kind: "drain-app-node", node: "lb1" }, /^node: lb1 is not behind the load balancers; drain one of odoo1, odoo2$/],
     [{ kind: "crash-postgres", node: "lb1" }, /^node: lb1 runs no PostgreSQL \(roles: haproxy, keepalived, etcd\)$/],
     [{ kind: "switchover", node: "postgresql1", candidate: "odoo1" }, /^candidate: odoo1 runs no PostgreSQL \(roles: odoo\)$/],

@@ -14,6 +14,19 @@ describe("network rule plans: packets are dropped where they arrive", () => {
     expect(plan).toEqual({ lb1: ["-s 192.168.55.102 -j DROP"], lb2: ["-s 192.168.55.101 -j DROP"] });
   });
 
+  it("on a lab of zones cuts every address of a node, or only those on the network the fault names", () => {
+    const zones = loadTopologyFile(fileURLToPath(new URL("../../../labs/odoo-ha-zones/topology.yaml", import.meta.url)));
+    expect(rulesOf(networkRulePlan({ kind: "partition", groups: [["lb1"], ["lb2"]] }, zones))).toEqual({
+      lb1: ["-s 192.168.64.102 -j DROP", "-s 192.168.65.102 -j DROP"],
+      lb2: ["-s 192.168.64.101 -j DROP", "-s 192.168.65.101 -j DROP"],
+    });
+    // lb1 and lb2 still hear each other's VRRP on front: only the data zone is cut between them.
+    expect(rulesOf(networkRulePlan({ kind: "partition", groups: [["lb1"], ["lb2"]], network: "data" }, zones))).toEqual({ lb1: ["-s 192.168.65.102 -j DROP"], lb2: ["-s 192.168.65.101 -j DROP"] });
+    const isolated = rulesOf(networkRulePlan({ kind: "isolate", node: "odoo2", network: "data" }, zones));
+    expect(isolated.odoo2).toEqual(["-i lo -j RETURN", "-p tcp --dport 22 -j RETURN", "-s 192.168.65.0/24 -j DROP"]);
+    expect(isolated.postgresql1).toEqual(["-s 192.168.65.112 -j DROP"]);
+  });
+
   it("a one-way partition only touches the receiving side", () => {
     const plan = rulesOf(networkRulePlan({ kind: "partition", groups: [["postgresql1"], ["postgresql2", "lb1"]], direction: "first-to-second" }, topology));
     expect(plan).toEqual({ postgresql2: ["-s 192.168.55.121 -j DROP"], lb1: ["-s 192.168.55.121 -j DROP"] });

@@ -53,7 +53,7 @@ export interface EnsureLabImagesOptions {
 const ODOO_SUITE = RELEASES[ODOO_RELEASE].suite;
 
 /** Files every lab node carries, kept once in images/common/. */
-const NODE_FILES = ["lab-init", "lab-wait-mount", "lab-runtime-directories", "supervisord.conf"] as const;
+const NODE_FILES = ["lab-init", "lab-interfaces", "lab-wait-mount", "lab-runtime-directories", "supervisord.conf"] as const;
 const ODOO_PULL_TIMEOUT_MS = 60_000;
 
 export async function ensureLabImages(docker: Dockerode, options: EnsureLabImagesOptions): Promise<LabImages> {

@@ -99,6 +99,8 @@ export async function ensureNodeContainer(
     Hostname: node.name,
     Image: image,
     Labels: { [LABEL_LAB]: topology.name, [LABEL_NODE]: node.name, [LABEL_KIND]: "node" },
+    // lab-interfaces names the interface of the i-th address eth<i> again at every start (interfaceOn).
+    Env: others.length > 0 ? [`LAB_INTERFACES=${node.interfaces.map((own) => own.address).join(" ")}`] : [],
     HostConfig: {
       NetworkMode: networkName(topology.name, first!.network),
       CapAdd: capabilities,

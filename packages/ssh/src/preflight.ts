@@ -1,4 +1,4 @@
-import { nodeRelease, PATRONI_OF_OS, patroniTimingProblems, RELEASES, type Topology, type TopologyNode } from "@odoo-ha-lab/topology";
+import { labInterfaceAddress, nodeRelease, PATRONI_OF_OS, patroniTimingProblems, RELEASES, type Topology, type TopologyNode } from "@odoo-ha-lab/topology";
 import type { SshEndpoint } from "./openssh.ts";
 import { runProcess } from "./openssh.ts";
 
@@ -120,12 +120,18 @@ export function factProblems(topology: Topology, node: TopologyNode, facts: Fact
   }
   if (!facts.systemd) add("is not running systemd (no /run/systemd/system)", "the SSH target manages services as systemd units: boot the machine with systemd");
   if (!facts.hasIp) add("has no `ip` command", `install iproute2 on ${node.name} (apt-get install iproute2)`);
-  else if (!facts.addresses.some((entry) => entry.address === node.address)) {
+  else {
+    // One interface per network the node joins, each carrying the node's address there.
     const seen = facts.addresses.map((entry) => `${entry.interfaceName} ${entry.address}`).join(", ") || "none";
-    add(
-      `no interface carries its topology address ${node.address} (it has: ${seen})`,
-      `give the machine ${node.address} on the lab network, or change nodes.${node.name}.address in the topology (keepalived binds the VIP to that interface)`,
-    );
+    const several = topology.networks.length > 1;
+    for (const own of node.interfaces.filter((candidate) => !facts.addresses.some((entry) => entry.address === candidate.address))) {
+      add(
+        several ? `no interface carries its address ${own.address} on network '${own.network}' (it has: ${seen})` : `no interface carries its topology address ${own.address} (it has: ${seen})`,
+        several
+          ? `give the machine ${own.address} on an interface in network '${own.network}', or change nodes.${node.name}.networks.${own.network} in the topology`
+          : `give the machine ${own.address} on the lab network, or change nodes.${node.name}.address in the topology (keepalived binds the VIP to that interface)`,
+      );
+    }
   }
   if (node.roles.includes("odoo") && !topology.odoo.source && !facts.odoo) {
     add(
@@ -206,7 +212,7 @@ export async function preflightNode(
   const facts = parseFacts(result.stdout);
   const problems = factProblems(topology, node, facts, endpoint.entry);
   if (problems.length > 0) return { problems, ...pinned };
-  const interfaceName = facts.addresses.find((entry) => entry.address === node.address)!.interfaceName;
+  const interfaceName = facts.addresses.find((entry) => entry.address === labInterfaceAddress(topology, node))!.interfaceName;
   return { facts: { node: node.name, interfaceName, os: facts.pretty ?? facts.os ?? "?", ...pinned }, problems: [], ...pinned };
 }
 

@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node
 import { join } from "node:path";
 import { converge, ConvergeError, PATHS, STAGES, type LabSecrets, type OdooDatabaseCache, type ProgressEvent } from "@odoo-ha-lab/roles";
 import { RecordingHost, type Host } from "@odoo-ha-lab/machine";
-import type { Topology } from "@odoo-ha-lab/topology";
+import { labInterfaceAddress, type Topology } from "@odoo-ha-lab/topology";
 import { checkNode, type NodeCheck } from "./check.ts";
 import type { Inventory } from "./inventory.ts";
 import { inventoryNode } from "./inventory.ts";
@@ -114,7 +114,7 @@ export class SshLab {
     const entries = await Promise.all(
       this.topology.nodes.map(async (node) => {
         const endpoint = this.endpoints.get(node.name)!;
-        const interfaceName = known[node.name] ?? (await this.detectInterface(endpoint, node.address)) ?? "unknown";
+        const interfaceName = known[node.name] ?? (await this.detectInterface(endpoint, labInterfaceAddress(this.topology, node))) ?? "unknown";
         return [node.name, new SshHost(endpoint, interfaceName)] as const;
       }),
     );

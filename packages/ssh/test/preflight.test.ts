@@ -19,6 +19,19 @@ describe("preflight", () => {
     expect(factProblems(topology, lb1, facts("debian 12"), endpoint.entry)).toEqual([]);
   });
 
+  it("wants an interface for each network of a lab of zones, and names the missing one's network", async () => {
+    const { fileURLToPath } = await import("node:url");
+    const { loadTopologyFile } = await import("@odoo-ha-lab/topology");
+    const zones = loadTopologyFile(fileURLToPath(new URL("../../../labs/odoo-ha-zones/topology.yaml", import.meta.url)));
+    const zoneLb1 = findNode(zones, "lb1");
+    const onlyFront = parseFacts("uid=0\nos=debian 13\npretty=Debian 13\nsystemd=yes\naddr=2: ens3    inet 192.168.64.101/24 brd x scope global ens3\\\n");
+    expect(factProblems(zones, zoneLb1, onlyFront, endpoint.entry)).toEqual([
+      { node: "lb1", message: "no interface carries its address 192.168.65.101 on network 'data' (it has: ens3 192.168.64.101)", fix: "give the machine 192.168.65.101 on an interface in network 'data', or change nodes.lb1.networks.data in the topology" },
+    ]);
+    const both = parseFacts("uid=0\nos=debian 13\npretty=Debian 13\nsystemd=yes\naddr=2: ens3    inet 192.168.64.101/24 brd x\naddr=3: ens4    inet 192.168.65.101/24 brd x");
+    expect(factProblems(zones, zoneLb1, both, endpoint.entry)).toEqual([]);
+  });
+
   it("refuses an unsupported OS and a machine without the node's address, saying what to do", () => {
     const problems = factProblems(topology, lb1, facts("debian 11", "10.0.0.5"), endpoint.entry);
     expect(problems.map((problem) => problem.message)).toEqual([

@@ -103,6 +103,14 @@ export function addressOn(node: Pick<TopologyNode, "interfaces">, network: strin
 }
 
 /**
+ * The address of a node's lab interface: its interface on the VIP's network (where keepalived holds
+ * the VIP and the network faults act), or on its first network when it does not join that one.
+ */
+export function labInterfaceAddress(topology: Pick<Topology, "vip">, node: Pick<TopologyNode, "address" | "interfaces">): string {
+  return addressOn(node, topology.vip.network) ?? node.address;
+}
+
+/**
  * Where `from` reaches `target`: the target's address on the first of its networks that `from` joins
  * too (validation makes sure every pair of nodes that talk shares one).
  */

@@ -1,4 +1,4 @@
-import { cidrContains, formatIpv4, nodeRelease, parseCidr, RELEASES, type ReleaseName, type RoleName, type Topology, type TopologyNode } from "@odoo-ha-lab/topology";
+import { cidrContains, findNetwork, formatIpv4, nodeRelease, parseCidr, RELEASES, SINGLE_NETWORK, type ReleaseName, type RoleName, type Topology, type TopologyNode } from "@odoo-ha-lab/topology";
 
 /** The Debian project's box of the topology's release (debian/bookworm64, debian/trixie64). */
 export function defaultBox(release: ReleaseName): string {
@@ -44,7 +44,10 @@ export interface VagrantfileOptions {
 export interface VagrantMachine {
   name: string;
   hostname: string;
+  /** Its address on its first network. */
   address: string;
+  /** A private network per lab network it joins, in its order (the guest's interfaces after Vagrant's NAT one). */
+  networks: { network: string; address: string; netmask: string; libvirtName: string }[];
   memoryMiB: number;
   cpus: number;
   /** The Vagrant box: the options' box, else the Debian box of the node's release (nodeRelease). */
@@ -62,6 +65,10 @@ export function vagrantMachines(topology: Topology, options: VagrantfileOptions 
     name: node.name,
     hostname: node.name,
     address: node.address,
+    networks: node.interfaces.map((own) => {
+      const network = findNetwork(topology, own.network);
+      return { network: own.network, address: own.address, netmask: prefixToNetmask(network.prefix), libvirtName: own.network === SINGLE_NETWORK ? `${topology.name}-net` : `${topology.name}-${own.network}` };
+    }),
     memoryMiB: options.memoryMiB?.[node.name] ?? node.memoryMiB ?? largestForRoles(node, ROLE_MEMORY_MIB),
     cpus: options.cpus?.[node.name] ?? largestForRoles(node, ROLE_CPUS),
     box: options.box ?? defaultBox(nodeRelease(topology, node)),
@@ -80,7 +87,6 @@ function largestForRoles(node: TopologyNode, table: Record<RoleName, number>): n
 export function renderVagrantfile(topology: Topology, options: VagrantfileOptions = {}): string {
   const box = options.box ?? defaultBox(topology.release);
   const machines = vagrantMachines(topology, options);
-  const netmask = prefixToNetmask(topology.network.prefix);
   const totalMemory = machines.reduce((sum, machine) => sum + machine.memoryMiB, 0);
   const totalCpus = machines.reduce((sum, machine) => sum + machine.cpus, 0);
   const source = options.topologySource ?? "(a topology given in code)";
@@ -94,9 +100,9 @@ export function renderVagrantfile(topology: Topology, options: VagrantfileOption
     "# role over `vagrant ssh-config`. There are no Vagrant provisioners on purpose: VMs and real servers get",
     "# the same role steps. Regenerate it with `pnpm lab vagrant init --force` after editing the topology.",
     "#",
-    `# Network ${topology.network.subnet}: the host's side is ${topology.network.gateway}, and the VIP ${topology.vip.address} is left free`,
-    "# for keepalived (no VM has it). The private network must be one L2 segment: keepalived moves the VIP",
-    "# with gratuitous ARP.",
+    ...topology.networks.map((network) => `# Network ${network.name === SINGLE_NETWORK ? "" : `'${network.name}' `}${network.subnet}: the host's side is ${network.gateway}.`),
+    `# The VIP ${topology.vip.address} is left free for keepalived (no VM has it). Each private network must be`,
+    "# one L2 segment: keepalived moves the VIP with gratuitous ARP.",
     ...virtualBoxRangeNote(topology).map((line) => `# ${line}`),
     `# ${machines.length} VMs, ${totalMemory} MiB and ${totalCpus} vCPUs in all.`,
     "",
@@ -113,8 +119,10 @@ export function renderVagrantfile(topology: Topology, options: VagrantfileOption
       `    node.vm.hostname = ${rubyString(machine.hostname)}`,
       // Odoo 17 is made for Debian 12's Python: an app node keeps its box in a Debian 13 lab.
       ...(machine.box !== box ? [`    node.vm.box = ${rubyString(machine.box)}`] : []),
-      `    node.vm.network "private_network", ip: ${rubyString(machine.address)}, netmask: ${rubyString(netmask)},`,
-      `      libvirt__network_name: ${rubyString(`${topology.name}-net`)}, libvirt__dhcp_enabled: false`,
+      ...machine.networks.flatMap((network) => [
+        `    node.vm.network "private_network", ip: ${rubyString(network.address)}, netmask: ${rubyString(network.netmask)},`,
+        `      libvirt__network_name: ${rubyString(network.libvirtName)}, libvirt__dhcp_enabled: false`,
+      ]),
       '    node.vm.provider "virtualbox" do |vb|',
       `      vb.name = ${rubyString(`${topology.name}-${machine.name}`)}`,
       `      vb.memory = ${machine.memoryMiB}`,
@@ -140,13 +148,18 @@ export function vagrantfileWarnings(topology: Topology): string[] {
 
 function virtualBoxRangeNote(topology: Topology): string[] {
   const allowed = parseCidr(VIRTUALBOX_DEFAULT_HOST_ONLY)!;
-  const subnet = parseCidr(topology.network.subnet);
-  if (!subnet) return [];
-  const last = subnet.network + 2 ** (32 - subnet.prefix) - 1;
-  if (cidrContains(allowed, subnet.network) && cidrContains(allowed, last)) return [];
+  const outside = topology.networks
+    .map((network) => network.subnet)
+    .filter((text) => {
+      const subnet = parseCidr(text);
+      if (!subnet) return false;
+      const last = subnet.network + 2 ** (32 - subnet.prefix) - 1;
+      return !(cidrContains(allowed, subnet.network) && cidrContains(allowed, last));
+    });
+  if (outside.length === 0) return [];
   return [
-    `VirtualBox: ${topology.network.subnet} is outside the host-only range VirtualBox allows by default`,
-    `(${VIRTUALBOX_DEFAULT_HOST_ONLY}). Add the line "* ${topology.network.subnet}" to /etc/vbox/networks.conf,`,
+    `VirtualBox: ${outside.join(", ")} ${outside.length === 1 ? "is" : "are"} outside the host-only range VirtualBox allows by default`,
+    `(${VIRTUALBOX_DEFAULT_HOST_ONLY}). Add ${outside.map((subnet) => `the line "* ${subnet}"`).join(" and ")} to /etc/vbox/networks.conf,`,
     "or move the lab with `--subnet 192.168.56.0/24`. libvirt has no such limit.",
   ];
 }

@@ -220,6 +220,16 @@ describe("the Vagrantfile evaluated by Ruby", () => {
     expect(ips).not.toContain(topology.vip.address);
   });
 
+  it("gives a VM of a lab of zones a private network per zone it joins, in its order, each its own libvirt network", (context) => {
+    needRuby(context);
+    const zones = loadTopologyFile(fileURLToPath(new URL("../../../labs/odoo-ha-zones/topology.yaml", import.meta.url)));
+    const record = evaluate(renderVagrantfile(zones));
+    const networks = (name: string) => record.machines.find((machine) => machine.name === name)!.networks.map((network) => `${network.options.ip} ${network.options.libvirt__network_name}`);
+    expect(networks("lb1")).toEqual(["192.168.64.101 odoo-ha-zones-front", "192.168.65.101 odoo-ha-zones-data"]);
+    expect(networks("postgresql1")).toEqual(["192.168.65.121 odoo-ha-zones-data"]);
+    expect(networks("odoo1")).toEqual(["192.168.64.111 odoo-ha-zones-front"]);
+  });
+
   it("follows --name/--subnet: every VM moves to the new subnet", (context) => {
     needRuby(context);
     const moved = loadTopologyFile(DEFAULT_FILE, { name: "lab2", subnet: "192.168.56.0/24" });

@@ -11,16 +11,18 @@ const partitionSchema = faultSchema({
     errorMap: (issue, context) => (issue.code === "invalid_type" || issue.code === "too_big" || issue.code === "too_small" ? { message: "give exactly two non-empty lists of nodes, e.g. [[lb1], [lb2]]" } : { message: context.defaultError }),
   }),
   direction: z.enum(["both", "first-to-second"]).optional(),
+  network: z.string().optional(),
 });
 
 /** Cut one node off from every other lab node (and the host). */
-const isolateSchema = faultSchema({ kind: z.literal("isolate"), node: nodeName });
+const isolateSchema = faultSchema({ kind: z.literal("isolate"), node: nodeName, network: z.string().optional() });
 
 /** Drop a fraction (0 < probability <= 1) of the packets a node receives and sends. */
 const packetLossSchema = faultSchema({
   kind: z.literal("packet-loss"),
   node: nodeName,
   probability: z.number().gt(0, "must be > 0 and <= 1 (0.3 drops 30%)").max(1, "must be > 0 and <= 1 (0.3 drops 30%)"),
+  network: z.string().optional(),
 });
 
 type PartitionSpec = z.output<typeof partitionSchema>;
@@ -31,25 +33,36 @@ export const partitionFault = faultKind({
   describe: (spec) => {
     const [first, second] = spec.groups;
     const oneWay = spec.direction === "first-to-second";
-    return `partition [${first.join(", ")}] ${oneWay ? "->" : "|"} [${second.join(", ")}]${oneWay ? " (one way)" : ""}`;
+    return `partition [${first.join(", ")}] ${oneWay ? "->" : "|"} [${second.join(", ")}]${oneWay ? " (one way)" : ""}${onNetwork(spec)}`;
   },
-  problems: (spec, target) => partitionProblems(spec, target),
+  problems: (spec, target) => [...partitionProblems(spec, target), ...networkProblems(spec, target)],
   action: networkDropAction,
 });
 
 export const isolateFault = faultKind({
   schema: isolateSchema,
-  describe: (spec) => `isolate ${spec.node}`,
-  problems: (spec, target) => nodeProblems("node", spec.node, target),
+  describe: (spec) => `isolate ${spec.node}${onNetwork(spec)}`,
+  problems: (spec, target) => [...nodeProblems("node", spec.node, target), ...networkProblems(spec, target)],
   action: networkDropAction,
 });
 
 export const packetLossFault = faultKind({
   schema: packetLossSchema,
-  describe: (spec) => `drop ${Number((spec.probability * 100).toFixed(2))}% of the packets of ${spec.node}`,
-  problems: (spec, target) => nodeProblems("node", spec.node, target),
+  describe: (spec) => `drop ${Number((spec.probability * 100).toFixed(2))}% of the packets of ${spec.node}${onNetwork(spec)}`,
+  problems: (spec, target) => [...nodeProblems("node", spec.node, target), ...networkProblems(spec, target)],
   action: networkDropAction,
 });
+
+/** A network fault acts on every network of the lab, or on the one it names. */
+function onNetwork(spec: NetworkDropSpec): string {
+  return spec.network ? ` on network ${spec.network}` : "";
+}
+
+function networkProblems(spec: NetworkDropSpec, target: FaultTarget): string[] {
+  if (spec.network === undefined) return [];
+  const names = target.topology.networks.map((network) => network.name);
+  return names.includes(spec.network) ? [] : [`network: lab ${target.topology.name} has no network '${spec.network}' (networks: ${names.join(", ")}); name one of them, or leave it out to cut every network`];
+}
 
 function partitionProblems(spec: PartitionSpec, target: FaultTarget): string[] {
   const [first, second] = spec.groups;

@@ -1,4 +1,4 @@
-import { findNode, type Topology } from "@odoo-ha-lab/topology";
+import { findNetwork, findNode, type Topology } from "@odoo-ha-lab/topology";
 import type { NetworkDropSpec } from "../faults/network-drop.ts";
 
 export interface NodeRules {
@@ -34,37 +34,42 @@ export function networkRulePlan(spec: NetworkDropSpec, topology: Topology): Node
   switch (spec.kind) {
     case "partition": {
       const [first, second] = spec.groups;
-      const dropFrom = (sources: string[]) => sourceAddresses(sources, topology).map((address) => ["-s", address, "-j", "DROP"]);
+      const dropFrom = (sources: string[]) => sourceAddresses(sources, topology, spec.network).map((address) => ["-s", address, "-j", "DROP"]);
       const toSecond = second.map((node) => ({ node, rules: dropFrom(first) }));
       if (spec.direction === "first-to-second") return toSecond;
       return [...first.map((node) => ({ node, rules: dropFrom(second) })), ...toSecond];
     }
     case "isolate": {
-      const addresses = addressesOf(spec.node, topology);
+      const addresses = addressesOf(spec.node, topology, spec.network);
+      // On one network: what arrives from that network's subnet; on all: everything.
+      const from = spec.network ? ["-s", findNetwork(topology, spec.network).subnet] : [];
       const peers = topology.nodes.filter((node) => node.name !== spec.node);
       return [
         // Everything it receives from anywhere (peers, the gateway, the host) except its own loopback
         // and the management path (SSH), so the controller can still reach it to heal the fault.
-        { node: spec.node, rules: [["-i", "lo", "-j", "RETURN"], MANAGEMENT_PATH, ["-j", "DROP"]] },
+        { node: spec.node, rules: [["-i", "lo", "-j", "RETURN"], MANAGEMENT_PATH, [...from, "-j", "DROP"]] },
         // What it sends: its peers drop it on arrival (VRRP adverts and other one-way traffic included).
         ...peers.map((peer) => ({ node: peer.name, rules: addresses.map((address) => ["-s", address, "-j", "DROP"]) })),
       ];
     }
     case "packet-loss": {
-      const addresses = addressesOf(spec.node, topology);
+      const addresses = addressesOf(spec.node, topology, spec.network);
+      const from = spec.network ? ["-s", findNetwork(topology, spec.network).subnet] : [];
       const random = ["-m", "statistic", "--mode", "random", "--probability", String(spec.probability)];
       const peers = topology.nodes.filter((node) => node.name !== spec.node);
       return [
-        { node: spec.node, rules: [MANAGEMENT_PATH, ["!", "-i", "lo", ...random, "-j", "DROP"]] },
+        { node: spec.node, rules: [MANAGEMENT_PATH, ["!", "-i", "lo", ...from, ...random, "-j", "DROP"]] },
         ...peers.map((peer) => ({ node: peer.name, rules: addresses.map((address) => ["-s", address, ...random, "-j", "DROP"]) })),
       ];
     }
   }
 }
 
-/** Every address a node sends from: one per network it joins (a fault that names no network cuts them all). */
-function addressesOf(node: string, topology: Topology): string[] {
-  return findNode(topology, node).interfaces.map((own) => own.address);
+/** The addresses a node sends from: one per network it joins, or its one on the network a fault names. */
+function addressesOf(node: string, topology: Topology, network?: string): string[] {
+  return findNode(topology, node)
+    .interfaces.filter((own) => network === undefined || own.network === network)
+    .map((own) => own.address);
 }
 
 /**
@@ -72,10 +77,11 @@ function addressesOf(node: string, topology: Topology): string[] {
  * in the group (then whoever holds it is on this side). With holders on both sides the VIP is left
  * out: connections to it are still cut, because the holder drops what the other side sends.
  */
-function sourceAddresses(group: string[], topology: Topology): string[] {
-  const addresses = group.flatMap((node) => addressesOf(node, topology));
+function sourceAddresses(group: string[], topology: Topology, network?: string): string[] {
+  const addresses = group.flatMap((node) => addressesOf(node, topology, network));
   const holders = topology.vip.holders;
-  if (holders.length > 0 && holders.every((holder) => group.includes(holder))) addresses.push(topology.vip.address);
+  const vipCut = network === undefined || network === topology.vip.network;
+  if (vipCut && holders.length > 0 && holders.every((holder) => group.includes(holder))) addresses.push(topology.vip.address);
   return addresses;
 }
 
