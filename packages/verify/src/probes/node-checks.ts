@@ -1,4 +1,4 @@
-import { addressesCommand, PATHS, PATRONI_CLUSTER_COMMAND } from "@odoo-ha-lab/roles";
+import { addressesCommand, filestoreChecks, PATRONI_CLUSTER_COMMAND } from "@odoo-ha-lab/roles";
 import { type Host } from "@odoo-ha-lab/machine";
 import { nodesWithRole, type Topology } from "@odoo-ha-lab/topology";
 import type { ProbeName } from "../history.ts";
@@ -7,7 +7,7 @@ import { NodeWatch, type NodeCheck } from "./node-watch.ts";
 
 export type NodeCheckName = "vip" | "patroni" | "mounted" | "responsive";
 
-/** The command behind each check; a FUSE mount that hangs stalls even `mountpoint`, so both are bounded. */
+/** The command behind each check: the same the roles' probes ask for `lab status` (the filestore's: filestoreChecks). */
 function nodeCheck(name: NodeCheckName, host: Host, statSeconds: number): NodeCheck {
   switch (name) {
     case "vip":
@@ -15,9 +15,8 @@ function nodeCheck(name: NodeCheckName, host: Host, statSeconds: number): NodeCh
     case "patroni":
       return { name, command: PATRONI_CLUSTER_COMMAND, boundMs: 2_000 };
     case "mounted":
-      return { name, command: ["timeout", String(statSeconds), "mountpoint", "-q", PATHS.odooDataDir], boundMs: statSeconds * 1000 };
     case "responsive":
-      return { name, command: ["timeout", String(statSeconds), "stat", "-t", `${PATHS.odooDataDir}/.`], boundMs: statSeconds * 1000 };
+      return { name, command: filestoreChecks(statSeconds)[name], boundMs: statSeconds * 1000 };
   }
 }
 
