@@ -38,7 +38,13 @@ function latencyAction(spec: LatencySpec): FaultAction {
   return {
     async inject(context) {
       const purpose = `delaying traffic by ${spec.delayMs} ms`;
-      const peers = spec.peers.map((peer) => findNode(context.topology, peer).address);
+      // Each peer at every address the node reaches it on (one per network they share).
+      const node = findNode(context.topology, spec.node);
+      const peers = spec.peers.flatMap((peer) =>
+        findNode(context.topology, peer)
+          .interfaces.filter((own) => node.interfaces.some((mine) => mine.network === own.network))
+          .map((own) => own.address),
+      );
       await onRunningNode(context, spec.node, purpose, async (host) => {
         try {
           await runScript(host, purpose, latencyScript(host.interfaceName, spec.delayMs, peers));
