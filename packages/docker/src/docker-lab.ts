@@ -1,7 +1,7 @@
 import type Dockerode from "dockerode";
 import { converge, type LabSecrets, type OdooDatabaseCache, type ProgressEvent } from "@odoo-ha-lab/roles";
 import { RecordingHost, waitFor, type Host } from "@odoo-ha-lab/machine";
-import type { Topology, TopologyNode } from "@odoo-ha-lab/topology";
+import { labNetworkOf, type Topology, type TopologyNode } from "@odoo-ha-lab/topology";
 import { DockerHost } from "./docker-host.ts";
 import { SUPERVISOR_STATE } from "./supervisor.ts";
 import { containerName } from "./labels.ts";
@@ -30,7 +30,7 @@ export class DockerLab {
 
   /** A node's container as a host; its lab interface is the one on the VIP's network (its first if it has none). */
   private host(node: TopologyNode, options: { commandAgent?: boolean } = {}): DockerHost {
-    return new DockerHost(this.docker, node.name, containerName(this.topology.name, node.name), { ...options, interfaceName: interfaceOn(node, this.topology.vip.network) ?? "eth0" });
+    return new DockerHost(this.docker, node.name, containerName(this.topology.name, node.name), { ...options, interfaceName: interfaceOn(node, labNetworkOf(this.topology, node)) });
   }
 
   async exists(): Promise<boolean> {

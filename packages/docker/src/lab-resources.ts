@@ -1,5 +1,5 @@
 import type Dockerode from "dockerode";
-import { addressFor, type LabNetwork, type Topology, type TopologyNode } from "@odoo-ha-lab/topology";
+import { reachableAt, type LabNetwork, type Topology, type TopologyNode } from "@odoo-ha-lab/topology";
 import { machineOf } from "@odoo-ha-lab/roles";
 import { LABEL_KIND, LABEL_LAB, LABEL_NODE, containerName, networkName, volumeName } from "./labels.ts";
 
@@ -52,9 +52,10 @@ async function ensureNetwork(docker: Dockerode, topology: Topology, network: Lab
  * The container's interface on a network: eth0 on its first, then eth1, eth2… in the order its
  * networks are listed (the container is created on the first and joined to the others in order).
  */
-export function interfaceOn(node: TopologyNode, network: string): string | undefined {
+export function interfaceOn(node: TopologyNode, network: string): string {
   const index = node.interfaces.findIndex((own) => own.network === network);
-  return index < 0 ? undefined : `eth${index}`;
+  if (index < 0) throw new Error(`${node.name} joins no network '${network}'`);
+  return `eth${index}`;
 }
 
 /** Where each role keeps the state that must survive a container being recreated (its module's durable folders). */
@@ -109,7 +110,10 @@ export async function ensureNodeContainer(
       Tmpfs: { "/run": "rw,exec,mode=755,size=64m" },
       Mounts: mounts.map((mount) => ({ Type: "volume" as const, Source: mount.volume, Target: mount.target })),
       // Each other node by its address on a network the two share (none: it is not reachable from here).
-      ExtraHosts: topology.nodes.flatMap((other) => (other.interfaces.some((own) => node.interfaces.some((mine) => mine.network === own.network)) ? [`${other.name}:${addressFor(other, node)}`] : [])),
+      ExtraHosts: topology.nodes.flatMap((other) => {
+        const address = reachableAt(other, node);
+        return address === undefined ? [] : [`${other.name}:${address}`];
+      }),
       ...(node.memoryMiB ? { Memory: node.memoryMiB * 1024 * 1024 } : {}),
       // Docker's apparmor profile denies FUSE mounts; glusterfs needs them.
       SecurityOpt: needsFuse ? ["apparmor=unconfined"] : [],

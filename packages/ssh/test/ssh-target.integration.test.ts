@@ -40,7 +40,7 @@ interface CliRun extends LabRun {
 /** The real `lab` command against the machines, as a user runs it (the CLI suite's helper). */
 async function lab(args: string[], inventoryFile = inventory): Promise<CliRun> {
   const started = Date.now();
-  const all = [...args, "-t", TOPOLOGY_FILE, "--name", topology.name, "--subnet", topology.network.subnet, "--target", "ssh", "--inventory", inventoryFile];
+  const all = [...args, "-t", TOPOLOGY_FILE, "--name", topology.name, "--subnet", topology.networks[0]!.subnet, "--target", "ssh", "--inventory", inventoryFile];
   const run = await runLab(all, { LAB_STATE_DIR: stateDir });
   return { ...run, seconds: (Date.now() - started) / 1000 };
 }

@@ -5,7 +5,7 @@ import { TopologyError, type TopologyIssue } from "./errors.ts";
 import { readInputFile } from "./input-file.ts";
 import { readYaml } from "./yaml-input.ts";
 import { cidrContains, formatCidr, formatIpv4, parseCidr, parseIpv4, type Cidr } from "./ipv4.ts";
-import type { Topology } from "./model.ts";
+import { SINGLE_NETWORK, type Topology } from "./model.ts";
 import { RELEASE_NAMES } from "./releases.ts";
 import { topologyFileSchema, type ParsedTopologyFile } from "./schema.ts";
 import { validateTopology } from "./validate.ts";
@@ -74,7 +74,7 @@ function applyOverrides(file: ParsedTopologyFile, overrides: TopologyOverrides, 
   }
   if (overrides.subnet) {
     const subnetFlag = overrides.givenBy?.subnet ?? "--subnet";
-    const networks = next.networks ? Object.entries(next.networks).map(([name, network]) => ({ name, network })) : next.network ? [{ name: "", network: next.network }] : [];
+    const networks = next.networks ? Object.entries(next.networks).map(([name, network]) => ({ name, network })) : next.network ? [{ name: SINGLE_NETWORK, network: next.network }] : [];
     const to = parseCidr(overrides.subnet);
     const first = networks[0] && parseCidr(networks[0].network.subnet);
     if (!to || !first) {
@@ -103,10 +103,10 @@ function applyOverrides(file: ParsedTopologyFile, overrides: TopologyOverrides, 
       }
       return formatIpv4(moved);
     };
-    const single = networks.length === 1 && !next.networks ? "" : undefined;
-    next.vip.address = rebase(next.vip.address, "vip.address", single ?? next.vip.network ?? networks[0]!.name);
+    next.vip.address = rebase(next.vip.address, "vip.address", next.vip.network ?? networks[0]!.name);
     for (const [name, node] of Object.entries(next.nodes)) {
-      if (node.address !== undefined) node.address = rebase(node.address, `nodes.${name}.address`, single ?? networks[0]!.name);
+      // (`address` is a one-network lab's: on its only network)
+      if (node.address !== undefined) node.address = rebase(node.address, `nodes.${name}.address`, networks[0]!.name);
       for (const [networkName, address] of Object.entries(node.networks ?? {})) node.networks![networkName] = rebase(address, `nodes.${name}.networks.${networkName}`, networkName);
     }
   }

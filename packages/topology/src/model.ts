@@ -8,8 +8,6 @@ export interface Topology {
   release: ReleaseName;
   /** Every network of the lab, in the file's order; a one-network lab's is named "lab". */
   networks: LabNetwork[];
-  /** The first network: where a node's `address` is when it joins it. */
-  network: LabNetwork;
   vip: { address: string; network: string; routerId: number; advertIntervalSeconds: number; holders: string[] };
   nodes: TopologyNode[];
   services: { databaseReadWritePort: number; databaseReadOnlyPort: number; webPort: number };
@@ -106,8 +104,13 @@ export function addressOn(node: Pick<TopologyNode, "interfaces">, network: strin
  * The address of a node's lab interface: its interface on the VIP's network (where keepalived holds
  * the VIP and the network faults act), or on its first network when it does not join that one.
  */
-export function labInterfaceAddress(topology: Pick<Topology, "vip">, node: Pick<TopologyNode, "address" | "interfaces">): string {
-  return addressOn(node, topology.vip.network) ?? node.address;
+export function labInterfaceAddress(topology: Pick<Topology, "vip">, node: Pick<TopologyNode, "interfaces">): string {
+  return addressOn(node, labNetworkOf(topology, node))!;
+}
+
+/** The network of a node's lab interface (see labInterfaceAddress). */
+export function labNetworkOf(topology: Pick<Topology, "vip">, node: Pick<TopologyNode, "interfaces">): string {
+  return addressOn(node, topology.vip.network) !== undefined ? topology.vip.network : node.interfaces[0]!.network;
 }
 
 /**
@@ -115,9 +118,19 @@ export function labInterfaceAddress(topology: Pick<Topology, "vip">, node: Pick<
  * too (validation makes sure every pair of nodes that talk shares one).
  */
 export function addressFor(target: Pick<TopologyNode, "name" | "interfaces">, from: Pick<TopologyNode, "name" | "interfaces">): string {
-  const shared = target.interfaces.find((candidate) => from.interfaces.some((own) => own.network === candidate.network));
-  if (!shared) throw new Error(`${from.name} shares no network with ${target.name}`);
-  return shared.address;
+  const address = reachableAt(target, from);
+  if (address === undefined) throw new Error(`${from.name} shares no network with ${target.name}`);
+  return address;
+}
+
+/** Every address of `target` on a network `from` joins too (one per network they share). */
+export function addressesReachableFrom(target: Pick<TopologyNode, "interfaces">, from: Pick<TopologyNode, "interfaces">): string[] {
+  return target.interfaces.filter((candidate) => from.interfaces.some((own) => own.network === candidate.network)).map((candidate) => candidate.address);
+}
+
+/** addressFor, or undefined when the two share no network (`from` cannot reach `target` at all). */
+export function reachableAt(target: Pick<TopologyNode, "interfaces">, from: Pick<TopologyNode, "interfaces">): string | undefined {
+  return target.interfaces.find((candidate) => from.interfaces.some((own) => own.network === candidate.network))?.address;
 }
 
 /** A network every one of these nodes joins (the first of the first node's), for a group whose members all talk to each other. */
@@ -132,11 +145,4 @@ export function sharedNetwork(nodes: readonly Pick<TopologyNode, "name" | "inter
 /** The network a group of roles talks over (ROLE_GROUPS): the one its nodes all join. */
 export function groupNetwork(topology: Pick<Topology, "nodes">, group: Pick<RoleGroup, "roles">): string {
   return sharedNetwork(topology.nodes.filter((node) => group.roles.some((role) => node.roles.includes(role))));
-}
-
-/** Each node's address on the network the group shares (etcd's members, the database nodes). */
-export function groupAddresses<Node extends Pick<TopologyNode, "name" | "interfaces">>(nodes: readonly Node[]): { node: Node; address: string }[] {
-  if (nodes.length === 0) return [];
-  const network = sharedNetwork(nodes);
-  return nodes.map((node) => ({ node, address: addressOn(node, network)! }));
 }

@@ -28,7 +28,7 @@ const UNUSABLE_NETWORKS = [
   { text: "240.0.0.0/4", what: "the reserved range (and the broadcast address)" },
 ].map((range) => ({ ...range, cidr: parseCidr(range.text)! }));
 
-export function cidrsOverlap(a: Cidr, b: Cidr): boolean {
+function cidrsOverlap(a: Cidr, b: Cidr): boolean {
   const wider = a.prefix <= b.prefix ? a : b;
   const narrower = wider === a ? b : a;
   return cidrContains(wider, narrower.network);

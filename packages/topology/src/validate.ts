@@ -232,7 +232,6 @@ function normalise(file: ParsedTopologyFile, networks: CheckedNetworks, holders:
     description: file.description ?? "",
     release: file.release,
     networks: networks.networks,
-    network: networks.networks[0]!,
     vip: { address: file.vip.address, network: networks.vipNetwork, routerId: file.vip.routerId, advertIntervalSeconds: file.vip.advertIntervalSeconds, holders },
     nodes,
     services: file.services,

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { MAX_INPUT_FILE_BYTES, PATRONI_OF_OS, addressFor, findNode, groupAddresses, groupNetwork, ROLE_GROUPS, patroniTimingProblems, TopologyError, loadTopologyFile, nodesWithRole, parseTopology, toDot, toMermaid } from "../src/index.ts";
+import { MAX_INPUT_FILE_BYTES, PATRONI_OF_OS, addressFor, addressOn, findNode, groupNetwork, sharedNetwork, ROLE_GROUPS, patroniTimingProblems, TopologyError, loadTopologyFile, nodesWithRole, parseTopology, toDot, toMermaid } from "../src/index.ts";
 
 const DEFAULT_FILE = fileURLToPath(new URL("../../../labs/odoo-ha/topology.yaml", import.meta.url));
 const defaultText = readFileSync(DEFAULT_FILE, "utf8");
@@ -33,7 +33,7 @@ describe("the default lab (the seed's six nodes)", () => {
       postgresql2: "192.168.55.122",
     });
     expect(topology.vip.address).toBe("192.168.55.100");
-    expect(topology.network.gateway).toBe("192.168.55.1");
+    expect(topology.networks[0]!.gateway).toBe("192.168.55.1");
   });
 
   it("puts the VIP on lb1/lb2, the filestore on lb2 and etcd on three nodes off the database", () => {
@@ -74,7 +74,7 @@ describe("overrides move a lab aside", () => {
     expect(moved.name).toBe("second");
     expect(moved.vip.address).toBe("10.77.3.100");
     expect(moved.nodes.map((node) => node.address)).toContain("10.77.3.122");
-    expect(moved.network.gateway).toBe("10.77.3.1");
+    expect(moved.networks[0]!.gateway).toBe("10.77.3.1");
   });
 
   it("rejects a subnet too small for the addresses", () => {
@@ -395,7 +395,7 @@ describe("a lab of several networks (zones)", () => {
     // etcd's members with the Patroni nodes, its clients; the filestore's servers with their Odoo clients.
     expect(groupNetwork(zones, ROLE_GROUPS.etcd)).toBe("data");
     expect(groupNetwork(zones, ROLE_GROUPS.filestore)).toBe("front");
-    expect(groupAddresses(nodesWithRole(zones, "etcd")).map((member) => member.address)).toEqual(["192.168.64.101", "192.168.64.102", "192.168.64.112"]);
+    expect(nodesWithRole(zones, "etcd").map((member) => addressOn(member, sharedNetwork(nodesWithRole(zones, "etcd"))))).toEqual(["192.168.64.101", "192.168.64.102", "192.168.64.112"]);
   });
 
   it("refuses overlapping subnets, an address outside its network, and a network nobody declared", () => {

@@ -1,4 +1,4 @@
-import { findNode } from "@odoo-ha-lab/topology";
+import { addressesReachableFrom, findNode } from "@odoo-ha-lab/topology";
 import { z } from "zod";
 import { DELAY_PROGRAM_PATH, START_DELAY, STOP_DELAY, delayLogPath, delayPattern, delayProgram, delayQueueNumber, delayRules, delayTag } from "../latency/nfqueue-delay.ts";
 import { EXIT_UNSUPPORTED, latencyScript } from "../network/tc-scripts.ts";
@@ -40,11 +40,7 @@ function latencyAction(spec: LatencySpec): FaultAction {
       const purpose = `delaying traffic by ${spec.delayMs} ms`;
       // Each peer at every address the node reaches it on (one per network they share).
       const node = findNode(context.topology, spec.node);
-      const peers = spec.peers.flatMap((peer) =>
-        findNode(context.topology, peer)
-          .interfaces.filter((own) => node.interfaces.some((mine) => mine.network === own.network))
-          .map((own) => own.address),
-      );
+      const peers = spec.peers.flatMap((peer) => addressesReachableFrom(findNode(context.topology, peer), node));
       await onRunningNode(context, spec.node, purpose, async (host) => {
         try {
           await runScript(host, purpose, latencyScript(host.interfaceName, spec.delayMs, peers));

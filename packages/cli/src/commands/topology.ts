@@ -17,7 +17,7 @@ export async function topologyCommand(argv: string[]): Promise<number> {
         console.log(JSON.stringify(topology, null, 2));
         return 0;
       }
-      console.log(`lab ${topology.name}  network ${topology.network.subnet}  VIP ${topology.vip.address} (held by one of ${topology.vip.holders.join(", ")})`);
+      console.log(`lab ${topology.name}  network ${topology.networks.map((network) => network.subnet).join(", ")}  VIP ${topology.vip.address} (held by one of ${topology.vip.holders.join(", ")})`);
       console.log(renderTable(["node", "address", "roles"], topology.nodes.map((node) => [node.name, node.interfaces.map((own) => `${own.address} (${own.network})`).join(", "), node.roles.join(", ")])));
       console.log(
         `\npostgres: synchronous=${topology.postgres.synchronous} ttl=${topology.postgres.patroni.ttl}s  storage: ${topology.storage.layout} on ${topology.storage.servers.join(", ")}  odoo: ${topology.odoo.image}`,
