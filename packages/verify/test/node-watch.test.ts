@@ -1,7 +1,9 @@
 import { execFile, spawn, type ChildProcess } from "node:child_process";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import type { ExecOptions, ExecResult, Host, RunningCommand, ServiceManager } from "@odoo-ha-lab/machine";
-import { NodeWatch, type NodeCheck } from "../src/probes/node-watch.ts";
+import { NodeWatch, type NodeCheck, type NodeSample } from "../src/probes/node-watch.ts";
 
 /**
  * NodeWatch against this machine as the node: the loop script runs in a real `sh`, so what is tested
@@ -180,5 +182,73 @@ describe("NodeWatch", () => {
     };
     watch = new NodeWatch(host, gone, { intervalMs: 50, maxDurationMs: 60_000 });
     expect(await watch.next()).toBeUndefined();
+  });
+
+  describe("checks answered inside the watch's process (node-watch.py)", () => {
+    let server: Server | undefined;
+    afterEach(() => server?.close());
+
+    /** A local HTTP server: /ok answers 200 with a body, /down 503, /hang never. */
+    async function serve(): Promise<string> {
+      server = createServer((request, response) => {
+        if (request.url === "/ok") response.end('{"members": [{"name": "postgresql1"}]}');
+        else if (request.url === "/down") response.writeHead(503).end("no");
+      });
+      await new Promise<void>((resolve) => server!.listen(0, "127.0.0.1", resolve));
+      return `http://127.0.0.1:${(server!.address() as AddressInfo).port}`;
+    }
+
+    async function sampleOf(checks: NodeCheck[]): Promise<NodeSample> {
+      const host = new LocalHost();
+      // (a first sample is asked at once; the interval only sets how long the loop may stay silent
+      // before an exec is asked instead: 4 s here, for a Python start on a busy machine)
+      const own = new NodeWatch(host, checks, { intervalMs: 1_000, maxDurationMs: 60_000 });
+      own.start();
+      try {
+        await expect.poll(() => host.spawned.length).toBe(1);
+        const sample = await own.next();
+        expect(host.execs).toEqual([]);
+        return sample!;
+      } finally {
+        await own.stop();
+      }
+    }
+
+    it("answers as the commands they stand for do: the same output and exit codes", async () => {
+      const url = await serve();
+      const closed = "http://127.0.0.1:1/";
+      const checks: NodeCheck[] = [
+        { name: "ok", command: ["curl", "-sf", "--max-time", "2", `${url}/ok`], boundMs: 2_000, native: { kind: "http-get", url: `${url}/ok`, timeoutSeconds: 2 } },
+        { name: "down", command: ["curl", "-sf", "--max-time", "2", `${url}/down`], boundMs: 2_000, native: { kind: "http-get", url: `${url}/down`, timeoutSeconds: 2 } },
+        { name: "refused", command: ["curl", "-sf", "--max-time", "2", closed], boundMs: 2_000, native: { kind: "http-get", url: closed, timeoutSeconds: 2 } },
+        { name: "root", command: ["timeout", "2", "mountpoint", "-q", "/"], boundMs: 2_000, native: { kind: "mounted", path: "/", timeoutSeconds: 2 } },
+        { name: "folder", command: ["timeout", "2", "mountpoint", "-q", "/usr/bin"], boundMs: 2_000, native: { kind: "mounted", path: "/usr/bin", timeoutSeconds: 2 } },
+        { name: "missing", command: ["timeout", "2", "mountpoint", "-q", "/nonexistent"], boundMs: 2_000, native: { kind: "mounted", path: "/nonexistent", timeoutSeconds: 2 } },
+        { name: "stat", command: ["timeout", "2", "stat", "-t", "/usr/."], boundMs: 2_000, native: { kind: "responsive", path: "/usr/.", timeoutSeconds: 2 } },
+        { name: "nostat", command: ["timeout", "2", "stat", "-t", "/nonexistent/."], boundMs: 2_000, native: { kind: "responsive", path: "/nonexistent/.", timeoutSeconds: 2 } },
+      ];
+      const byCommand = await sampleOf(checks.map(({ native: _native, ...check }) => check));
+      const inProcess = await sampleOf(checks);
+      const exitCodes = (sample: NodeSample) => Object.fromEntries([...sample].map(([name, answer]) => [name, answer.exitCode]));
+      expect(exitCodes(inProcess)).toEqual(exitCodes(byCommand));
+      expect(exitCodes(inProcess)).toEqual({ ok: 0, down: 22, refused: 7, root: 0, folder: 32, missing: 1, stat: 0, nostat: 1 });
+      expect(inProcess.get("ok")?.stdout).toBe(byCommand.get("ok")?.stdout);
+    });
+
+    it("lists the interface's IPv4 addresses as `ip -o -4 addr show dev` does", async () => {
+      const check: NodeCheck = { name: "vip", command: ["ip", "-o", "-4", "addr", "show", "dev", "lo"], boundMs: 0, native: { kind: "addresses", device: "lo" } };
+      const byCommand = await sampleOf([{ name: check.name, command: check.command, boundMs: 0 }]);
+      const inProcess = await sampleOf([check]);
+      const addresses = (sample: NodeSample) => [...(sample.get("vip")?.stdout.matchAll(/ inet (\S+)/g) ?? [])].map((match) => match[1]);
+      expect(addresses(inProcess)).toEqual(addresses(byCommand));
+      expect(addresses(inProcess)).toContain("127.0.0.1/8");
+      expect((await sampleOf([{ ...check, native: { kind: "addresses", device: "nosuch0" } }])).get("vip")?.exitCode).toBe(1);
+    });
+
+    it("answers 28 for a server that does not answer within the bound, as curl's --max-time", async () => {
+      const url = await serve();
+      const sample = await sampleOf([{ name: "hang", command: ["false"], boundMs: 500, native: { kind: "http-get", url: `${url}/hang`, timeoutSeconds: 0.5 } }]);
+      expect(sample.get("hang")).toEqual({ exitCode: 28, stdout: "" });
+    });
   });
 });

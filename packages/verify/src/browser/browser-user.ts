@@ -28,7 +28,7 @@ export interface BrowserUserOptions {
   database: string;
   login: string;
   password: string;
-  /** Where a step's screenshot goes (none when unset). */
+  /** Where a step's screenshot goes (none when unset): of every step that went wrong, and of the first of each kind. */
   screenshotsDir?: string;
   /** Per step (default 30 s): a page that never becomes usable is a failed step, not a hung run. */
   stepTimeoutMs?: number;
@@ -71,6 +71,11 @@ const WEB_CLIENT = {
   savedForm: ".o_form_status_indicator_buttons.invisible",
 } as const;
 
+/** How a step reaches its page: within the web client already open (default), or by a whole page load. */
+export interface Navigation {
+  reload?: boolean;
+}
+
 export class BrowserUser {
   private page: Page | undefined;
   private seen = { broken: [] as string[] };
@@ -78,6 +83,8 @@ export class BrowserUser {
   private readonly inFlight = new Set<HTTPRequest>();
   private stepCount = 0;
   private stepTimeoutMs: number | undefined;
+  /** Steps whose screenshot was taken once when all went well (the one kept for comparison). */
+  private readonly shownWhole = new Set<string>();
 
   private constructor(
     private readonly browser: Browser,
@@ -136,17 +143,17 @@ export class BrowserUser {
   }
 
   /** A window action's list of records (base's contacts by default), loaded by the web client's own calls. */
-  openList(action = "base.action_partner_form"): Promise<BrowserStep> {
+  openList(action = "base.action_partner_form", how: Navigation = {}): Promise<BrowserStep> {
     return this.step(`open the list of ${action}`, async (page) => {
-      await this.load(page, `/web#action=${action}&view_type=list`);
+      await this.load(page, `/web#action=${action}&view_type=list`, how);
       await page.waitForSelector(`${WEB_CLIENT.listView} .o_data_row`);
     });
   }
 
   /** One record's form: a field changed and saved, as a person types and clicks. */
-  editAndSave(model: string, id: number, field: string, value: string): Promise<BrowserStep> {
+  editAndSave(model: string, id: number, field: string, value: string, how: Navigation = {}): Promise<BrowserStep> {
     return this.step(`save ${model} ${id}`, async (page) => {
-      await this.load(page, `/web#id=${id}&model=${model}&view_type=form`);
+      await this.load(page, `/web#id=${id}&model=${model}&view_type=form`, how);
       const input = `${WEB_CLIENT.formView} .o_field_widget[name=${field}] :is(input, textarea)`;
       await page.waitForSelector(input);
       await page.locator(input).fill(value);
@@ -158,10 +165,16 @@ export class BrowserUser {
   }
 
   /**
-   * A whole page load, assets and all, as a person opening a link: from a blank page, since going
-   * from /web#a to /web#b would only change the hash of the page already there.
+   * Within the web client already open, as a person clicks: only the URL's hash changes, and the
+   * web client loads the view with its own calls. Otherwise, or when asked to reload, a whole page
+   * load, assets and all, as a person opening a link: from a blank page, since going from /web#a to
+   * /web#b would only change the hash of the page already there.
    */
-  private async load(page: Page, path: string): Promise<void> {
+  private async load(page: Page, path: string, how: Navigation): Promise<void> {
+    if (!how.reload && safePathname(page.url()) === "/web") {
+      await page.evaluate((hash) => void ((globalThis as unknown as { location: { hash: string } }).location.hash = hash), new URL(`${this.base}${path}`).hash);
+      return;
+    }
     await page.goto("about:blank");
     await page.goto(`${this.base}${path}`, { waitUntil: "load" });
   }
@@ -207,7 +220,11 @@ export class BrowserUser {
     const loggedOut = safePathname(page.url()) === "/web/login" && name !== "login";
     const brokenResponses = [...this.seen.broken];
     const ok = error === undefined && brokenResponses.length === 0 && dialogs.length === 0 && !notices.some((notice) => CONNECTION_LOST.test(notice)) && !loggedOut;
-    const screenshot = await this.screenshot(page, name);
+    // Every step that went wrong, and the first of each kind that went well: a screenshot costs
+    // the browser a render and a PNG encoding, which a step every few seconds does not need.
+    const shoot = !ok || !this.shownWhole.has(name);
+    if (ok) this.shownWhole.add(name);
+    const screenshot = shoot ? await this.screenshot(page, name) : undefined;
     return { step: name, ok, startedAt, completedAt, brokenResponses, dialogs, notices, loggedOut, ...(error ? { error } : {}), ...(screenshot ? { screenshot } : {}) };
   }
 

@@ -1,4 +1,4 @@
-import { addressesCommand, filestoreChecks, PATRONI_CLUSTER_COMMAND } from "@odoo-ha-lab/roles";
+import { addressesCommand, FILESTORE_ANSWERS_AT, filestoreChecks, PATHS, PATRONI_CLUSTER_COMMAND, PATRONI_CLUSTER_URL } from "@odoo-ha-lab/roles";
 import { type Host } from "@odoo-ha-lab/machine";
 import { nodesWithRole, type Topology } from "@odoo-ha-lab/topology";
 import type { ProbeName } from "../history.ts";
@@ -7,16 +7,20 @@ import { NodeWatch, type NodeCheck } from "./node-watch.ts";
 
 export type NodeCheckName = "vip" | "patroni" | "mounted" | "responsive";
 
-/** The command behind each check: the same the roles' probes ask for `lab status` (the filestore's: filestoreChecks). */
+/**
+ * The command behind each check: the same the roles' probes ask for `lab status` (the filestore's:
+ * filestoreChecks); and the same question as the watch answers it without a process (node-watch.py).
+ */
 function nodeCheck(name: NodeCheckName, host: Host, statSeconds: number): NodeCheck {
   switch (name) {
     case "vip":
-      return { name, command: addressesCommand(host), boundMs: 0 };
+      return { name, command: addressesCommand(host), boundMs: 0, native: { kind: "addresses", device: host.interfaceName } };
     case "patroni":
-      return { name, command: PATRONI_CLUSTER_COMMAND, boundMs: 2_000 };
+      return { name, command: PATRONI_CLUSTER_COMMAND, boundMs: 2_000, native: { kind: "http-get", url: PATRONI_CLUSTER_URL, timeoutSeconds: 2 } };
     case "mounted":
+      return { name, command: filestoreChecks(statSeconds).mounted, boundMs: statSeconds * 1000, native: { kind: "mounted", path: PATHS.odooDataDir, timeoutSeconds: statSeconds } };
     case "responsive":
-      return { name, command: filestoreChecks(statSeconds)[name], boundMs: statSeconds * 1000 };
+      return { name, command: filestoreChecks(statSeconds).responsive, boundMs: statSeconds * 1000, native: { kind: "responsive", path: FILESTORE_ANSWERS_AT, timeoutSeconds: statSeconds } };
   }
 }
 

@@ -1,4 +1,5 @@
-import { shellCommand, shellQuote, type Host, type RunningCommand } from "@odoo-ha-lab/machine";
+import { readFileSync } from "node:fs";
+import type { Host, RunningCommand } from "@odoo-ha-lab/machine";
 
 /** A quick question a node answers about itself: one command, judged by its exit code and output. */
 export interface NodeCheck {
@@ -6,7 +7,16 @@ export interface NodeCheck {
   command: string[];
   /** How long the command may take on the node itself (curl's --max-time, timeout(1)'s limit). */
   boundMs: number;
+  /** The same question answered inside the watch's own process, as `command` answers it (node-watch.py). */
+  native?: NativeCheck;
 }
+
+/** The checks node-watch.py answers without starting a process, each as the command it stands for. */
+export type NativeCheck =
+  | { kind: "http-get"; url: string; timeoutSeconds: number } // curl -sf --max-time
+  | { kind: "addresses"; device: string } // ip -o -4 addr show dev
+  | { kind: "mounted"; path: string; timeoutSeconds: number } // timeout N mountpoint -q
+  | { kind: "responsive"; path: string; timeoutSeconds: number }; // timeout N stat
 
 /** One check's answer, its output folded onto one line. */
 export interface CheckAnswer {
@@ -27,7 +37,9 @@ export interface NodeWatchOptions {
  * A node's checks, asked by a loop that runs on the node and prints a sample every `intervalMs`.
  * Sampling this way costs one long-lived process per node for a whole run. Asking with one exec per
  * check and sample cost ~35 ms of dockerd and containerd CPU each (measured here). At 32 a second
- * that took most of two cores from the lab under test, and HAProxy's checks timed out.
+ * that took most of two cores from the lab under test, and HAProxy's checks timed out. The loop
+ * (node-watch.py) answers the checks that have a native form in its own process: a process per
+ * check and sample still took ~0.4 of a core (docs/benchmarks.md).
  *
  * Where the host cannot keep a command running (no `spawn`), while the loop is down (the node was
  * killed; it is restarted every interval), or when the loop has gone silent (a paused node), each
@@ -98,7 +110,7 @@ export class NodeWatch {
       try {
         this.partial = "";
         this.lines = [];
-        const running = await this.host.spawn!(["sh", "-c", loopScript(this.checks, this.options), "lab-watch"], (text) => this.receive(text));
+        const running = await this.host.spawn!(watchCommand(this.checks, this.options), (text) => this.receive(text));
         this.running = running;
         this.lastHeardAt = Date.now();
         if (this.stopped) await running.stop(); // stop() came while it was starting
@@ -114,6 +126,8 @@ export class NodeWatch {
   private receive(text: string): void {
     const lines = (this.partial + text).split("\n");
     this.partial = lines.pop() ?? "";
+    // Any line is a sign of life: the loop's `ready`, before its first sample, counts too.
+    if (lines.length > 0) this.lastHeardAt = Date.now();
     for (const line of lines) {
       if (line !== ".") {
         this.lines.push(line);
@@ -121,7 +135,6 @@ export class NodeWatch {
       }
       const sample = parseSampleLines(this.lines);
       this.lines = [];
-      this.lastHeardAt = Date.now();
       for (const resolve of this.waiting) resolve(sample);
       this.waiting.clear();
     }
@@ -169,27 +182,18 @@ function parseSampleLines(lines: string[]): NodeSample {
   return sample;
 }
 
-/**
- * One sample: each check between its markers, then a line with a single dot. Each check costs the
- * node one process (the command itself): no command substitution or pipe, which would fork more.
- * Process creation is what the watches cost a node (~4 ms each on these machines, measured).
- */
-export function sampleScript(checks: NodeCheck[]): string {
-  const asked = checks.map(({ name, command }) => `echo ${shellQuote(`<${name}`)}; ${shellCommand(command)} 2>/dev/null; printf '\\n>%s %s\\n' ${shellQuote(name)} "$?"`);
-  return [...asked, "echo ."].join("\n");
-}
+const WATCH_PROGRAM = readFileSync(new URL("./node-watch.py", import.meta.url), "utf8");
 
-/** The sample, every interval, as many times as fit in maxDurationMs (a backstop: stop() ends it first). */
-export function loopScript(checks: NodeCheck[], options: NodeWatchOptions): string {
-  const seconds = (ms: number) => (ms / 1000).toFixed(3);
-  // A count, not the clock: asking `date` every sample would cost the node a process each time.
-  const samples = Math.ceil(options.maxDurationMs / options.intervalMs);
-  return [
-    "n=0",
-    `while [ "$n" -lt ${samples} ]; do`,
-    sampleScript(checks),
-    `sleep ${seconds(options.intervalMs)}`,
-    "n=$((n + 1))",
-    "done",
-  ].join("\n");
+/**
+ * The loop a node runs: every interval one sample, each check between its markers (`<name`, its
+ * output, `>name <exit code>`), then a line with a single dot; as many samples as fit in
+ * maxDurationMs (a backstop: stop() ends it first).
+ */
+export function watchCommand(checks: NodeCheck[], options: NodeWatchOptions): string[] {
+  const config = {
+    intervalSeconds: options.intervalMs / 1000,
+    samples: Math.ceil(options.maxDurationMs / options.intervalMs),
+    checks: checks.map(({ name, command, native }) => ({ name, argv: command, ...(native ? { native } : {}) })),
+  };
+  return ["python3", "-u", "-c", WATCH_PROGRAM, JSON.stringify(config)];
 }

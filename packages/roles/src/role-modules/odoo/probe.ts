@@ -1,6 +1,9 @@
 import type { Host } from "@odoo-ha-lab/machine";
 import { PATHS, PORTS } from "../../render/paths.ts";
 
+/** What the responsive check stats: the filestore's root through its mount (a hung brick stalls it). */
+export const FILESTORE_ANSWERS_AT = `${PATHS.odooDataDir}/.`;
+
 /**
  * The shared filestore as an app node sees it: mounted, and answering. Both bounded by `seconds`: a
  * dead brick answers ENOTCONN at once, a hung FUSE mount stalls even `mountpoint`. The one home of
@@ -9,7 +12,7 @@ import { PATHS, PORTS } from "../../render/paths.ts";
 export function filestoreChecks(seconds: number): { mounted: string[]; responsive: string[] } {
   return {
     mounted: ["timeout", String(seconds), "mountpoint", "-q", PATHS.odooDataDir],
-    responsive: ["timeout", String(seconds), "stat", "-t", `${PATHS.odooDataDir}/.`],
+    responsive: ["timeout", String(seconds), "stat", "-t", FILESTORE_ANSWERS_AT],
   };
 }
 

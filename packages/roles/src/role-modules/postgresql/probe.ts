@@ -40,7 +40,8 @@ export function patronictl(...args: string[]): string[] {
 }
 
 /** Asked on the node itself, as HAProxy's checks ask it (curl bounds the REST call to 2 s). */
-export const PATRONI_CLUSTER_COMMAND = ["curl", "-sf", "--max-time", "2", `http://127.0.0.1:${PORTS.patroniRest}/cluster`];
+export const PATRONI_CLUSTER_URL = `http://127.0.0.1:${PORTS.patroniRest}/cluster`;
+export const PATRONI_CLUSTER_COMMAND = ["curl", "-sf", "--max-time", "2", PATRONI_CLUSTER_URL];
 
 export async function readPatroniCluster(host: Host): Promise<PatroniCluster> {
   // Bounded as curl is: over SSH a powered-off node stays silent instead of refusing.
