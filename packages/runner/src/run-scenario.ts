@@ -93,7 +93,8 @@ export async function runScenario(options: RunScenarioOptions): Promise<Scenario
   if (options.signal?.aborted) say("interrupted: faults healed, recovery not awaited");
   else {
     try {
-      await waitForConditions(topology, hosts, mustReturn, baseline, scenario.recoveryTimeoutSeconds * 1000);
+      // Asked of the watched nodes: the run's probes are still sampling them.
+      await waitForConditions(topology, verification.hosts, mustReturn, baseline, scenario.recoveryTimeoutSeconds * 1000);
       say(`recovered: ${mustReturn.join(", ")}`);
     } catch (error) {
       aborted = `${aborted ? `${aborted}; ` : ""}steady state not restored within ${scenario.recoveryTimeoutSeconds} s: ${(error as Error).message}`;
@@ -151,7 +152,7 @@ async function runStep(step: ScenarioStep, context: StepContext): Promise<void> 
     const waiting =
       step.until === WORKLOAD_STEADY
         ? context.verification.untilWorkloadSteady(step.kinds, started, step.timeoutSeconds * 1000)
-        : waitForConditions(context.topology, context.hosts, [step.until], context.baseline, step.timeoutSeconds * 1000);
+        : waitForConditions(context.topology, context.verification.hosts, [step.until], context.baseline, step.timeoutSeconds * 1000);
     await abortable(waiting, context.signal);
     context.say(`${step.until} after ${((Date.now() - started) / 1000).toFixed(1)} s`);
     return;
@@ -182,7 +183,7 @@ function abortable<T>(work: Promise<T>, signal: AbortSignal | undefined): Promis
 }
 
 async function resolveFault(fault: ScenarioFault, context: StepContext): Promise<FaultSpec> {
-  const { status } = await baselineOf(context.topology, context.hosts);
+  const { status } = await baselineOf(context.topology, context.verification.hosts);
   const resolve = (reference: string) => resolveNodeReference(reference, status, context.topology.vip.holders);
   if ("groups" in fault) return { ...fault, groups: [fault.groups[0].map(resolve), fault.groups[1].map(resolve)] };
   const resolved = { ...fault, node: resolve(fault.node) };

@@ -33,6 +33,8 @@ export interface VerificationOutcome {
 
 /** The verifier's side of a run: load and probes from the start, faults noted as they happen. */
 export interface Verification {
+  /** The lab's nodes to ask until finish(): what the run's watches sample is answered from them (WatchedHost). */
+  hosts: ReadonlyMap<string, Host>;
   /** A `mark` step: records the instant (the first one releases the cron backlog first). */
   mark(label: string): Promise<void>;
   /** Until what users see is steady: the workload's last operations of each kind since `since` succeeded. */
@@ -93,6 +95,7 @@ export async function startVerification(options: VerificationOptions): Promise<V
   let outcome: VerificationOutcome | undefined;
 
   return {
+    hosts: probes.watchedHosts(),
     async mark(label) {
       await backlog?.release();
       marks.push({ label, at: Date.now() });

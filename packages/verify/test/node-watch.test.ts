@@ -4,6 +4,7 @@ import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import type { ExecOptions, ExecResult, Host, RunningCommand, ServiceManager } from "@odoo-ha-lab/machine";
 import { NodeWatch, type NodeCheck, type NodeSample } from "../src/probes/node-watch.ts";
+import { WatchedHost } from "../src/probes/watched-host.ts";
 
 /**
  * NodeWatch against this machine as the node: the loop script runs in a real `sh`, so what is tested
@@ -250,5 +251,21 @@ describe("NodeWatch", () => {
       const sample = await sampleOf([{ name: "hang", command: ["false"], boundMs: 500, native: { kind: "http-get", url: `${url}/hang`, timeoutSeconds: 0.5 } }]);
       expect(sample.get("hang")).toEqual({ exitCode: 28, stdout: "" });
     });
+  });
+
+  it("serves a watched host's commands that are its checks from the watch, and sends the rest to the node", async () => {
+    const host = new LocalHost();
+    watch = new NodeWatch(host, CHECKS, { intervalMs: 50, maxDurationMs: 60_000 });
+    watch.start();
+    await expect.poll(() => host.spawned.length).toBe(1);
+    const watched = new WatchedHost(host, watch);
+    expect(await watched.exec(CHECKS[1]!.command)).toEqual({ exitCode: 7, stdout: '{"members": []}', stderr: "" });
+    expect(await watched.exec(CHECKS[0]!.command, { timeoutMs: 5_000 })).toMatchObject({ exitCode: 0, stdout: "2: lo    inet 127.0.0.1/8 2: lo    inet 10.9.0.100/32" });
+    expect(host.execs).toEqual([]);
+    // Not a check, or not as the watch asks it (another user): the node runs it.
+    expect((await watched.exec(["printf", "asked"])).stdout).toBe("asked");
+    await watched.exec(CHECKS[1]!.command, { user: "postgres" });
+    expect(host.execs).toEqual([["printf", "asked"], CHECKS[1]!.command]);
+    expect(watched.node).toBe("local");
   });
 });

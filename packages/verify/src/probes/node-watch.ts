@@ -58,7 +58,7 @@ export class NodeWatch {
 
   constructor(
     private readonly host: Host,
-    private readonly checks: NodeCheck[],
+    readonly checks: readonly NodeCheck[],
     private readonly options: NodeWatchOptions,
   ) {}
 
@@ -189,7 +189,7 @@ const WATCH_PROGRAM = readFileSync(new URL("./node-watch.py", import.meta.url), 
  * output, `>name <exit code>`), then a line with a single dot; as many samples as fit in
  * maxDurationMs (a backstop: stop() ends it first).
  */
-export function watchCommand(checks: NodeCheck[], options: NodeWatchOptions): string[] {
+export function watchCommand(checks: readonly NodeCheck[], options: NodeWatchOptions): string[] {
   const config = {
     intervalSeconds: options.intervalMs / 1000,
     samples: Math.ceil(options.maxDurationMs / options.intervalMs),

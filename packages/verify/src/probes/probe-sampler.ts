@@ -13,6 +13,7 @@ import type { Probe, ProbeContext } from "./probe-context.ts";
 import { probeStorage } from "./storage-probe.ts";
 import { probeVipHolders } from "./vip-holders-probe.ts";
 import { probeWritablePrimaries } from "./writable-primaries-probe.ts";
+import { WatchedHost } from "./watched-host.ts";
 
 export const PROBES: { [Name in ProbeName]: Probe<Name> } = {
   "patroni-leader": probePatroniLeader,
@@ -62,6 +63,17 @@ export class ProbeSampler {
       statSeconds: Math.max(1, Math.floor(timeoutMs / 1000)),
     });
     this.context = { topology: options.topology, hosts: options.hosts, secrets: options.secrets, endpoints, watches: this.watches, sqlSessions: new KeptSqlSessions(), timeoutMs };
+  }
+
+  /**
+   * The lab's nodes for the rest of the run to ask while the sampler runs: what a node's watch
+   * samples anyway is answered from its samples (WatchedHost), without an exec of its own.
+   */
+  watchedHosts(): ReadonlyMap<string, Host> {
+    return new Map([...this.options.hosts].map(([node, host]) => {
+      const watch = this.watches.get(node);
+      return [node, watch ? new WatchedHost(host, watch) : host];
+    }));
   }
 
   /** Instants skipped because the probe's previous sample was still running. */
