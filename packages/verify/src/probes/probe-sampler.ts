@@ -94,6 +94,11 @@ export class ProbeSampler {
     }
   }
 
+  /** Once every node's watch has answered (or `withinMs` passed): the checks run before the load starts. */
+  async ready(withinMs: number): Promise<void> {
+    await Promise.all([...this.watches.values()].map((watch) => watch.next(withinMs)));
+  }
+
   async stop(): Promise<ProbeSample[]> {
     this.running = false;
     for (const timer of this.timers) clearTimeout(timer);

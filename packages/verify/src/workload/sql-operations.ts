@@ -25,6 +25,9 @@ export interface SqlOperationsOptions {
   idBase: bigint;
 }
 
+/** Connections to the read-write listener opened by prepare(). */
+const WARM_CONNECTIONS = 4;
+
 /** sql.write on the read-write listener (VIP:5433) and sql.read on the read-only one (VIP:5434). */
 export class SqlOperations {
   /** Connections handed from call to call, as an application's pool does (see SqlConnectionReuse). */
@@ -51,10 +54,15 @@ export class SqlOperations {
         `INSERT INTO ${SQL_HOT_ROWS_TABLE} (slot) SELECT wanted.slot FROM generate_series(0, ${SQL_HOT_ROWS - 1}) AS wanted(slot)
          WHERE NOT EXISTS (SELECT 1 FROM ${SQL_HOT_ROWS_TABLE} AS hot WHERE hot.slot = wanted.slot) ON CONFLICT DO NOTHING`,
       );
-    }).catch((error: Error) => {
+    }, undefined, this.connections).catch((error: Error) => {
       const { host, port } = this.options.endpoints.readWrite;
       throw new Error(`preparing the SQL workload's tables through ${host}:${port}: ${error.message}`);
     });
+    // Connections opened before the load starts, as a pool's minimum: the first seconds of a run
+    // would otherwise open them under the full rate, on machines still busy starting the run.
+    await Promise.all(
+      Array.from({ length: WARM_CONNECTIONS - 1 }, () => withSqlConnection(this.endpoint("readWrite"), this.options.timeoutMs * 5, (client) => client.query("SELECT 1"), undefined, this.connections).catch(() => undefined)),
+    );
   }
 
   async write(context: OperationContext): Promise<OperationResult> {
