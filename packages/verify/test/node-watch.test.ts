@@ -145,7 +145,7 @@ describe("NodeWatch", () => {
       watch.start();
       await expect.poll(() => host.spawned.length).toBe(1);
       const first = watch.next();
-      await vi.advanceTimersByTimeAsync(1_500); // through the silence (1 s here)
+      await vi.advanceTimersByTimeAsync(5_500); // through the silence of a loop that never started (5 s)
       expect((await first)?.get("vip")).toBeDefined();
       // No timer moves from here on: a watch that waited through the silence again would never answer.
       expect((await watch.next())?.get("patroni")?.exitCode).toBe(7);

@@ -55,6 +55,8 @@ export class NodeWatch {
   private asking: Promise<NodeSample | undefined> | undefined;
   /** When the loop last started or completed a sample. */
   private lastHeardAt = 0;
+  /** Whether the loop running now has said anything yet (its `ready` comes after Python's start). */
+  private heardFromLoop = false;
 
   constructor(
     private readonly host: Host,
@@ -82,7 +84,8 @@ export class NodeWatch {
   private async nextSample(): Promise<NodeSample | undefined> {
     if (!this.running) return this.askOnce();
     // Silence: a few intervals without a sample. A loaded node is slow, a paused one says nothing.
-    const silentAfter = Math.max(1_000, 4 * this.options.intervalMs);
+    // A loop still starting gets longer: starting Python took over a second on a busy machine.
+    const silentAfter = this.heardFromLoop ? Math.max(1_000, 4 * this.options.intervalMs) : LOOP_START_MS;
     // Still silent since the last time (a powered-off machine holds its ssh session open for a
     // while): ask at once rather than wait through the silence again on every sample.
     if (Date.now() - this.lastHeardAt > silentAfter) return this.askOnce();
@@ -110,6 +113,7 @@ export class NodeWatch {
       try {
         this.partial = "";
         this.lines = [];
+        this.heardFromLoop = false;
         const running = await this.host.spawn!(watchCommand(this.checks, this.options), (text) => this.receive(text));
         this.running = running;
         this.lastHeardAt = Date.now();
@@ -127,7 +131,10 @@ export class NodeWatch {
     const lines = (this.partial + text).split("\n");
     this.partial = lines.pop() ?? "";
     // Any line is a sign of life: the loop's `ready`, before its first sample, counts too.
-    if (lines.length > 0) this.lastHeardAt = Date.now();
+    if (lines.length > 0) {
+      this.lastHeardAt = Date.now();
+      this.heardFromLoop = true;
+    }
     for (const line of lines) {
       if (line !== ".") {
         this.lines.push(line);
@@ -181,6 +188,9 @@ function parseSampleLines(lines: string[]): NodeSample {
   }
   return sample;
 }
+
+/** How long a loop just started may stay silent before its checks are asked by exec instead. */
+const LOOP_START_MS = 5_000;
 
 const WATCH_PROGRAM = readFileSync(new URL("./node-watch.py", import.meta.url), "utf8");
 
