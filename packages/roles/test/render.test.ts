@@ -229,6 +229,8 @@ describe("odoo.conf and the filestore", () => {
     expect(service?.content).toBe(`[${odoo.environment?.PGSERVICE}]\nkeepalives=1\nkeepalives_idle=10\nkeepalives_interval=3\nkeepalives_count=3\n`);
     const server = parse(renderPatroniConfig(topology, findNode(topology, "postgresql1"), secrets)).postgresql.parameters;
     expect(server).toMatchObject({ tcp_keepalives_idle: 10, tcp_keepalives_interval: 3, tcp_keepalives_count: 3 });
+    // A crash's recovery kept short: one syncfs of the data directory, at most 30 s of WAL to replay.
+    expect(server).toMatchObject({ recovery_init_sync_method: "syncfs", checkpoint_timeout: "30s" });
   });
 
   it("creates the seed's single brick on lb2, and replica 3 arbiter 1 when replicated", () => {

@@ -79,6 +79,13 @@ export function renderPatroniConfig(topology: Topology, node: TopologyNode, secr
         tcp_keepalives_idle: TCP_KEEPALIVES.idleSeconds,
         tcp_keepalives_interval: TCP_KEEPALIVES.intervalSeconds,
         tcp_keepalives_count: TCP_KEEPALIVES.count,
+        // A crashed PostgreSQL's restart (crash-postgres-primary) is its crash recovery: it syncs the
+        // data directory, replays the WAL since the last checkpoint and writes an end-of-recovery
+        // checkpoint. One syncfs() instead of an fsync per file (a restored Odoo database is
+        // thousands: 0.84 s measured), and a checkpoint at least every 30 s instead of 5 min (1.4 s
+        // of redo and 0.7 s of checkpoint after 3.5 min of the workload's writes), keep it short.
+        recovery_init_sync_method: "syncfs",
+        checkpoint_timeout: "30s",
       },
       pg_hba: hba,
       // A new replica's pg_basebackup starts with a checkpoint on the primary, "spread" by default:
