@@ -5,6 +5,7 @@
  * faults, probes and targets are written against these, never against Docker or ssh.
  */
 export * from "./host.ts";
+export * from "./host-wrapper.ts";
 export * from "./node-control.ts";
 export * from "./recording-host.ts";
 export * from "./shell-quote.ts";

@@ -1,4 +1,5 @@
-import { serviceStatesOf, writeFilesOf, type ExecOptions, type ExecResult, type FileSpec, type Host, type ServiceDefinition, type ServiceManager, type ServiceState } from "./host.ts";
+import { serviceStatesOf, writeFilesOf, type FileSpec, type Host, type ServiceDefinition, type ServiceManager, type ServiceState } from "./host.ts";
+import { HostWrapper } from "./host-wrapper.ts";
 
 /** What converging changed on one node: the files written and the service actions taken. */
 export interface NodeChanges {
@@ -11,14 +12,15 @@ export interface NodeChanges {
  * A Host that records what it changed, for "changed N files, M services / unchanged" per node.
  * It records, it does not decide: every call goes to the real host unchanged.
  */
-export class RecordingHost implements Host {
+export class RecordingHost extends HostWrapper {
   readonly changes: NodeChanges = { files: [], services: [] };
-  readonly services: ServiceManager;
+  private readonly recordingServices: ServiceManager;
 
-  constructor(readonly inner: Host) {
+  constructor(inner: Host) {
+    super(inner);
     const record = (action: string) => this.changes.services.push(action);
     const services = inner.services;
-    this.services = {
+    this.recordingServices = {
       apply: async (service: ServiceDefinition) => {
         const changed = await services.apply(service);
         if (changed) record(`applied ${service.name}`);
@@ -41,33 +43,17 @@ export class RecordingHost implements Host {
     };
   }
 
-  get node(): string {
-    return this.inner.node;
+  override get services(): ServiceManager {
+    return this.recordingServices;
   }
 
-  get interfaceName(): string {
-    return this.inner.interfaceName;
-  }
-
-  get silentAfterMs(): number {
-    return this.inner.silentAfterMs;
-  }
-
-  exec(command: string[], options?: ExecOptions): Promise<ExecResult> {
-    return this.inner.exec(command, options);
-  }
-
-  readFile(path: string): Promise<string | undefined> {
-    return this.inner.readFile(path);
-  }
-
-  async writeFile(file: FileSpec): Promise<boolean> {
+  override async writeFile(file: FileSpec): Promise<boolean> {
     const changed = await this.inner.writeFile(file);
     if (changed) this.changes.files.push(file.path);
     return changed;
   }
 
-  async writeFiles(files: FileSpec[]): Promise<boolean[]> {
+  override async writeFiles(files: FileSpec[]): Promise<boolean[]> {
     const changed = await writeFilesOf(this.inner, files);
     files.forEach((file, index) => changed[index] && this.changes.files.push(file.path));
     return changed;

@@ -1,4 +1,4 @@
-import { addressesCommand, FILESTORE_ANSWERS_AT, filestoreChecks, PATHS, PATRONI_CLUSTER_COMMAND, PATRONI_CLUSTER_URL } from "@odoo-ha-lab/roles";
+import { addressesCommand, FILESTORE_ANSWERS_AT, filestoreChecks, PATHS, PATRONI_CLUSTER_COMMAND, PATRONI_CLUSTER_SECONDS, PATRONI_CLUSTER_URL } from "@odoo-ha-lab/roles";
 import { type Host } from "@odoo-ha-lab/machine";
 import { nodesWithRole, type Topology } from "@odoo-ha-lab/topology";
 import type { ProbeName } from "../history.ts";
@@ -16,7 +16,7 @@ function nodeCheck(name: NodeCheckName, host: Host, statSeconds: number): NodeCh
     case "vip":
       return { name, command: addressesCommand(host), boundMs: 0, native: { kind: "addresses", device: host.interfaceName } };
     case "patroni":
-      return { name, command: PATRONI_CLUSTER_COMMAND, boundMs: 2_000, native: { kind: "http-get", url: PATRONI_CLUSTER_URL, timeoutSeconds: 2 } };
+      return { name, command: PATRONI_CLUSTER_COMMAND, boundMs: PATRONI_CLUSTER_SECONDS * 1000, native: { kind: "http-get", url: PATRONI_CLUSTER_URL, timeoutSeconds: PATRONI_CLUSTER_SECONDS } };
     case "mounted":
       return { name, command: filestoreChecks(statSeconds).mounted, boundMs: statSeconds * 1000, native: { kind: "mounted", path: PATHS.odooDataDir, timeoutSeconds: statSeconds } };
     case "responsive":

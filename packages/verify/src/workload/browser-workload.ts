@@ -88,8 +88,8 @@ export class BrowserWorkload {
     let lastOk = true;
     while (!this.stopping) {
       // Clicks within the web client, and now and then a whole page load (a link opened, F5), as
-      // after a step that went wrong a person reloads. A page load costs the browser ~0.3 s of CPU
-      // for the web client's scripts; one each step took a third of a core from the lab under test.
+      // after a step that went wrong a person reloads. With a whole page load every step a steady
+      // run took 1.60 cores of the machine's two, with clicks 1.53 (docs/benchmarks.md).
       const how = { reload: !lastOk || turn % RELOAD_EVERY === 0 };
       const step: BrowserStep = !loggedIn
         ? await user.login()

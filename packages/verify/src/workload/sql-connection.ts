@@ -79,7 +79,7 @@ export class SqlConnectionReuse {
         };
         const timer = setTimeout(() => {
           const queue = this.waiting.get(key) ?? [];
-          queue.splice(queue.indexOf(wake), 1);
+          if (queue.includes(wake)) queue.splice(queue.indexOf(wake), 1);
           resolve();
         }, left);
         this.waiting.set(key, [...(this.waiting.get(key) ?? []), wake]);
@@ -172,24 +172,6 @@ export async function withSqlConnection<T>(
       query_timeout: timeoutMs,
       application_name: "lab-verify",
     });
-  // A connection that dies after the call must not crash the process through an unhandled 'error'.
-  if (!idle) client.on("error", () => {});
-  if (!idle) {
-    const connecting = client.connect().finally(() => reuse?.connectEnded(endpoint));
-    if (reuse) {
-      if (!(await untilAborted(connecting, signal))) {
-        connecting.then(() => reuse.giveBack(endpoint, client), () => reuse.discard(endpoint, client));
-        throw new SqlCallError("connect", new Error("the call gave up while its connection was being opened"));
-      }
-    }
-    try {
-      await connecting;
-    } catch (error) {
-      if (reuse) reuse.discard(endpoint, client);
-      else void client.end().catch(() => {});
-      throw new SqlCallError("connect", error as Error);
-    }
-  }
   let dropped = false;
   const drop = () => {
     if (dropped) return;
@@ -197,6 +179,21 @@ export async function withSqlConnection<T>(
     if (reuse) reuse.discard(endpoint, client);
     else void client.end().catch(() => {});
   };
+  if (!idle) {
+    // A connection that dies after the call must not crash the process through an unhandled 'error'.
+    client.on("error", () => {});
+    const connecting = client.connect().finally(() => reuse?.connectEnded(endpoint));
+    if (reuse && !(await untilAborted(connecting, signal))) {
+      connecting.then(() => reuse.giveBack(endpoint, client), drop);
+      throw new SqlCallError("connect", new Error("the call gave up while its connection was being opened"));
+    }
+    try {
+      await connecting;
+    } catch (error) {
+      drop();
+      throw new SqlCallError("connect", error as Error);
+    }
+  }
   signal?.addEventListener("abort", drop, { once: true });
   if (signal?.aborted) drop();
   let succeeded = false;

@@ -41,11 +41,12 @@ export function patronictl(...args: string[]): string[] {
 
 /** Asked on the node itself, as HAProxy's checks ask it (curl bounds the REST call to 2 s). */
 export const PATRONI_CLUSTER_URL = `http://127.0.0.1:${PORTS.patroniRest}/cluster`;
-export const PATRONI_CLUSTER_COMMAND = ["curl", "-sf", "--max-time", "2", PATRONI_CLUSTER_URL];
+export const PATRONI_CLUSTER_SECONDS = 2;
+export const PATRONI_CLUSTER_COMMAND = ["curl", "-sf", "--max-time", String(PATRONI_CLUSTER_SECONDS), PATRONI_CLUSTER_URL];
 
 export async function readPatroniCluster(host: Host): Promise<PatroniCluster> {
   // Bounded as curl is: over SSH a powered-off node stays silent instead of refusing.
-  const result = await host.exec(PATRONI_CLUSTER_COMMAND, { timeoutMs: 2_000 + host.silentAfterMs });
+  const result = await host.exec(PATRONI_CLUSTER_COMMAND, { timeoutMs: PATRONI_CLUSTER_SECONDS * 1000 + host.silentAfterMs });
   if (result.exitCode !== 0) throw new Error(`Patroni REST API on ${host.node} does not answer (curl exit ${result.exitCode})`);
   return parsePatroniCluster(result.stdout);
 }
