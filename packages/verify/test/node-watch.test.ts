@@ -201,9 +201,11 @@ describe("NodeWatch", () => {
 
     async function sampleOf(checks: NodeCheck[]): Promise<NodeSample> {
       const host = new LocalHost();
-      // (a first sample is asked at once; the interval only sets how long the loop may stay silent
-      // before an exec is asked instead: 4 s here, for a Python start on a busy machine)
-      const own = new NodeWatch(host, checks, { intervalMs: 1_000, maxDurationMs: 60_000 });
+      // (a first sample is asked at once. What is compared is the answers, so the loop gets a minute
+      // to start and a minute for its sample (4 intervals) before an exec is asked instead: the unit
+      // stage runs on two cores beside the other packages' tests, and a loop of eight commands, each
+      // started by `timeout` or curl, took over 5 s there in CI.)
+      const own = new NodeWatch(host, checks, { intervalMs: 15_000, maxDurationMs: 60_000, loopStartMs: 60_000 });
       own.start();
       try {
         await expect.poll(() => host.spawned.length).toBe(1);

@@ -31,6 +31,8 @@ export interface NodeWatchOptions {
   intervalMs: number;
   /** The loop on the node ends by itself after this long, should nobody stop it. */
   maxDurationMs: number;
+  /** How long a loop just started may stay silent before its checks are asked by exec instead. */
+  loopStartMs?: number;
 }
 
 /**
@@ -85,7 +87,7 @@ export class NodeWatch {
     if (!this.running) return this.askOnce();
     // Silence: a few intervals without a sample. A loaded node is slow, a paused one says nothing.
     // A loop still starting gets longer: starting Python took over a second on a busy machine.
-    const silentAfter = this.heardFromLoop ? Math.max(1_000, 4 * this.options.intervalMs) : LOOP_START_MS;
+    const silentAfter = this.heardFromLoop ? Math.max(1_000, 4 * this.options.intervalMs) : (this.options.loopStartMs ?? LOOP_START_MS);
     // Still silent since the last time (a powered-off machine holds its ssh session open for a
     // while): ask at once rather than wait through the silence again on every sample.
     if (Date.now() - this.lastHeardAt > silentAfter) return this.askOnce();
@@ -189,7 +191,7 @@ function parseSampleLines(lines: string[]): NodeSample {
   return sample;
 }
 
-/** How long a loop just started may stay silent before its checks are asked by exec instead. */
+/** The default of NodeWatchOptions.loopStartMs: a Python start on a busy lab node, with room. */
 const LOOP_START_MS = 5_000;
 
 const WATCH_PROGRAM = readFileSync(new URL("./node-watch.py", import.meta.url), "utf8");
