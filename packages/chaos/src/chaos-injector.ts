@@ -52,8 +52,9 @@ export class ChaosInjector {
     await this.journal.add({ id, spec, description, injectedAt });
     this.log(`inject ${id}: ${description}`);
     const notes: string[] = [];
+    let landed: number | undefined;
     try {
-      await faultAction(spec).inject(this.context(id, notes));
+      await faultAction(spec).inject(this.context(id, notes, (at) => (landed = at)));
     } catch (error) {
       const failure = error as Error;
       await this.journal.update(id, { error: `inject: ${failure.message}`, ...(notes.length ? { notes } : {}) });
@@ -65,7 +66,10 @@ export class ChaosInjector {
       failure.message = `cannot ${description} (fault ${id}): ${failure.message}\n(${rollback})`;
       throw failure;
     }
-    const record = await this.journal.update(id, { activeAt: Date.now(), ...(notes.length ? { notes } : {}) });
+    const activeAt = Date.now();
+    // (a node's clock may be off from this one: an instant outside the injection is brought into it)
+    const landedAt = landed === undefined ? undefined : Math.min(Math.max(landed, injectedAt), activeAt);
+    const record = await this.journal.update(id, { activeAt, ...(landedAt !== undefined ? { landedAt } : {}), ...(notes.length ? { notes } : {}) });
     this.log(`injected ${id} in ${record.activeAt! - injectedAt} ms: ${description}`);
     return record;
   }
@@ -131,7 +135,7 @@ export class ChaosInjector {
     return this.journal.read();
   }
 
-  private context(id: string, notes: string[]): FaultContext {
+  private context(id: string, notes: string[], landed: (at: number) => void = () => undefined): FaultContext {
     const { topology, hosts, nodes, secrets } = this.options;
     return {
       id,
@@ -147,6 +151,7 @@ export class ChaosInjector {
         notes.push(message);
         this.log(`  ${id}: ${message}`);
       },
+      landed,
     };
   }
 

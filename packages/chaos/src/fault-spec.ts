@@ -14,6 +14,12 @@ export interface FaultRecord {
   injectedAt: number;
   /** When the injection finished and the fault was in effect. Missing: it failed, or the injector crashed. */
   activeAt?: number;
+  /**
+   * When the fault itself took effect, where its action can tell (a SIGKILL's instant, by the node's
+   * clock), between injectedAt and activeAt: reaching the node took part of that time, and nothing
+   * had happened to the lab yet. The checkers time a fault from here when it is known.
+   */
+  landedAt?: number;
   /** When the last heal began. */
   healStartedAt?: number;
   healedAt?: number;

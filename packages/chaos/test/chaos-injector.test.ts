@@ -42,6 +42,21 @@ describe("ChaosInjector", () => {
     expect(journal()).toMatchObject({ lab: "odoo-ha", faults: [{ id: record.id, spec: { kind: "partition" } }] });
   });
 
+  it("records when a fault took effect where its action tells, within the injection's own span", async () => {
+    // crash-postgres's script answers with the postmaster's pid and the instant it killed it.
+    const killedAt = Date.now();
+    handler = (_node, command) => (command.join(" ").includes("kill -KILL") ? { exitCode: 0, stdout: `4242 ${killedAt}\n`, stderr: "" } : undefined);
+    const record = await injector().inject({ kind: "crash-postgres", node: "postgresql1" });
+    expect(record.landedAt).toBe(Math.max(killedAt, record.injectedAt));
+    expect(record.notes).toEqual(["postgresql1: postmaster 4242 killed; Patroni is left to restart it or fail over"]);
+    // A node's clock ahead of this one's: the instant is brought into the injection (never after it was active).
+    handler = (_node, command) => (command.join(" ").includes("kill -KILL") ? { exitCode: 0, stdout: `4243 ${Date.now() + 60_000}\n`, stderr: "" } : undefined);
+    const ahead = await injector().inject({ kind: "crash-postgres", node: "postgresql1" });
+    expect(ahead.landedAt).toBe(ahead.activeAt);
+    // A fault whose action cannot tell has none: it is timed from its injection.
+    expect((await injector().inject({ kind: "partition", groups: [["lb1"], ["lb2"]] })).landedAt).toBeUndefined();
+  });
+
   it("heals by removing the chain it added, on the nodes it added it to; a second heal does nothing", async () => {
     const chaos = injector();
     const record = await chaos.inject({ kind: "partition", groups: [["lb1"], ["lb2"]] });

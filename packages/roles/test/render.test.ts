@@ -231,6 +231,8 @@ describe("odoo.conf and the filestore", () => {
     expect(server).toMatchObject({ tcp_keepalives_idle: 10, tcp_keepalives_interval: 3, tcp_keepalives_count: 3 });
     // A crash's recovery kept short: one syncfs of the data directory, at most 30 s of WAL to replay.
     expect(server).toMatchObject({ recovery_init_sync_method: "syncfs", checkpoint_timeout: "30s" });
+    // A standby asks its restarted primary again within half a second, not after 5 s.
+    expect(server).toMatchObject({ wal_retrieve_retry_interval: "500ms" });
   });
 
   it("creates the seed's single brick on lb2, and replica 3 arbiter 1 when replicated", () => {

@@ -130,6 +130,8 @@ export interface FaultEvent {
   id: string;
   description: string;
   injectedAt: number;
+  /** When the fault took effect, where its action could tell (after injectedAt: reaching the node takes time). */
+  landedAt?: number;
   /**
    * When the heal began. A heal can take seconds (a powered-off host boots) and what fails during it
    * is the heal's doing (an old primary returning), so "while faulted" ends here, not at `healedAt`.

@@ -95,6 +95,18 @@ describe("failover within the fault", () => {
     expect(checkRecovery(sparse, "sql.write").metrics.failoverSeconds).toBeUndefined();
   });
 
+  it("times the failover from when the fault took effect, where its action could tell, not from when its injection began", async () => {
+    const { checkRecovery } = await import("../src/checkers/recovery-checker.ts");
+    const T0 = 1_000_000;
+    // The injection began at t=9.6 and reached the node (the kill) at t=10; writes fail from t=10 to t=17.
+    const outcomeAt = (t: number) => (t >= 10 && t < 17 ? "fail" : "ok");
+    const operations = Array.from({ length: 40 }, (_, t) => ({ id: t, kind: "sql.write" as const, invokedAt: T0 + t * 1000, completedAt: T0 + t * 1000 + 50, outcome: outcomeAt(t) as "ok" | "fail" }));
+    const fault = { id: "f", description: "kill", injectedAt: T0 + 9_600, healedAt: T0 + 25_000 };
+    const history = { lab: "t", scenario: "s", startedAt: T0, endedAt: T0 + 40_000, operations, probes: [], faults: [fault] };
+    expect(checkRecovery(history, "sql.write").metrics.failoverSeconds).toBeCloseTo(7.45);
+    expect(checkRecovery({ ...history, faults: [{ ...fault, landedAt: T0 + 10_000 }] }, "sql.write").metrics.failoverSeconds).toBeCloseTo(7.05);
+  });
+
   it("charges what fails while a slow heal runs (a host powering on) to the heal, not to the fault", async () => {
     const { checkRecovery } = await import("../src/checkers/recovery-checker.ts");
     const T0 = 1_000_000;

@@ -14,6 +14,8 @@ export interface FaultContext {
   host(node: string): Host;
   /** Records something the operator should know (kept in the journal and logged). */
   note(message: string): void;
+  /** Records when the fault took effect (epoch ms), where the action can tell (FaultRecord.landedAt). */
+  landed(at: number): void;
 }
 
 /** A fault kind as a reversible action. Both halves are idempotent: heal also undoes a half-done inject. */

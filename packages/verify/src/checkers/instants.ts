@@ -5,9 +5,14 @@ export function describeInstant(history: Pick<History, "startedAt">, at: number)
   return `t+${((at - history.startedAt) / 1000).toFixed(2)}s (${new Date(at).toISOString()})`;
 }
 
+/** When a fault began for the lab: when it took effect if its action said, else when its injection began. */
+export function faultStart(fault: FaultEvent): number {
+  return fault.landedAt ?? fault.injectedAt;
+}
+
 export interface FaultWindow {
   fault: FaultEvent | undefined;
-  /** From the injection ... */
+  /** From the fault's start (faultStart) ... */
   start: number;
   /** ... to the next injection or the end of the run: recovery after the heal belongs to this fault. */
   end: number;
@@ -17,23 +22,24 @@ export interface FaultWindow {
 
 /** One window per fault, in injection order; a history without faults is one window over the whole run. */
 export function faultWindows(history: History): FaultWindow[] {
-  const faults = [...history.faults].sort((a, b) => a.injectedAt - b.injectedAt);
+  const faults = [...history.faults].sort((a, b) => faultStart(a) - faultStart(b));
   if (faults.length === 0) return [{ fault: undefined, start: history.startedAt, end: history.endedAt, faultedUntil: history.endedAt }];
   return faults.map((fault, index) => {
-    const end = faults[index + 1]?.injectedAt ?? history.endedAt;
-    return { fault, start: fault.injectedAt, end, faultedUntil: fault.healStartedAt ?? fault.healedAt ?? end };
+    const next = faults[index + 1];
+    const end = next ? faultStart(next) : history.endedAt;
+    return { fault, start: faultStart(fault), end, faultedUntil: fault.healStartedAt ?? fault.healedAt ?? end };
   });
 }
 
 /** Before the first fault: the steady state the run is compared against. */
 export function steadyStateEnd(history: History): number {
-  return history.faults.length === 0 ? history.endedAt : Math.min(...history.faults.map((fault) => fault.injectedAt));
+  return history.faults.length === 0 ? history.endedAt : Math.min(...history.faults.map(faultStart));
 }
 
 /** From the first injection to the last heal (or the end of the run if a fault was never healed). */
 export function faultSpan(history: History): { start: number; end: number } | undefined {
   if (history.faults.length === 0) return undefined;
-  const start = Math.min(...history.faults.map((fault) => fault.injectedAt));
+  const start = Math.min(...history.faults.map(faultStart));
   const end = history.faults.some((fault) => fault.healedAt === undefined) ? history.endedAt : Math.max(...history.faults.map((fault) => fault.healedAt!));
   return { start, end };
 }

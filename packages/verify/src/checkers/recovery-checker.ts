@@ -2,7 +2,7 @@ import type { CheckerResult } from "../checker-result.ts";
 import type { History, Operation, OperationKind } from "../history.ts";
 import { CLIENT_SATURATED } from "../workload/open-loop-scheduler.ts";
 import { STEADY_OPERATIONS } from "../workload/workload-steady.ts";
-import { capped, describeInstant, faultWindows } from "./instants.ts";
+import { capped, describeInstant, faultStart, faultWindows } from "./instants.ts";
 
 export interface RecoveryOptions {
   /** Budget: the outage of this kind must not last longer (default: no budget, only "did it recover"). */
@@ -40,7 +40,7 @@ export function checkRecovery(history: History, kind: OperationKind, options: Re
   let failover: number | undefined;
   let failedAfterHeal = 0;
   let recoveredAll = true;
-  const firstFault = Math.min(...history.faults.map((fault) => fault.injectedAt), history.endedAt);
+  const firstFault = Math.min(...history.faults.map(faultStart), history.endedAt);
   const failedBeforeFault = history.faults.length === 0 ? 0 : ofKind.filter((op) => op.invokedAt < firstFault && op.outcome !== "ok").length;
 
   const windows = faultWindows(history);

@@ -1,12 +1,12 @@
 import type { CheckerResult } from "../checker-result.ts";
 import { answersOf, type History, type ProbeAnswerOf } from "../history.ts";
-import { describeInstant } from "./instants.ts";
+import { describeInstant, faultStart } from "./instants.ts";
 
 /** Every metric the checker can report (budgets name these). */
 export const VIP_FAILOVER_METRICS: readonly string[] = ["seconds", "moves"];
 
 /**
- * How long the VIP took to reach another load balancer after each fault: from the injection to the
+ * How long the VIP took to reach another load balancer after each fault: from its start (faultStart) to the
  * first probe sample showing exactly one holder that is not the one before the fault. Probes sample
  * every 250 ms, so that is the resolution. A move after the next fault was injected is that fault's,
  * not this one's. A fault after which the VIP never moved measures nothing (a budget on `seconds`
@@ -21,15 +21,17 @@ export function checkVipFailover(history: History): CheckerResult {
   };
   const moves: number[] = [];
   const lines: string[] = [];
-  const faults = [...history.faults].sort((a, b) => a.injectedAt - b.injectedAt);
+  const faults = [...history.faults].sort((a, b) => faultStart(a) - faultStart(b));
   for (const [index, fault] of faults.entries()) {
-    const until = faults[index + 1]?.injectedAt ?? Number.POSITIVE_INFINITY;
-    const before = samples.filter((sample) => sample.at <= fault.injectedAt).map(single).filter(Boolean).at(-1);
-    const moved = samples.find((sample) => sample.at > fault.injectedAt && sample.at <= until && single(sample) !== undefined && single(sample) !== before);
+    const start = faultStart(fault);
+    const next = faults[index + 1];
+    const until = next ? faultStart(next) : Number.POSITIVE_INFINITY;
+    const before = samples.filter((sample) => sample.at <= start).map(single).filter(Boolean).at(-1);
+    const moved = samples.find((sample) => sample.at > start && sample.at <= until && single(sample) !== undefined && single(sample) !== before);
     if (!before) {
       lines.push(`fault ${fault.id}: no single VIP holder before it`);
     } else if (moved) {
-      const seconds = (moved.at - fault.injectedAt) / 1000;
+      const seconds = (moved.at - start) / 1000;
       moves.push(seconds);
       lines.push(`fault ${fault.id} (${fault.description}): VIP ${before} → ${single(moved)} in ${seconds.toFixed(2)} s (at ${describeInstant(history, moved.at)})`);
     } else {

@@ -86,6 +86,13 @@ export function renderPatroniConfig(topology: Topology, node: TopologyNode, secr
         // of redo and 0.7 s of checkpoint after 3.5 min of the workload's writes), keep it short.
         recovery_init_sync_method: "syncfs",
         checkpoint_timeout: "30s",
+        // With synchronous_mode, a primary's commits wait for its sync standby: after the primary
+        // restarts, until the standby streams from it again or Patroni, in a later loop, drops it
+        // from synchronous_standby_names. A standby whose primary went away asks again only every
+        // wal_retrieve_retry_interval, 5 s by default: crash-postgres-primary's writes waited out
+        // that 5 s (standby back 5.6 s after the primary's restart, writes back only when Patroni
+        // relaxed sync, 2.4 s after it). Asking every 500 ms costs a refused connection each time.
+        wal_retrieve_retry_interval: "500ms",
       },
       pg_hba: hba,
       // A new replica's pg_basebackup starts with a checkpoint on the primary, "spread" by default:
