@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { installLocalPackages } from "@odoo-ha-lab/roles";
 import puppeteer, { type Browser, type HTTPRequest, type HTTPResponse, type Page } from "puppeteer-core";
-import { lowerPriority } from "./lower-priority.ts";
+import { idleProcessTree } from "./idle-process-tree.ts";
 
 /**
  * A person using Odoo's own web client in a real browser (Debian's Chromium, headless, driven over
@@ -72,15 +72,6 @@ const WEB_CLIENT = {
   savedForm: ".o_form_status_indicator_buttons.invisible",
 } as const;
 
-/**
- * The browser's nice value. It runs on the machine of the lab it watches, where a person's browser
- * would not: at the default priority it took 0.5 to 1 of this machine's two cores in every run
- * (measured), from the lab whose recovery the run times. At 10 it gets about a tenth of a contended
- * core against the lab's processes, and all of an idle one; its steps are judged by what they show,
- * not by how long they take (docs/benchmarks.md).
- */
-const BROWSER_NICENESS = 10;
-
 /** How a step reaches its page: within the web client already open (default), or by a whole page load. */
 export interface Navigation {
   reload?: boolean;
@@ -95,6 +86,8 @@ export class BrowserUser {
   private stepTimeoutMs: number | undefined;
   /** Steps whose screenshot was taken once when all went well (the one kept for comparison). */
   private readonly shownWhole = new Set<string>();
+  /** The browser's processes already on SCHED_IDLE (yieldToTheLab). */
+  private readonly idleProcesses = new Set<number>();
 
   private constructor(
     private readonly browser: Browser,
@@ -213,16 +206,22 @@ export class BrowserUser {
     this.page?.setDefaultTimeout(ms);
   }
 
-  /** The browser's processes, those it started since too, at BROWSER_NICENESS. */
+  /**
+   * The browser runs only on CPU the lab leaves idle (SCHED_IDLE): it runs on the machine of the lab
+   * it watches, where a person's browser would not, and at the default priority it took 0.5 to 1 of
+   * this machine's two cores in every run, from the lab whose recovery the run times (measured). Its
+   * steps are judged by what they show, not by how long they take (docs/benchmarks.md).
+   */
   private yieldToTheLab(): void {
     const pid = this.browser.process()?.pid;
-    if (pid !== undefined) lowerPriority(pid, BROWSER_NICENESS);
+    if (pid === undefined) return;
+    for (const set of idleProcessTree(pid, this.idleProcesses)) this.idleProcesses.add(set);
   }
 
   private async step(name: string, act: (page: Page) => Promise<void>): Promise<BrowserStep> {
     const page = this.page!;
-    // (what Chromium started since inherits the lower priority from the thread that started it, but
-    // Chromium sets some threads' priority itself: a display thread higher, which root may)
+    // (what Chromium started since inherits the policy from the thread that started it; a process
+    // started from elsewhere is set here)
     this.yieldToTheLab();
     this.seen.broken = [];
     const startedAt = Date.now();
