@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { beforeEach, describe, expect, it } from "vitest";
+import { generateSecrets } from "@odoo-ha-lab/roles";
 import { loadTopologyFile } from "@odoo-ha-lab/topology";
 import { ChaosHealError, ChaosInjector, FaultSpecError, type FaultRecord } from "../src/index.ts";
 import type { HostCall, ScriptedHost } from "@odoo-ha-lab/machine";
@@ -55,6 +56,29 @@ describe("ChaosInjector", () => {
     expect(ahead.landedAt).toBe(ahead.activeAt);
     // A fault whose action cannot tell has none: it is timed from its injection.
     expect((await injector().inject({ kind: "partition", groups: [["lb1"], ["lb2"]] })).landedAt).toBeUndefined();
+  });
+
+  it("asks the leader's REST API for a switchover with the lab's credentials, and records when it asked", async () => {
+    const secrets = generateSecrets();
+    const askedAt = Date.now();
+    const seen: { command: string[]; env?: Record<string, string> }[] = [];
+    handler = (_node, command, options) => {
+      seen.push({ command, ...(options?.env ? { env: options.env } : {}) });
+      return { exitCode: 0, stdout: `Successfully switched over to "postgresql2"\n${askedAt}\n`, stderr: "" };
+    };
+    const chaos = new ChaosInjector({ topology, hosts, nodes, journalPath, secrets });
+    const record = await chaos.inject({ kind: "switchover", node: "postgresql1", candidate: "postgresql2" });
+    expect(record.landedAt).toBe(Math.min(Math.max(askedAt, record.injectedAt), record.activeAt!));
+    expect(record.notes).toEqual(['postgresql1: Successfully switched over to "postgresql2"']);
+    const [asked] = seen;
+    expect(asked!.command.at(-1)).toBe(JSON.stringify({ leader: "postgresql1", candidate: "postgresql2" }));
+    expect(asked!.command.join(" ")).toContain("/switchover");
+    // The password goes in the environment, never on the command line.
+    expect(asked!.env).toEqual({ PATRONI_REST_PASSWORD: secrets.patroniRestPassword });
+    expect(asked!.command.join(" ")).not.toContain(secrets.patroniRestPassword);
+    // A refusal (the node does not lead) fails the injection with Patroni's answer.
+    handler = () => ({ exitCode: 4, stdout: "", stderr: "Patroni refused the switchover (HTTP 412): leader name does not match" });
+    await expect(chaos.inject({ kind: "switchover", node: "postgresql1" })).rejects.toThrow(/HTTP 412\): leader name does not match/);
   });
 
   it("heals by removing the chain it added, on the nodes it added it to; a second heal does nothing", async () => {

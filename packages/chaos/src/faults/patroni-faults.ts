@@ -1,4 +1,4 @@
-import { PATHS, patronictl, PORTS } from "@odoo-ha-lab/roles";
+import { PATHS, PATRONI_REST_USER, patronictl, PORTS } from "@odoo-ha-lab/roles";
 import { waitFor } from "@odoo-ha-lab/machine";
 import { z } from "zod";
 import type { FaultAction } from "./fault-action.ts";
@@ -76,15 +76,38 @@ function crashAction(spec: CrashSpec): FaultAction {
   };
 }
 
+/**
+ * What `patronictl switchover` sends, sent by curl on the leader itself (POST /switchover): the
+ * instant printed just before it is when the leader was asked. patronictl would first start a Python
+ * that imports Patroni (0.5-1.5 s here), time the fault would have counted although nothing had
+ * happened to the lab yet. Patroni answers once the switchover is done (200), or refuses it (412: the
+ * node does not lead, the candidate cannot take over). $1: the JSON body; the password comes in the
+ * environment, not on a command line. Prints the answer, its HTTP status, and the instant.
+ */
+const SWITCHOVER = `at=$(date +%s%3N)
+code=$(curl -sS --max-time 60 -o /tmp/lab-switchover.out -w '%{http_code}' -u "${PATRONI_REST_USER}:$PATRONI_REST_PASSWORD" -X POST -H 'Content-Type: application/json' -d "$1" http://127.0.0.1:${PORTS.patroniRest}/switchover) || { echo "Patroni's REST API did not answer (curl exit $?)" >&2; exit 3; }
+answer=$(cat /tmp/lab-switchover.out); rm -f /tmp/lab-switchover.out
+[ "$code" = 200 ] || { echo "Patroni refused the switchover (HTTP $code): $answer" >&2; exit 4; }
+echo "$answer"
+echo "$at"`;
+
 function switchoverAction(spec: SwitchoverSpec): FaultAction {
   return {
     async inject(context) {
       await onRunningNode(context, spec.node, "a Patroni switchover", async (host) => {
-        // patronictl refuses when the node does not lead.
-        const command = patronictl("switchover", "--leader", spec.node, ...(spec.candidate ? ["--candidate", spec.candidate] : []), "--force");
-        const result = await host.exec(command, { user: "postgres", timeoutMs: 60_000 });
-        if (result.exitCode !== 0) throw new HostScriptError(spec.node, "a Patroni switchover", result);
-        context.note(`${spec.node}: ${result.stdout.trim().split("\n").filter(Boolean).slice(-1)[0] ?? "switchover asked"}`);
+        if (!context.secrets) {
+          // A caller without the lab's secrets: patronictl reads them from the node's configuration.
+          const command = patronictl("switchover", "--leader", spec.node, ...(spec.candidate ? ["--candidate", spec.candidate] : []), "--force");
+          const result = await host.exec(command, { user: "postgres", timeoutMs: 60_000 });
+          if (result.exitCode !== 0) throw new HostScriptError(spec.node, "a Patroni switchover", result);
+          context.note(`${spec.node}: ${result.stdout.trim().split("\n").filter(Boolean).slice(-1)[0] ?? "switchover asked"}`);
+          return;
+        }
+        const body = JSON.stringify({ leader: spec.node, ...(spec.candidate ? { candidate: spec.candidate } : {}) });
+        const lines = (await runScript(host, "a Patroni switchover", SWITCHOVER, [body], { env: { PATRONI_REST_PASSWORD: context.secrets.patroniRestPassword } })).trim().split("\n");
+        const askedAt = Number(lines.at(-1));
+        if (Number.isFinite(askedAt)) context.landed(askedAt);
+        context.note(`${spec.node}: ${lines.slice(0, -1).join(" ").trim() || "switchover asked"}`);
       });
     },
     // A switchover is not undone: the old leader stays a replica, as after an operator's switchover.

@@ -4,6 +4,7 @@ import type { LabSecrets } from "../../secrets.ts";
 import { etcdEndpoints } from "../etcd/render.ts";
 import { PATHS, PORTS, postgresBinDir } from "../../render/paths.ts";
 import { TCP_KEEPALIVES } from "../../render/tcp-keepalives.ts";
+import { PATRONI_REST_USER } from "./probe.ts";
 
 /**
  * patroni.yml for one PostgreSQL node. Knobs follow what was measured on this kind of machine:
@@ -35,7 +36,7 @@ export function renderPatroniConfig(topology: Topology, node: TopologyNode, secr
       listen: `0.0.0.0:${PORTS.patroniRest}`,
       connect_address: `${address}:${PORTS.patroniRest}`,
       // Only unsafe endpoints (switchover, restart, reinitialize) ask for it; health checks stay open.
-      authentication: { username: "patroni", password: secrets.patroniRestPassword },
+      authentication: { username: PATRONI_REST_USER, password: secrets.patroniRestPassword },
     },
     etcd3: { hosts: etcdEndpoints(topology) },
     bootstrap: {
