@@ -109,6 +109,24 @@ describe("lab up", () => {
     expect(await response.json()).toEqual({ status: "pass" });
   });
 
+  it("an app node's health check is its own: it answers while the database hangs", async () => {
+    // Every PostgreSQL process of the primary stopped (SIGSTOP): connections to it, old and new, hang
+    // rather than fail. Stock Odoo asks the database first on every request of a server that knows its
+    // database, so its /web/health hung with it; the lab's addon answers it without the database.
+    const leader = (await status()).patroni.find((member) => member.role === "leader")!.name;
+    const signal = (which: "STOP" | "CONT") => runLab(["exec", leader, "--", "pkill", `-${which}`, "-x", "postgres"], LAB);
+    expect((await signal("STOP")).code).toBe(0);
+    try {
+      const response = await fetch(`http://${ADDRESS.odoo1}:8069/web/health`, { signal: AbortSignal.timeout(5000) });
+      expect({ status: response.status, body: await response.json(), cache: response.headers.get("cache-control") }).toEqual({ status: 200, body: { status: "pass" }, cache: "no-store" });
+    } finally {
+      expect((await signal("CONT")).code).toBe(0);
+    }
+    // Odoo's own database check still asks the database, now answering again.
+    const withDatabase = await fetch(`http://${ADDRESS.odoo1}:8069/web/health?db_server_status=1`, { signal: AbortSignal.timeout(30_000) });
+    expect(await withDatabase.json()).toEqual({ status: "pass", db_server_status: true });
+  });
+
   it("a record and an attachment written through odoo1 are read back through odoo2", async () => {
     const odoo1 = `http://${ADDRESS.odoo1}:8069`;
     const odoo2 = `http://${ADDRESS.odoo2}:8069`;
