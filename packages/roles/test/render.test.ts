@@ -35,6 +35,8 @@ describe("haproxy.cfg", () => {
       expect(block).toContain("server postgresql1 192.168.55.121:5432 check port 8008");
       expect(block).toContain("server postgresql2 192.168.55.122:5432 check port 8008");
       expect(block).toContain("on-marked-down shutdown-sessions");
+      // A line per connection with its timers and termination state, as the web frontend logs requests.
+      expect(block).toContain("option tcplog");
     }
   });
 

@@ -47,6 +47,9 @@ export function renderHaproxyConfig(topology: Topology, balancer: TopologyNode):
     "listen postgres_rw",
     `    bind *:${databaseReadWritePort}`,
     "    mode tcp",
+    // One line per connection with its timers, server and termination state: which server a client
+    // was sent to during a failover, and how long it waited for it (docs/benchmarks.md, switchover).
+    "    option tcplog",
     "    timeout connect 500ms",
     "    option httpchk GET /primary",
     "    http-check expect status 200",
@@ -61,6 +64,7 @@ export function renderHaproxyConfig(topology: Topology, balancer: TopologyNode):
     "listen postgres_ro",
     `    bind *:${databaseReadOnlyPort}`,
     "    mode tcp",
+    "    option tcplog",
     "    timeout connect 500ms",
     "    use_backend postgres_rw if { nbsrv(postgres_ro) eq 0 }",
     "    balance roundrobin",
