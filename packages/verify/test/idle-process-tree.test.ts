@@ -42,7 +42,7 @@ describe("idleProcessTree", () => {
     const [first] = childrenOf(shell.pid!);
     expect(policies(first!)).not.toContain(SCHED_IDLE);
 
-    const set = idleProcessTree(shell.pid!);
+    const set = await idleProcessTree(shell.pid!);
     expect(set.sort()).toEqual([shell.pid!, first!].sort());
     expect(policies(shell.pid!)).toEqual([SCHED_IDLE]);
     expect(policies(first!)).toEqual([SCHED_IDLE]);
@@ -56,10 +56,10 @@ describe("idleProcessTree", () => {
     await again;
     const second = childrenOf(shell.pid!).find((pid) => pid !== first)!;
     expect(policies(second)).toEqual([SCHED_IDLE]);
-    expect(idleProcessTree(shell.pid!, new Set(set))).toEqual([second]);
+    expect(await idleProcessTree(shell.pid!, new Set(set))).toEqual([second]);
   });
 
-  it("sets nothing for a process that is not there", () => {
-    expect(idleProcessTree(2 ** 22 + 1)).toEqual([]);
+  it("sets nothing for a process that is not there", async () => {
+    expect(await idleProcessTree(2 ** 22 + 1)).toEqual([]);
   });
 });

@@ -109,7 +109,7 @@ export class BrowserUser {
     });
     const user = new BrowserUser(browser, options);
     await user.openPage();
-    user.yieldToTheLab();
+    await user.yieldToTheLab();
     return user;
   }
 
@@ -212,17 +212,17 @@ export class BrowserUser {
    * this machine's two cores in every run, from the lab whose recovery the run times (measured). Its
    * steps are judged by what they show, not by how long they take (docs/benchmarks.md).
    */
-  private yieldToTheLab(): void {
+  private async yieldToTheLab(): Promise<void> {
     const pid = this.browser.process()?.pid;
     if (pid === undefined) return;
-    for (const set of idleProcessTree(pid, this.idleProcesses)) this.idleProcesses.add(set);
+    for (const set of await idleProcessTree(pid, this.idleProcesses)) this.idleProcesses.add(set);
   }
 
   private async step(name: string, act: (page: Page) => Promise<void>): Promise<BrowserStep> {
     const page = this.page!;
     // (what Chromium started since inherits the policy from the thread that started it; a process
     // started from elsewhere is set here)
-    this.yieldToTheLab();
+    await this.yieldToTheLab();
     this.seen.broken = [];
     const startedAt = Date.now();
     let error: string | undefined;

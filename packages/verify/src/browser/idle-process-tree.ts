@@ -1,4 +1,5 @@
-import { execFileSync } from "node:child_process";
+import { execFile } from "node:child_process";
+import { promisify } from "node:util";
 import { readdirSync, readFileSync } from "node:fs";
 
 /**
@@ -12,22 +13,24 @@ import { readdirSync, readFileSync } from "node:fs";
  * outweighed the whole lab (measured: Chromium kept 0.3-0.6 of the two cores while the lab recovered
  * from a fault). A SCHED_IDLE thread weighs 3.
  *
- * `chrt` (util-linux) sets it: one exec per process. A process that ended in between is skipped;
+ * `chrt` (util-linux) sets it: one exec per process, side by side, none blocking the caller's event
+ * loop (the run's workload and probes share it). A process that ended in between is skipped;
  * without chrt or /proc nothing is set.
  */
-export function idleProcessTree(rootPid: number, done: ReadonlySet<number> = new Set()): number[] {
-  const set: number[] = [];
-  for (const pid of descendantsOf(rootPid)) {
-    if (done.has(pid)) continue;
-    try {
-      execFileSync("chrt", ["--idle", "--all-tasks", "--pid", "0", String(pid)], { stdio: "ignore" });
-      set.push(pid);
-    } catch {
-      // the process ended since it was listed, or there is no chrt: it keeps its policy
-    }
-  }
-  return set;
+export async function idleProcessTree(rootPid: number, done: ReadonlySet<number> = new Set()): Promise<number[]> {
+  const pending = descendantsOf(rootPid).filter((pid) => !done.has(pid));
+  const set = await Promise.all(
+    pending.map((pid) =>
+      run("chrt", ["--idle", "--all-tasks", "--pid", "0", String(pid)]).then(
+        () => pid,
+        () => undefined, // the process ended since it was listed, or there is no chrt: it keeps its policy
+      ),
+    ),
+  );
+  return set.filter((pid): pid is number => pid !== undefined);
 }
+
+const run = promisify(execFile);
 
 /** `rootPid` and every process below it, from /proc's parent links. */
 function descendantsOf(rootPid: number): number[] {
