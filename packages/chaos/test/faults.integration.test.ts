@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { readPatroniCluster } from "@odoo-ha-lab/roles";
+import { readPatroniCluster, type LabSecrets } from "@odoo-ha-lab/roles";
 import { waitFor, type Host } from "@odoo-ha-lab/machine";
 import { findNode, loadTopologyFile } from "@odoo-ha-lab/topology";
 // The Docker target depends on this package (for NodeControl), so the test reaches it by path rather
@@ -23,13 +23,15 @@ const address = (node: string) => findNode(topology, node).address;
 const journalPath = join(mkdtempSync(join(tmpdir(), "chaos-it-")), "faults.json");
 
 let hosts: Map<string, Host>;
+/** The lab's credentials: a switchover asks Patroni's REST API with them. */
+let secrets: LabSecrets;
 let nodes: DockerNodeControl;
 let chaos: ChaosInjector;
 const log: string[] = [];
 const timings: string[] = [];
 
 const host = (node: string) => hosts.get(node)!;
-const newInjector = () => new ChaosInjector({ topology, hosts, nodes, journalPath, log: (line) => log.push(line) });
+const newInjector = () => new ChaosInjector({ topology, hosts, nodes, secrets, journalPath, log: (line) => log.push(line) });
 
 async function sh(node: string, script: string): Promise<{ exitCode: number; stdout: string }> {
   const result = await host(node).exec(["sh", "-c", script], { timeoutMs: 30_000 });
@@ -89,7 +91,8 @@ beforeAll(async () => {
   const up = await runLab(["up", "--json"], LAB);
   if (up.code !== 0) throw new Error(`lab up failed:\n${up.stderr}`);
   const { credentials } = JSON.parse(up.stdout) as { credentials: string };
-  expect(JSON.parse(readFileSync(credentials, "utf8"))).toHaveProperty("postgresSuperuserPassword");
+  secrets = JSON.parse(readFileSync(credentials, "utf8")) as LabSecrets;
+  expect(secrets).toHaveProperty("postgresSuperuserPassword");
   const docker = await ensureDockerEngine({ install: false });
   hosts = new DockerLab(docker, topology).hosts();
   nodes = new DockerNodeControl(docker, topology.name);

@@ -1,9 +1,9 @@
-import { PATHS, PATRONI_REST_USER, patronictl, PORTS } from "@odoo-ha-lab/roles";
+import { PATHS, PATRONI_REST_USER, PORTS } from "@odoo-ha-lab/roles";
 import { waitFor } from "@odoo-ha-lab/machine";
 import { z } from "zod";
 import type { FaultAction } from "./fault-action.ts";
 import { faultKind, faultSchema, nodeName, nodeProblems, type FaultTarget } from "./fault-kind.ts";
-import { HostScriptError, runScript } from "./host-script.ts";
+import { runScript } from "./host-script.ts";
 import { onRunningNode } from "./on-running-node.ts";
 
 /**
@@ -82,11 +82,11 @@ function crashAction(spec: CrashSpec): FaultAction {
  * that imports Patroni (0.5-1.5 s here), time the fault would have counted although nothing had
  * happened to the lab yet. Patroni answers once the switchover is done (200), or refuses it (412: the
  * node does not lead, the candidate cannot take over). $1: the JSON body; the password comes in the
- * environment, not on a command line. Prints the answer, its HTTP status, and the instant.
+ * environment, not on a command line. Prints the answer, then the instant.
  */
 const SWITCHOVER = `at=$(date +%s%3N)
-code=$(curl -sS --max-time 60 -o /tmp/lab-switchover.out -w '%{http_code}' -u "${PATRONI_REST_USER}:$PATRONI_REST_PASSWORD" -X POST -H 'Content-Type: application/json' -d "$1" http://127.0.0.1:${PORTS.patroniRest}/switchover) || { echo "Patroni's REST API did not answer (curl exit $?)" >&2; exit 3; }
-answer=$(cat /tmp/lab-switchover.out); rm -f /tmp/lab-switchover.out
+reply=$(curl -sS --max-time 60 -w '\n%{http_code}' -u "${PATRONI_REST_USER}:$PATRONI_REST_PASSWORD" -X POST -H 'Content-Type: application/json' -d "$1" http://127.0.0.1:${PORTS.patroniRest}/switchover) || { echo "Patroni's REST API did not answer (curl exit $?)" >&2; exit 3; }
+code=$(printf '%s\\n' "$reply" | tail -n 1); answer=$(printf '%s\\n' "$reply" | sed '$d')
 [ "$code" = 200 ] || { echo "Patroni refused the switchover (HTTP $code): $answer" >&2; exit 4; }
 echo "$answer"
 echo "$at"`;
@@ -94,17 +94,11 @@ echo "$at"`;
 function switchoverAction(spec: SwitchoverSpec): FaultAction {
   return {
     async inject(context) {
+      const secrets = context.secrets;
+      if (!secrets) throw new Error("a switchover asks Patroni's REST API with the lab's credentials, and the injector was given none (ChaosInjectorOptions.secrets)");
       await onRunningNode(context, spec.node, "a Patroni switchover", async (host) => {
-        if (!context.secrets) {
-          // A caller without the lab's secrets: patronictl reads them from the node's configuration.
-          const command = patronictl("switchover", "--leader", spec.node, ...(spec.candidate ? ["--candidate", spec.candidate] : []), "--force");
-          const result = await host.exec(command, { user: "postgres", timeoutMs: 60_000 });
-          if (result.exitCode !== 0) throw new HostScriptError(spec.node, "a Patroni switchover", result);
-          context.note(`${spec.node}: ${result.stdout.trim().split("\n").filter(Boolean).slice(-1)[0] ?? "switchover asked"}`);
-          return;
-        }
         const body = JSON.stringify({ leader: spec.node, ...(spec.candidate ? { candidate: spec.candidate } : {}) });
-        const lines = (await runScript(host, "a Patroni switchover", SWITCHOVER, [body], { env: { PATRONI_REST_PASSWORD: context.secrets.patroniRestPassword } })).trim().split("\n");
+        const lines = (await runScript(host, "a Patroni switchover", SWITCHOVER, [body], { env: { PATRONI_REST_PASSWORD: secrets.patroniRestPassword } })).trim().split("\n");
         const askedAt = Number(lines.at(-1));
         if (Number.isFinite(askedAt)) context.landed(askedAt);
         context.note(`${spec.node}: ${lines.slice(0, -1).join(" ").trim() || "switchover asked"}`);

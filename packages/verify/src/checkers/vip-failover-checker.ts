@@ -1,6 +1,6 @@
 import type { CheckerResult } from "../checker-result.ts";
 import { answersOf, type History, type ProbeAnswerOf } from "../history.ts";
-import { describeInstant, faultStart } from "./instants.ts";
+import { describeInstant, faultWindows } from "./instants.ts";
 
 /** Every metric the checker can report (budgets name these). */
 export const VIP_FAILOVER_METRICS: readonly string[] = ["seconds", "moves"];
@@ -21,13 +21,10 @@ export function checkVipFailover(history: History): CheckerResult {
   };
   const moves: number[] = [];
   const lines: string[] = [];
-  const faults = [...history.faults].sort((a, b) => faultStart(a) - faultStart(b));
-  for (const [index, fault] of faults.entries()) {
-    const start = faultStart(fault);
-    const next = faults[index + 1];
-    const until = next ? faultStart(next) : Number.POSITIVE_INFINITY;
+  for (const { fault, start, end } of faultWindows(history)) {
+    if (!fault) continue; // a run without faults: nothing was meant to move
     const before = samples.filter((sample) => sample.at <= start).map(single).filter(Boolean).at(-1);
-    const moved = samples.find((sample) => sample.at > start && sample.at <= until && single(sample) !== undefined && single(sample) !== before);
+    const moved = samples.find((sample) => sample.at > start && sample.at <= end && single(sample) !== undefined && single(sample) !== before);
     if (!before) {
       lines.push(`fault ${fault.id}: no single VIP holder before it`);
     } else if (moved) {

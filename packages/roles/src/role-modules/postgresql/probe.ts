@@ -31,13 +31,13 @@ interface RawMember {
   lag?: number | string;
 }
 
+/** The user of Patroni's REST API for its unsafe endpoints (switchover, restart); its password is the lab's patroniRestPassword. */
+export const PATRONI_REST_USER = "patroni";
+
 /**
  * patronictl with the node's patroni.yml, whose REST credentials it reads: run it as the postgres
  * user, the only one that may read that file.
  */
-/** The user of Patroni's REST API for its unsafe endpoints (switchover, restart); its password is the lab's patroniRestPassword. */
-export const PATRONI_REST_USER = "patroni";
-
 export function patronictl(...args: string[]): string[] {
   return ["patronictl", "-c", PATHS.patroniConfig, ...args];
 }
