@@ -26,9 +26,13 @@ describe("haproxy.cfg", () => {
 
   it("routes VIP:5433 to the Patroni primary and VIP:5434 to replicas, checked on Patroni's REST port", () => {
     expect(section("listen postgres_rw")).toContain("bind *:5433");
-    expect(section("listen postgres_rw")).toContain("option httpchk GET /primary");
+    // OPTIONS: Patroni answers the status code alone, no JSON body for HAProxy to hang up on.
+    expect(section("listen postgres_rw")).toContain("option httpchk OPTIONS /primary");
     expect(section("listen postgres_ro")).toContain("bind *:5434");
-    expect(section("listen postgres_ro")).toContain("option httpchk GET /replica");
+    expect(section("listen postgres_ro")).toContain("option httpchk OPTIONS /replica");
+    // The new primary is found within 250 ms of taking Patroni's key; a primary that stopped taking
+    // connections is marked down on the first that fails, not after two checks.
+    expect(section("listen postgres_rw")).toMatch(/default-server .*\bdowninter 250ms\b.*\brise 2\b.*\bobserve layer4 error-limit 1 on-error mark-down\b/);
     // No replica healthy (one being promoted, the other down): reads go to the primary, not nowhere.
     expect(section("listen postgres_ro")).toContain("use_backend postgres_rw if { nbsrv(postgres_ro) eq 0 }");
     for (const block of [section("listen postgres_rw"), section("listen postgres_ro")]) {
@@ -50,6 +54,10 @@ describe("haproxy.cfg", () => {
       expect(backend).not.toMatch(/option httpchk GET/);
     }
     expect(section("backend odoo_http")).toContain("http-response set-header X-Lab-Backend %s");
+    // Fail open: each node again as an unchecked backup, used only while every checked server is down.
+    expect(section("backend odoo_http")).toContain("server odoo1-failopen 192.168.55.111:8069 backup maxconn 4");
+    expect(section("backend odoo_http")).toContain("server odoo2-failopen 192.168.55.112:8069 backup maxconn 4");
+    expect(section("backend odoo_http")).not.toMatch(/-failopen .*\bcheck\b/);
     // A restarted app node is ramped up, not flooded while its database pools are cold.
     expect(section("backend odoo_http")).toMatch(/default-server .*\bslowstart 10s\b/);
     expect(section("backend odoo_realtime")).toContain("server odoo2 192.168.55.112:8072 check port 8069");

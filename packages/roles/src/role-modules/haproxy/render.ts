@@ -43,7 +43,13 @@ export function renderHaproxyConfig(topology: Topology, balancer: TopologyNode):
     "# Writes go to whichever node Patroni reports as primary; sessions to a demoted node are cut at once.",
     "# A database node answers a connection in milliseconds; one that died never does, and until its",
     "# checks mark it down each connection attempt waits out `timeout connect`, times `retries`. Short",
-    "# attempts keep a client (an Odoo worker) from being held for seconds by a primary that is gone.",
+    "# attempts keep a client (an Odoo worker) from being held for seconds by a primary that is gone,",
+    "# and its first failed connection marks it down at once (`on-error mark-down`): a primary that is",
+    "# shutting down for a switchover still holds Patroni's leader key, so its /primary says 200 until",
+    "# its key is released, and clients were sent to it for 1.5 s each meanwhile (docs/benchmarks.md).",
+    "# A server that is down is asked every 250 ms (`downinter`), so the new primary takes writes within",
+    "# a quarter of a second of taking the key rather than a second; twice in a row (`rise 2`), so the",
+    "# old primary's last 200s do not bring it back.",
     "listen postgres_rw",
     `    bind *:${databaseReadWritePort}`,
     "    mode tcp",
@@ -51,9 +57,8 @@ export function renderHaproxyConfig(topology: Topology, balancer: TopologyNode):
     // was sent to during a failover, and how long it waited for it (docs/benchmarks.md, switchover).
     "    option tcplog",
     "    timeout connect 500ms",
-    "    option httpchk GET /primary",
-    "    http-check expect status 200",
-    "    default-server inter 1s fall 2 rise 1 on-marked-down shutdown-sessions",
+    ...patroniCheck("/primary"),
+    "    default-server inter 1s fastinter 250ms downinter 250ms fall 2 rise 2 observe layer4 error-limit 1 on-error mark-down on-marked-down shutdown-sessions",
     ...pgServers("    "),
     "",
     "# Reads go to the replicas. While none is healthy (a replica being promoted, the other node down)",
@@ -68,8 +73,7 @@ export function renderHaproxyConfig(topology: Topology, balancer: TopologyNode):
     "    timeout connect 500ms",
     "    use_backend postgres_rw if { nbsrv(postgres_ro) eq 0 }",
     "    balance roundrobin",
-    "    option httpchk GET /replica",
-    "    http-check expect status 200",
+    ...patroniCheck("/replica"),
     "    default-server inter 1s fall 2 rise 1 on-marked-down shutdown-sessions",
     ...pgServers("    "),
     "",
@@ -102,6 +106,13 @@ export function renderHaproxyConfig(topology: Topology, balancer: TopologyNode):
     "# waited on a failing-over database piled up in Odoo's listen backlog (16 per node), new connections",
     "# to the node timed out, `observe layer4` took that for a dead node, and both nodes were marked",
     "# down: 503 for every user until they rose again.",
+    "# When every node's check fails at once, the checks are more likely wrong than every node dead: a",
+    "# database failover holds all of Odoo's workers, /web/health waits behind them and times out on",
+    "# every node together. Each node is then also a backup server without a check (`-failopen`), used",
+    "# only while no checked server is up: requests wait for a worker in HAProxy's queue and are served",
+    "# when the database is back, instead of 503 for two more checks after it (measured: switchover,",
+    "# 3 s of 503 from both balancers; docs/benchmarks.md). A node that is really gone still fails the",
+    "# connection, and HAProxy retries it on the other.",
     "backend odoo_http",
     "    mode http",
     "    balance roundrobin",
@@ -120,6 +131,7 @@ export function renderHaproxyConfig(topology: Topology, balancer: TopologyNode):
     "    # Says which app node served a response (%s: the server's name), so a client can record it.",
     "    http-response set-header X-Lab-Backend %s",
     ...webNodes.map((node) => `    server ${node.name} ${addressFor(node, balancer)}:${PORTS.odooHttp} check${workerLimit(node)}`),
+    ...webNodes.map((node) => `    server ${node.name}${FAIL_OPEN_SUFFIX} ${addressFor(node, balancer)}:${PORTS.odooHttp} backup${workerLimit(node)}`),
     "",
     "backend odoo_realtime",
     "    mode http",
@@ -131,6 +143,18 @@ export function renderHaproxyConfig(topology: Topology, balancer: TopologyNode):
     ...webNodes.map((node) => `    server ${node.name} ${addressFor(node, balancer)}:${PORTS.odooRealtime} check port ${PORTS.odooHttp}`),
     "",
   ].join("\n");
+}
+
+/** The name of a node's unchecked backup server in odoo_http: what X-Lab-Backend says when it served. */
+const FAIL_OPEN_SUFFIX = "-failopen";
+
+/**
+ * Patroni's health endpoint asked with OPTIONS, as Patroni's documentation advises for HAProxy: the
+ * same status code as GET without the JSON body, which HAProxy closes the connection on before
+ * reading (a "Connection reset by peer" traceback in Patroni's log for every GET check).
+ */
+function patroniCheck(path: string): string[] {
+  return [`    option httpchk OPTIONS ${path}`, "    http-check expect status 200"];
 }
 
 /** ` maxconn N` for a prefork node (N workers, one request each); a threaded node (workers 0) takes many at once. */
