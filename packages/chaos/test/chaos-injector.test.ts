@@ -106,6 +106,40 @@ describe("ChaosInjector", () => {
     expect(calls.map((call) => `${call.what} ${call.node}`)).toEqual(["kill postgresql1", "pause lb2", "start postgresql1", "unpause lb2"]);
   });
 
+  it("a killed app node is brought back out of the balancers: drained before it starts, warmed, then put back once UP", async () => {
+    const STAT_HEADER = "# pxname,svname,qcur,qmax,scur,smax,status";
+    let ready = false;
+    handler = (node, command) => {
+      const asked = command.at(-1)!;
+      if (asked.endsWith("state ready")) ready = true;
+      if (command.join(" ").includes("/web/health")) return { exitCode: 0, stdout: '{"status": "pass"}', stderr: "" };
+      if (asked !== "show stat") return undefined;
+      return { exitCode: 0, stdout: `${STAT_HEADER}\nodoo_http,odoo1,0,0,0,4,${ready ? "UP" : "DRAIN"}\n`, stderr: "" };
+    };
+    const chaos = injector();
+    const killed = await chaos.inject({ kind: "kill-node", node: "odoo1" });
+    calls.length = 0;
+    await chaos.heal(killed.id);
+    const steps = calls.map((call) => (call.what === "exec" ? `${call.node}: ${call.detail!.join(" ").includes("/web/health") ? "health" : call.detail!.at(-1)!.startsWith("{") || call.detail!.join(" ").includes("urllib") ? "warm-up" : call.detail!.at(-1)}` : `${call.what} ${call.node}`));
+    expect(steps).toEqual([
+      "lb1: set server odoo_http/odoo1 state drain",
+      "lb1: show stat",
+      "lb2: set server odoo_http/odoo1 state drain",
+      "lb2: show stat",
+      "start odoo1",
+      "odoo1: health",
+      "odoo1: warm-up",
+      "lb1: set server odoo_http/odoo1 state ready",
+      "lb1: show stat",
+      "lb2: set server odoo_http/odoo1 state ready",
+      "lb2: show stat",
+    ]);
+    // A node that is not behind the balancers just starts.
+    calls.length = 0;
+    await chaos.heal((await chaos.inject({ kind: "kill-node", node: "postgresql1" })).id);
+    expect(calls.map((call) => `${call.what} ${call.node}`)).toEqual(["kill postgresql1", "start postgresql1"]);
+  });
+
   it("service faults go through the service manager; heal starts the service and waits until it runs", async () => {
     const chaos = injector();
     const record = await chaos.inject({ kind: "kill-service", node: "lb1", service: "haproxy" });

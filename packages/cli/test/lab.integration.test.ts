@@ -94,6 +94,38 @@ describe("lab up", () => {
     expect(onReplica).toBe("through the VIP");
   });
 
+  it("Odoo's signaling sequences read the same on the replica as on the primary, also after Odoo signals a change", async () => {
+    // PostgreSQL writes a sequence to the WAL 32 values ahead of the one it hands out, so a replica read
+    // Odoo's signaling sequences up to 32 ahead of its primary, and once promoted every Odoo worker
+    // reloaded its registry although nothing had changed (lab_ha: signaling_survives_failover.py).
+    const { patroni } = await status();
+    const leader = patroni.find((member) => member.role === "leader")!.name as keyof typeof ADDRESS;
+    const replica = patroni.find((member) => member.role !== "leader")!.name as keyof typeof ADDRESS;
+    const sequences = ["base_registry_signaling", ...["default", "assets", "templates", "routing"].map((cache) => `base_cache_signaling_${cache}`)];
+    const signaling = async (host: string): Promise<Record<string, string>> => {
+      const connection = client(host, 5432, "lab");
+      await connection.connect();
+      try {
+        const [row] = (await connection.query<Record<string, string>>(`SELECT ${sequences.map((name) => `(SELECT last_value::text FROM ${name}) AS ${name}`).join(", ")}`)).rows;
+        return row!;
+      } finally {
+        await connection.end();
+      }
+    };
+    const before = await signaling(ADDRESS[leader]);
+    // A change Odoo tells its other processes about: a system parameter written empties the 'default' cache.
+    const odoo1 = `http://${ADDRESS.odoo1}:8069`;
+    const uid = await odooCall<number>(odoo1, "common", "login", ["lab", "admin", secrets.odooAdminPassword]);
+    await odooCall(odoo1, "object", "execute_kw", ["lab", uid, secrets.odooAdminPassword, "ir.config_parameter", "set_param", ["lab.signaling_probe", String(Date.now())]]);
+    const onPrimary = await signaling(ADDRESS[leader]);
+    expect(BigInt(onPrimary.base_cache_signaling_default!)).toBeGreaterThan(BigInt(before.base_cache_signaling_default!));
+    const onReplica = await waitFor("the replica's signaling sequences", async () => {
+      const values = await signaling(ADDRESS[replica]);
+      return values.base_cache_signaling_default === onPrimary.base_cache_signaling_default ? { done: true, value: values } : { done: false, observation: JSON.stringify(values) };
+    }, { timeoutMs: 10_000 });
+    expect(onReplica).toEqual(onPrimary);
+  });
+
   it("VIP:5434 reads from the replica", async () => {
     const { patroni } = await status();
     const replica = patroni.find((member) => member.role !== "leader")!.name as keyof typeof ADDRESS;

@@ -2,6 +2,10 @@ import { waitFor, type NodePowerState } from "@odoo-ha-lab/machine";
 import { z } from "zod";
 import type { FaultAction, FaultContext } from "./fault-action.ts";
 import { faultKind, faultSchema, nodeName, nodeProblems } from "./fault-kind.ts";
+import { balancedAppNodes, drainOnEveryBalancer, leaveToHealthChecks, warmAndReturnToBalancers } from "./app-node-balancing.ts";
+
+/** How long a restarted app node's Odoo may take to answer its health check (start, registry, workers). */
+const ODOO_START_MS = 120_000;
 
 /** Power off (SIGKILL), cut the power (closing nothing), shut down, or freeze a whole machine. */
 const nodePowerSchema = faultSchema({ kind: z.enum(["kill-node", "power-cut", "stop-node", "pause-node"]), node: nodeName });
@@ -34,7 +38,19 @@ function nodePowerAction(spec: NodePowerSpec): FaultAction {
         if (state === "paused") await context.nodes.unpause(node);
         else if (state === "stopped") return context.note(`${node} is stopped, not paused: nothing to unpause (a kill or stop fault owns that)`);
       } else if (state === "stopped") {
-        await context.nodes.start(node);
+        // An app node behind the balancers comes back cold: each worker's first request of each kind
+        // took 1–3 s (its caches, its first password check), and once its health check passed, the
+        // balancers' share of users' requests timed out on it 12–16 s after the restart (lose-odoo1,
+        // docs/benchmarks.md). So it is kept out of the balancers until its workers are warm, as an
+        // operator (or a readiness check) brings a crashed node back.
+        const balanced = balancedAppNodes(context.topology).some((candidate) => candidate.name === node);
+        if (!balanced) {
+          await context.nodes.start(node);
+          return waitForState(context, node, ["running", "paused"]);
+        }
+        await drainOnEveryBalancer(context, node);
+        await context.nodes.start(node).then(() => waitForState(context, node, ["running", "paused"])).catch(leaveToHealthChecks(context, node));
+        return warmAndReturnToBalancers(context, node, { startedWithin: ODOO_START_MS });
       }
       await waitForState(context, node, spec.kind === "pause-node" ? "running" : ["running", "paused"]);
     },

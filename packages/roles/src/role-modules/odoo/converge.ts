@@ -6,7 +6,7 @@ import { PATHS, PORTS } from "../../render/paths.ts";
 import { odooRpcOnNode } from "./rpc-on-node.ts";
 import { webUrl } from "./web-path.ts";
 import { ODOO_ADMIN_LOGIN, odooAdminCredentials } from "../../secrets.ts";
-import { describeWarmUp, warmOdooNode } from "./warm-up.ts";
+import { describeWarmUp, waitForOdooHealth, warmOdooNode } from "./warm-up.ts";
 import { applyServices, writePlanFiles } from "../../converge/apply-plan.ts";
 import { prepareFirstPages, ODOO_INITIAL_MODULES, restoreOdooDatabase, snapshotOdooDatabase } from "./database-cache.ts";
 import { hostFor, timeout, type ConvergeContext } from "../../converge/context.ts";
@@ -83,7 +83,7 @@ export async function convergeOdoo(context: ConvergeContext): Promise<void> {
     plans.map(async ({ host, plan, node }) => {
       const changes = await applyServices(host, [serviceNamed(plan, "odoo")], configChanged.get(host.node) ?? false);
       if (changes.length && node.odoo?.http) started.push(host);
-      if (node.odoo?.http) await waitForHealth(host, timeout(context, 90));
+      if (node.odoo?.http) await waitForOdooHealth(host, timeout(context, 90));
       context.progress({ stage: "odoo", node: host.node, message: [...changes, node.odoo?.http ? "healthy" : "cron-only"].filter(Boolean).join(", ") });
     }),
   );
@@ -209,13 +209,6 @@ async function askDatabase(context: ConvergeContext, database: string, query: st
   );
   if (result.exitCode !== 0) throw new Error(`on ${probe.node}: cannot reach the database through ${vip.address}:${services.databaseReadWritePort}: ${result.stderr.trim()}`);
   return result.stdout.trim();
-}
-
-async function waitForHealth(host: Host, timeoutMs: number): Promise<void> {
-  await waitFor(`Odoo on ${host.node} to answer /web/health`, async () => {
-    const result = await host.exec(["curl", "-sf", "--max-time", "2", `http://127.0.0.1:${PORTS.odooHttp}/web/health`]);
-    return result.exitCode === 0 && result.stdout.includes("pass") ? { done: true, value: undefined } : { done: false, observation: `curl exit ${result.exitCode} ${result.stdout}` };
-  }, { timeoutMs, intervalMs: 500 });
 }
 
 async function ensureAdminPassword(host: Host, context: ConvergeContext, db: string): Promise<void> {

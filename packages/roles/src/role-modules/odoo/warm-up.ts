@@ -1,5 +1,5 @@
 import { findNode, type Topology } from "@odoo-ha-lab/topology";
-import type { Host } from "@odoo-ha-lab/machine";
+import { waitFor, type Host } from "@odoo-ha-lab/machine";
 import { PORTS } from "../../render/paths.ts";
 
 /** How the warm-up went: rounds of requests sent, whether the last found every worker warm. */
@@ -50,6 +50,14 @@ export async function warmOdooNode(host: Host, topology: Topology, user?: { logi
   } catch {
     return { rounds: 0, warm: false, failed: 1, slowest: [] };
   }
+}
+
+/** Until Odoo on the node answers its health check on its own port (a started Odoo takes seconds to). */
+export async function waitForOdooHealth(host: Host, timeoutMs: number): Promise<void> {
+  await waitFor(`Odoo on ${host.node} to answer /web/health`, async () => {
+    const result = await host.exec(["curl", "-sf", "--max-time", "2", `http://127.0.0.1:${PORTS.odooHttp}/web/health`]);
+    return result.exitCode === 0 && result.stdout.includes("pass") ? { done: true, value: undefined } : { done: false, observation: `curl exit ${result.exitCode} ${result.stdout}` };
+  }, { timeoutMs, intervalMs: 500 });
 }
 
 /** What a warm-up found, for a progress line. */

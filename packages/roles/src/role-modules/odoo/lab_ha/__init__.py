@@ -3,7 +3,7 @@ import logging
 from odoo import release
 from odoo.tools import config
 
-from . import database_unreachable, durable_attachment_writes, health_without_database, sessions_in_postgresql, sessions_survive_filestore_outages, statics_before_fork, unreadable_attachments
+from . import database_unreachable, durable_attachment_writes, health_without_database, sessions_in_postgresql, sessions_survive_filestore_outages, signaling_survives_failover, statics_before_fork, unreadable_attachments
 
 
 def apply_patches():
@@ -14,6 +14,7 @@ def apply_patches():
     durable_attachment_writes.apply()
     unreadable_attachments.apply()
     database_unreachable.apply()
+    signaling_survives_failover.apply()
     # Where web sessions live: `lab_ha_session_store` in odoo.conf, `database` unless it says `filestore`
     # (stock Odoo's files in the data directory, kept to measure the difference).
     if config.get("lab_ha_session_store", "database") != "filestore":
