@@ -76,6 +76,11 @@ export function nodesWithRole(topology: Topology, role: RoleName): TopologyNode[
   return topology.nodes.filter((node) => node.roles.includes(role));
 }
 
+/** The app nodes that serve Odoo's HTTP, and so the balancers' servers (a cron-only node serves none). */
+export function webAppNodes(topology: Topology): TopologyNode[] {
+  return nodesWithRole(topology, "odoo").filter((node) => node.odoo?.http);
+}
+
 export function hasRole(node: TopologyNode, role: RoleName): boolean {
   return node.roles.includes(role);
 }

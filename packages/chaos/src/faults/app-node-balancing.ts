@@ -1,6 +1,6 @@
-import { describeWarmUp, odooAdminCredentials, parseHaproxyCsv, PATHS, waitForOdooHealth, warmOdooNode } from "@odoo-ha-lab/roles";
+import { describeWarmUp, odooAdminCredentials, parseHaproxyCsv, PATHS, warmOdooNode, type HaproxyServerStat } from "@odoo-ha-lab/roles";
 import { run, waitFor, type Host } from "@odoo-ha-lab/machine";
-import { nodesWithRole, type Topology } from "@odoo-ha-lab/topology";
+import { nodesWithRole } from "@odoo-ha-lab/topology";
 import type { FaultContext } from "./fault-action.ts";
 import { onRunningNode } from "./on-running-node.ts";
 
@@ -11,57 +11,48 @@ import { onRunningNode } from "./on-running-node.ts";
  */
 
 /** The HAProxy backend whose servers are the app nodes' HTTP ports (see the haproxy role's render.ts). */
-export const APP_BACKEND = "odoo_http";
-
-/** The nodes the balancers send Odoo's HTTP to (not cron-only ones). */
-export function balancedAppNodes(topology: Topology) {
-  return topology.nodes.filter((node) => node.roles.includes("odoo") && node.odoo?.http);
-}
+const APP_BACKEND = "odoo_http";
 
 /** Every balancer stops giving the node new requests (`state drain`); returns once none is in flight there. */
 export async function drainOnEveryBalancer(context: FaultContext, node: string): Promise<void> {
-  const server = `${APP_BACKEND}/${node}`;
-  await onEachBalancer(context, `drain ${server}`, async (host, balancer) => {
-    await haproxyCommand(host, `set server ${server} state drain`);
-    await waitFor(`the requests in flight on ${node} through ${balancer} to finish`, async () => {
-      const inFlight = serverStat(await haproxyCommand(host, "show stat"), APP_BACKEND, node)?.sessions;
-      return inFlight === 0 ? { done: true, value: undefined } : { done: false, observation: `${inFlight} in flight` };
-    }, { timeoutMs: 30_000, intervalMs: 100 });
-  });
+  await setStateOnEveryBalancer(context, node, "drain", (stat) => (stat?.sessions === 0 ? undefined : `${stat?.sessions} in flight`));
 }
 
 /**
- * The node's workers serve users' first requests of every kind before users do (see warmOdooNode),
- * then every balancer takes it back (`state ready`); returns once every balancer's health check has
+ * Every balancer takes the node again (`state ready`); returns once every balancer's health check has
  * it UP: a restarted Odoo answers its port seconds after its process starts, and draining the next
  * node before this one takes requests would leave no server at all (measured: every request 503 for
  * 2.4 s in a rolling restart of real Odoo).
  */
-export async function warmAndReturnToBalancers(context: FaultContext, node: string, { startedWithin = 0 } = {}): Promise<void> {
-  const host = context.host(node);
-  if (startedWithin > 0) await waitForOdooHealth(host, startedWithin).catch(leaveToHealthChecks(context, node));
-  const warmed = await warmOdooNode(host, context.topology, context.secrets && odooAdminCredentials(context.secrets));
+async function returnToEveryBalancer(context: FaultContext, node: string): Promise<void> {
+  await setStateOnEveryBalancer(context, node, "ready", (stat) => (stat?.status === "UP" ? undefined : `status ${stat?.status ?? "not listed"}`));
+}
+
+/** Every balancer takes the node again as its health checks say (`state ready`), without waiting: for a node that did not come back. */
+export async function leaveToHealthChecks(context: FaultContext, node: string): Promise<void> {
+  await setStateOnEveryBalancer(context, node, "ready", () => undefined);
+}
+
+/** The node's workers serve users' first requests of every kind before users do (see warmOdooNode), then every balancer takes it back. */
+export async function warmAndReturnToBalancers(context: FaultContext, node: string): Promise<void> {
+  const warmed = await warmOdooNode(context.host(node), context.topology, context.secrets && odooAdminCredentials(context.secrets));
   context.note(`${node}: ${describeWarmUp(warmed)}${context.secrets ? "" : " (login page only: no credentials)"}`);
-  const server = `${APP_BACKEND}/${node}`;
-  await onEachBalancer(context, `put ${server} back`, async (balancerHost, balancer) => {
-    await haproxyCommand(balancerHost, `set server ${server} state ready`);
-    await waitFor(`${balancer}'s health check to have ${node} UP`, async () => {
-      const status = serverStat(await haproxyCommand(balancerHost, "show stat"), APP_BACKEND, node)?.status;
-      return status === "UP" ? { done: true, value: undefined } : { done: false, observation: `status ${status ?? "not listed"}` };
-    }, { timeoutMs: 120_000, intervalMs: 100 });
-  });
+  await returnToEveryBalancer(context, node);
 }
 
 /**
- * For a node that could not be brought back: every balancer takes it again as its health checks
- * say (`state ready`), so that a failed heal never leaves a node out of the balancers for good; the
- * error goes on.
+ * `set server odoo_http/<node> state <state>` on every running balancer, then until `pending` finds
+ * nothing left to wait for in the server's `show stat` line (what it waits for, or undefined when done).
  */
-export function leaveToHealthChecks(context: FaultContext, node: string): (error: unknown) => Promise<never> {
-  return async (error) => {
-    await onEachBalancer(context, `put ${APP_BACKEND}/${node} back`, (host) => haproxyCommand(host, `set server ${APP_BACKEND}/${node} state ready`).then(() => undefined));
-    throw error;
-  };
+async function setStateOnEveryBalancer(context: FaultContext, node: string, state: "drain" | "ready", pending: (stat: HaproxyServerStat | undefined) => string | undefined): Promise<void> {
+  const server = `${APP_BACKEND}/${node}`;
+  await onEachBalancer(context, `set ${server} ${state}`, async (host, balancer) => {
+    await haproxyCommand(host, `set server ${server} state ${state}`);
+    await waitFor(`${balancer} to have ${server} ${state === "drain" ? "drained" : "UP"}`, async () => {
+      const waitingFor = pending(serverStat(await haproxyCommand(host, "show stat"), APP_BACKEND, node));
+      return waitingFor === undefined ? { done: true, value: undefined } : { done: false, observation: waitingFor };
+    }, { timeoutMs: state === "drain" ? 30_000 : 120_000, intervalMs: 100 });
+  });
 }
 
 /** A balancer that is down holds no state to change (HAProxy starts with every server ready). */
@@ -94,6 +85,6 @@ async function haproxyCommand(host: Host, command: string): Promise<string> {
 }
 
 /** One server's line of `show stat`; undefined if it is not listed. */
-function serverStat(showStat: string, backend: string, server: string) {
+function serverStat(showStat: string, backend: string, server: string): HaproxyServerStat | undefined {
   return parseHaproxyCsv(showStat).find((row) => row.backend === backend && row.server === server);
 }

@@ -1,7 +1,8 @@
 import { z } from "zod";
 import type { FaultAction } from "./fault-action.ts";
 import { faultKind, faultSchema, nodeName, nodeProblems, type FaultTarget } from "./fault-kind.ts";
-import { balancedAppNodes, drainOnEveryBalancer, warmAndReturnToBalancers } from "./app-node-balancing.ts";
+import { webAppNodes } from "@odoo-ha-lab/topology";
+import { drainOnEveryBalancer, warmAndReturnToBalancers } from "./app-node-balancing.ts";
 
 /** Take an app node out of every load balancer, once its requests in flight are done (before a planned stop). */
 const drainSchema = faultSchema({ kind: z.literal("drain-app-node"), node: nodeName });
@@ -16,7 +17,7 @@ export const drainAppNodeFault = faultKind({
 
 /** The balancers' servers are the nodes that serve Odoo's HTTP (not cron-only ones). */
 function balancedProblems(spec: DrainSpec, target: FaultTarget): string[] {
-  const webNodes = balancedAppNodes(target.topology);
+  const webNodes = webAppNodes(target.topology);
   const outside = target.nodesNamed(spec.node).filter((node) => !webNodes.includes(node));
   return outside.map((node) => `node: ${node.name} is not behind the load balancers; drain one of ${webNodes.map((web) => web.name).join(", ")}`);
 }

@@ -2,7 +2,9 @@ import { waitFor, type NodePowerState } from "@odoo-ha-lab/machine";
 import { z } from "zod";
 import type { FaultAction, FaultContext } from "./fault-action.ts";
 import { faultKind, faultSchema, nodeName, nodeProblems } from "./fault-kind.ts";
-import { balancedAppNodes, drainOnEveryBalancer, leaveToHealthChecks, warmAndReturnToBalancers } from "./app-node-balancing.ts";
+import { waitForOdooHealth } from "@odoo-ha-lab/roles";
+import { webAppNodes } from "@odoo-ha-lab/topology";
+import { drainOnEveryBalancer, leaveToHealthChecks, warmAndReturnToBalancers } from "./app-node-balancing.ts";
 
 /** How long a restarted app node's Odoo may take to answer its health check (start, registry, workers). */
 const ODOO_START_MS = 120_000;
@@ -43,14 +45,21 @@ function nodePowerAction(spec: NodePowerSpec): FaultAction {
         // balancers' share of users' requests timed out on it 12–16 s after the restart (lose-odoo1,
         // docs/benchmarks.md). So it is kept out of the balancers until its workers are warm, as an
         // operator (or a readiness check) brings a crashed node back.
-        const balanced = balancedAppNodes(context.topology).some((candidate) => candidate.name === node);
-        if (!balanced) {
+        if (!webAppNodes(context.topology).some((candidate) => candidate.name === node)) {
           await context.nodes.start(node);
           return waitForState(context, node, ["running", "paused"]);
         }
         await drainOnEveryBalancer(context, node);
-        await context.nodes.start(node).then(() => waitForState(context, node, ["running", "paused"])).catch(leaveToHealthChecks(context, node));
-        return warmAndReturnToBalancers(context, node, { startedWithin: ODOO_START_MS });
+        try {
+          await context.nodes.start(node);
+          await waitForState(context, node, ["running", "paused"]);
+          await waitForOdooHealth(context.host(node), ODOO_START_MS);
+        } catch (error) {
+          // A node that did not come back is left to the balancers' health checks, never drained for good.
+          await leaveToHealthChecks(context, node);
+          throw error;
+        }
+        return warmAndReturnToBalancers(context, node);
       }
       await waitForState(context, node, spec.kind === "pause-node" ? "running" : ["running", "paused"]);
     },

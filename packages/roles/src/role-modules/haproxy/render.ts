@@ -1,4 +1,4 @@
-import { addressFor, nodesWithRole, type Topology, type TopologyNode } from "@odoo-ha-lab/topology";
+import { addressFor, nodesWithRole, webAppNodes, type Topology, type TopologyNode } from "@odoo-ha-lab/topology";
 import { PATHS, PORTS } from "../../render/paths.ts";
 
 /**
@@ -13,7 +13,7 @@ function sqlPort(node: TopologyNode): number {
 
 export function renderHaproxyConfig(topology: Topology, balancer: TopologyNode): string {
   const databases = nodesWithRole(topology, "postgresql");
-  const webNodes = nodesWithRole(topology, "odoo").filter((node) => node.odoo?.http);
+  const webNodes = webAppNodes(topology);
   const { databaseReadWritePort, databaseReadOnlyPort, webPort } = topology.services;
   const pgServers = (indent: string) =>
     databases.map((db) => `${indent}server ${db.name} ${addressFor(db, balancer)}:${sqlPort(db)} check port ${PORTS.patroniRest}`);

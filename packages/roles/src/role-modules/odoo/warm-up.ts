@@ -1,6 +1,7 @@
 import { findNode, type Topology } from "@odoo-ha-lab/topology";
 import { waitFor, type Host } from "@odoo-ha-lab/machine";
 import { PORTS } from "../../render/paths.ts";
+import { odooServerHealth } from "./probe.ts";
 
 /** How the warm-up went: rounds of requests sent, whether the last found every worker warm. */
 export interface WarmUpOutcome {
@@ -55,8 +56,8 @@ export async function warmOdooNode(host: Host, topology: Topology, user?: { logi
 /** Until Odoo on the node answers its health check on its own port (a started Odoo takes seconds to). */
 export async function waitForOdooHealth(host: Host, timeoutMs: number): Promise<void> {
   await waitFor(`Odoo on ${host.node} to answer /web/health`, async () => {
-    const result = await host.exec(["curl", "-sf", "--max-time", "2", `http://127.0.0.1:${PORTS.odooHttp}/web/health`]);
-    return result.exitCode === 0 && result.stdout.includes("pass") ? { done: true, value: undefined } : { done: false, observation: `curl exit ${result.exitCode} ${result.stdout}` };
+    const { healthy, detail } = await odooServerHealth(host.node, host);
+    return healthy ? { done: true, value: undefined } : { done: false, observation: detail };
   }, { timeoutMs, intervalMs: 500 });
 }
 

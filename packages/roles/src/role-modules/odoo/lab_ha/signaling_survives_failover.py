@@ -50,11 +50,9 @@ def sequences_to_be_signaled(registry):
     return [cache_sequence(name) for name in sorted(registry.cache_invalidated or ())]
 
 
-def handed_out(registry, sequence):
-    """The value stock `signal_changes` received from `nextval` for this sequence."""
-    if sequence == REGISTRY_SEQUENCE:
-        return registry.registry_sequence
-    return registry.cache_sequences[sequence.removeprefix("base_cache_signaling_")]
+def values_seen(registry):
+    """Each signaling sequence's value as this process last read or handed it out."""
+    return {REGISTRY_SEQUENCE: registry.registry_sequence, **{cache_sequence(name): value for name, value in registry.cache_sequences.items()}}
 
 
 def patched_signal_changes(stock):
@@ -65,8 +63,9 @@ def patched_signal_changes(stock):
         with closing(self.cursor()) as cr:
             cr.execute("SELECT pg_advisory_xact_lock(%s)", [SIGNALING_LOCK])
             result = stock(self)
+            handed_out = values_seen(self)
             for sequence in sequences:
-                cr.execute("SELECT setval(%s, %s, true)", [sequence, handed_out(self, sequence)])
+                cr.execute("SELECT setval(%s, %s, true)", [sequence, handed_out[sequence]])
             cr.commit()
         return result
 
