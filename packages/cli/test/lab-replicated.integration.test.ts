@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { LabSecrets } from "@odoo-ha-lab/roles";
+import { waitFor } from "@odoo-ha-lab/machine";
 import { runLab } from "./lab-cli.ts";
 import { odooCall } from "./odoo-rpc.ts";
 
@@ -44,6 +45,20 @@ describe("replicated filestore layout", () => {
     for (const node of ["192.168.79.111", "192.168.79.112"]) {
       const [row] = await call<{ datas: string }[]>(`http://${node}:8069`, "ir.attachment", "read", [[id]], { fields: ["datas"] });
       expect(row?.datas).toBe(datas);
+    }
+  });
+
+  it("writes Odoo's server errors to the log database, on the primary and on its replica", async () => {
+    const vip = "http://192.168.79.100";
+    const uid = await odooCall<number>(vip, "common", "login", ["lab", "admin", secrets.odooAdminPassword]);
+    const method = `no_such_method_${Date.now()}`;
+    await expect(odooCall(vip, "object", "execute_kw", ["lab", uid, secrets.odooAdminPassword, "res.partner", method, [[]]])).rejects.toThrow(method);
+    const sql = `SELECT level || ' ' || name || ' ' || dbname FROM ir_logging WHERE message LIKE '%${method}%'`;
+    for (const node of ["postgresql1", "postgresql2"]) {
+      await waitFor(`the error's line in lab_logs on ${node}`, async () => {
+        const read = await runLab(args("exec", node, "--", "su", "postgres", "-c", `psql -d lab_logs -tAc "${sql}"`), LAB);
+        return read.stdout.trim() === "ERROR odoo.http lab" ? { done: true, value: undefined } : { done: false, observation: `${read.stdout.trim() || "no line"} ${read.stderr.trim()}` };
+      }, { timeoutMs: 15_000, intervalMs: 250 });
     }
   });
 });

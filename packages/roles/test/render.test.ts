@@ -215,6 +215,16 @@ describe("odoo.conf and the filestore", () => {
     expect(config).not.toMatch(/^dbfilter/m);
   });
 
+  it("writes Odoo's log lines to a database of their own only when the topology names one", () => {
+    expect(renderOdooConfig(topology, findNode(topology, "odoo1"), secrets)).not.toMatch(/^log_db/m);
+    const logged = { ...topology, odoo: { ...topology.odoo, logDatabase: { name: "lab_logs", level: "warning" as const } } };
+    const config = renderOdooConfig(logged, findNode(logged, "odoo1"), secrets);
+    expect(config).toMatch(/^log_db = lab_logs$/m);
+    expect(config).toMatch(/^log_db_level = warning$/m);
+    // Not a database Odoo serves.
+    expect(config).toMatch(/^db_name = lab$/m);
+  });
+
   it("loads the lab's own addon in every Odoo process, from a folder the app node is given", async () => {
     const { odooPlan, PATHS, LAB_ODOO_ADDON } = await import("../src/index.ts");
     const config = renderOdooConfig(topology, findNode(topology, "odoo1"), secrets);

@@ -30,10 +30,21 @@ export interface Topology {
   /** `source` (absolute) is set when the app image is built from a local Odoo source instead of `image`. */
   /** `sessions`: where Odoo keeps web sessions (the lab's addon: the database; or stock Odoo's files on the filestore). */
   /** `otherDatabases`: the further databases of a multi-tenant server (the workload uses `database`). */
-  odoo: { image: string; source: string | undefined; database: string; otherDatabases: string[]; dbMaxConn: number; sessions: "database" | "filestore" };
+  odoo: {
+    image: string;
+    source: string | undefined;
+    database: string;
+    otherDatabases: string[];
+    dbMaxConn: number;
+    sessions: "database" | "filestore";
+    /** Where Odoo also writes its log lines (`log_db`), from `level` up; undefined: only to its log file. */
+    logDatabase: { name: string; level: OdooLogLevel } | undefined;
+  };
 }
 
 /** Every database the lab's Odoo serves, its own first. */
+export type OdooLogLevel = "debug" | "info" | "warning" | "error" | "critical";
+
 export function odooDatabases(topology: Pick<Topology, "odoo">): string[] {
   return [topology.odoo.database, ...topology.odoo.otherDatabases];
 }

@@ -156,6 +156,15 @@ export const topologyFileSchema = z
          * losing lb2 logs every user out; kept to measure that difference.
          */
         sessions: z.enum(["database", "filestore"]).default("database"),
+        /**
+         * Odoo's server log lines also written to a database of their own (Odoo's `log_db`: a table
+         * `ir_logging`), as the Chinese seed article keeps logs in a database rather than in each
+         * host's files: on the lab's PostgreSQL cluster, replicated and failed over with it. Off
+         * unless named.
+         */
+        logDatabase: databaseName.optional(),
+        /** The lowest level written there (Odoo's `log_db_level`; its default, `warning`). */
+        logDatabaseLevel: z.enum(["debug", "info", "warning", "error", "critical"]).default("warning"),
       })
       .strict()
       .default({}),

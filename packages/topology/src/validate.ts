@@ -108,7 +108,7 @@ export function validateTopology(file: ParsedTopologyFile): { topology?: Topolog
     issues.push({ path: "nodes.*.odoo.http", message: "every Odoo node has http off: the web has no backend", fix: "leave http on for at least one odoo node" });
   }
 
-  issues.push(...connectionBudgetIssues(file), ...otherDatabaseIssues(file), ...linkIssues(file, networks));
+  issues.push(...connectionBudgetIssues(file), ...otherDatabaseIssues(file), ...logDatabaseIssues(file), ...linkIssues(file, networks));
 
   const { ttl, loopWait, retryTimeout } = file.postgres.patroni;
   if (loopWait + 2 * retryTimeout > ttl) {
@@ -238,7 +238,15 @@ function normalise(file: ParsedTopologyFile, networks: CheckedNetworks, holders:
     postgres: { ...file.postgres, version: RELEASES[file.release].postgresMajor },
     pgbouncer: { poolMode: file.pgbouncer?.poolMode ?? "session" },
     storage: { ...file.storage, servers: storageServers },
-    odoo: { image: file.odoo.image, source: file.odoo.source, database: file.odoo.database, otherDatabases: file.odoo.otherDatabases, dbMaxConn: file.odoo.dbMaxConn, sessions: file.odoo.sessions },
+    odoo: {
+      image: file.odoo.image,
+      source: file.odoo.source,
+      database: file.odoo.database,
+      otherDatabases: file.odoo.otherDatabases,
+      dbMaxConn: file.odoo.dbMaxConn,
+      sessions: file.odoo.sessions,
+      logDatabase: file.odoo.logDatabase === undefined ? undefined : { name: file.odoo.logDatabase, level: file.odoo.logDatabaseLevel },
+    },
   };
 }
 
@@ -271,6 +279,13 @@ function otherDatabaseIssues(file: ParsedTopologyFile): TopologyIssue[] {
     if (otherDatabases.indexOf(name) !== index) return [{ path, message: `'${name}' is listed twice`, fix: "list each database once" }];
     return [];
   });
+}
+
+/** The log database is a database of its own: Odoo would otherwise serve it, or write its logs into one it serves. */
+function logDatabaseIssues(file: ParsedTopologyFile): TopologyIssue[] {
+  const { logDatabase } = file.odoo;
+  if (logDatabase === undefined || ![file.odoo.database, ...file.odoo.otherDatabases].includes(logDatabase)) return [];
+  return [{ path: "odoo.logDatabase", message: `'${logDatabase}' is one of the databases Odoo serves`, fix: `name a database of its own, e.g. ${file.odoo.database}_logs` }];
 }
 
 /** Patroni's synchronous_mode: quorum came with 4.0. */

@@ -154,6 +154,14 @@ describe("invalid topologies name the field and the fix", () => {
     expect(semantic.map((issue) => `${issue.path}: ${issue.message}`)).toEqual(["odoo.otherDatabases.1: 'lab' is odoo.database already", "odoo.otherDatabases.2: 'tenant2' is listed twice"]);
   });
 
+  it("a log database that is one Odoo serves, or a level Odoo does not know", () => {
+    const issues = issuesAfter((text) => text.replace("  database: lab\n", "  database: lab\n  logDatabase: lab\n  logDatabaseLevel: verbose\n"));
+    expect(issues.map((issue) => issue.path)).toEqual(["odoo.logDatabaseLevel"]);
+    const semantic = issuesAfter((text) => text.replace("  database: lab\n", "  database: lab\n  logDatabase: lab\n"));
+    expect(semantic).toEqual([{ path: "odoo.logDatabase", message: "'lab' is one of the databases Odoo serves", fix: "name a database of its own, e.g. lab_logs" }]);
+    expect(issuesAfter((text) => text.replace("  database: lab\n", "  database: lab\n  logDatabase: lab_logs\n"))).toEqual([]);
+  });
+
   it("a node declared twice", () => {
     const issues = issuesAfter((text) => text.replace("  odoo2:\n", "  odoo1:\n"));
     expect(issues[0]).toMatchObject({ path: expect.stringMatching(/^\(line \d+\)$/), message: expect.stringMatching(/^.odoo1. is written twice in one mapping \(first on line \d+\)$/) });

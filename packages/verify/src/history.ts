@@ -211,6 +211,18 @@ export interface FinalState {
   cronRuns: CronRun[];
   /** What could not be checked at all (e.g. no primary reachable), in words a user can act on. */
   errors: string[];
+  /** Odoo's server log lines of the run's window, from the lab's log database (`odoo.logDatabase`); absent without one. */
+  serverLog?: ServerLogLine[];
+}
+
+/** One line Odoo wrote to its log database (`ir_logging`), at the level it was configured for or above. */
+export interface ServerLogLine {
+  at: number;
+  /** The database the request or job served, when there was one. */
+  database: string | null;
+  logger: string;
+  level: string;
+  message: string;
 }
 
 export interface History {

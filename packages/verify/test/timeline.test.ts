@@ -58,4 +58,20 @@ describe("buildTimeline", () => {
     const data = buildTimeline(h.history, []);
     expect(data.markers).toEqual([{ at: 15, kind: "mark", label: "heal of power-off-postgresql1 begins" }]);
   });
+
+  it("lists Odoo's server log lines of the run, a traceback by its first line and its exception, only for a lab with a log database", () => {
+    const h = new SyntheticHistory().final([]);
+    expect(buildTimeline(h.history, []).serverLog).toBeUndefined();
+    const at = h.history.startedAt + 4_500;
+    h.final([], {
+      serverLog: [
+        { at, database: "lab", logger: "odoo.http", level: "ERROR", message: "Exception during request handling.\nTraceback (most recent call last):\n  File \"x.py\", line 1\nAttributeError: The method 'res.partner.nope' does not exist\n" },
+        { at: at + 1_000, database: null, logger: "odoo.addons.lab_ha.database_unreachable", level: "WARNING", message: "the database is out of reach" },
+      ],
+    });
+    expect(buildTimeline(h.history, []).serverLog).toEqual([
+      { at: 4.5, level: "ERROR", logger: "odoo.http", database: "lab", message: "Exception during request handling. … AttributeError: The method 'res.partner.nope' does not exist" },
+      { at: 5.5, level: "WARNING", logger: "odoo.addons.lab_ha.database_unreachable", database: null, message: "the database is out of reach" },
+    ]);
+  });
 });

@@ -2,11 +2,12 @@ import { OdooClient } from "../odoo/odoo-client.ts";
 import { odooAdminCredentials, PORTS, type LabSecrets } from "@odoo-ha-lab/roles";
 import { waitFor } from "@odoo-ha-lab/machine";
 import type { Topology } from "@odoo-ha-lab/topology";
-import type { FinalRead, FinalState, Operation } from "../history.ts";
+import type { FinalRead, FinalState, Operation, ServerLogLine } from "../history.ts";
 import { labEndpoints, odooDatabaseCredentials } from "../lab-endpoints.ts";
 import { withSqlConnection } from "../workload/sql-connection.ts";
 import { readBackThroughAppNode } from "./app-node-read-back.ts";
 import { readBackAttachmentRows, readBackPartners, readBackSqlWrites, readCronRuns } from "./database-read-back.ts";
+import { readServerLog } from "./server-log.ts";
 import { writeTargets } from "./write-targets.ts";
 
 export interface VerifyFinalStateOptions {
@@ -59,6 +60,16 @@ export async function verifyFinalState(options: VerifyFinalStateOptions): Promis
       errors.push(`reading back on the primary ${primary.name} failed: ${(error as Error).message}`);
     }
   }
+  const logDatabase = options.topology.odoo.logDatabase;
+  let serverLog: ServerLogLine[] | undefined;
+  if (logDatabase && primary) {
+    try {
+      const since = options.since ?? Math.min(...options.operations.map((op) => op.invokedAt), Date.now());
+      serverLog = await withSqlConnection({ host: primary.address, port: PORTS.postgres, database: logDatabase.name, ...credentials }, timeoutMs, (client) => readServerLog(client, since));
+    } catch (error) {
+      errors.push(`reading Odoo's log database '${logDatabase.name}' on ${primary.name} failed: ${(error as Error).message}`);
+    }
+  }
   const readByDatabase = new Set(reads.map((read) => read.opId));
   for (const t of databaseTargets) {
     if (!readByDatabase.has(t.op.id)) reads.push({ opId: t.op.id, kind: t.op.kind, key: t.key, path: "database", via: primary?.name ?? "none", status: "unreadable", detail: errors.at(-1) ?? "not read" });
@@ -76,7 +87,7 @@ export async function verifyFinalState(options: VerifyFinalStateOptions): Promis
     reads.push(...result.reads);
     if (result.error) errors.push(result.error);
   }
-  return { checkedAt: Date.now(), primary: primary?.name, appNodes: endpoints.appNodes.map((node) => node.name), reads, cronRuns, errors };
+  return { checkedAt: Date.now(), primary: primary?.name, appNodes: endpoints.appNodes.map((node) => node.name), reads, cronRuns, errors, ...(serverLog ? { serverLog } : {}) };
 }
 
 /** Waits until every app node passes /web/health; returns what was wrong if some never did. */

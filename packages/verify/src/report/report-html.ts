@@ -55,6 +55,14 @@ function browserSection(data: TimelineData): string {
 <table><thead><tr><th>when</th><th>outcome</th><th>step and what it showed</th><th>screenshot</th></tr></thead><tbody>${rows.join("")}</tbody></table>`;
 }
 
+function serverLogSection(data: TimelineData): string {
+  if (!data.serverLog) return "";
+  const intro = "<h2>Odoo's server log</h2>\n<p>What Odoo wrote to its log database during the run (a line it could not write while the database was out of reach is missing).</p>";
+  if (data.serverLog.length === 0) return `${intro}\n<p>No line at the configured level or above.</p>`;
+  const rows = data.serverLog.map((line) => `<tr><td>t+${line.at.toFixed(2)} s</td><td>${escapeHtml(line.level)}</td><td>${escapeHtml(line.logger)}${line.database ? ` (${escapeHtml(line.database)})` : ""}</td><td>${escapeHtml(line.message)}</td></tr>`);
+  return `${intro}\n<table><thead><tr><th>when</th><th>level</th><th>logger</th><th>message</th></tr></thead><tbody>${rows.join("")}</tbody></table>`;
+}
+
 /** One HTML page, self-contained but for the browser user's screenshots beside it: verdict, timeline charts, checker table. */
 export function renderReportHtml(data: TimelineData): string {
   const failed = data.results.filter((result) => !result.ok);
@@ -93,6 +101,7 @@ Shaded bands: faults. Solid vertical lines: Patroni leader changes; dashed: VIP 
 <h2>Checkers</h2>
 ${resultsTable(data)}
 ${browserSection(data)}
+${serverLogSection(data)}
 <h2>Faults</h2>
 ${faultsTable(data)}
 <h2>Operations</h2>

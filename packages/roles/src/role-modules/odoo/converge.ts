@@ -77,6 +77,8 @@ export async function convergeOdoo(context: ConvergeContext): Promise<void> {
     }
   }
 
+  if (context.topology.odoo.logDatabase) await ensureLogDatabase(context, context.topology.odoo.logDatabase.name);
+
   // 2. The servers (those whose files the odoo-files stage changed restart).
   const started: Host[] = [];
   await Promise.all(
@@ -145,6 +147,30 @@ async function createDatabase(host: Host, context: ConvergeContext, name: string
   context.progress({ stage: "odoo", node: host.node, message: `database '${name}' initialised in ${initialised}, its first pages prepared (asset bundles, the admin's settings), kept in the cache (${(await cache.key()).slice(0, 12)}) for the next lab in ${seconds()}` });
   return "initialised";
 }
+
+/**
+ * The database Odoo's log lines go to (`log_db`), before any server starts: Odoo's handler inserts
+ * into its table `ir_logging` and drops a line it cannot write, so a table made later would miss
+ * the servers' first lines. The table is the one Odoo's `ir.logging` model declares (base/models/
+ * ir_logging.py), indexed on time for reading a run's window.
+ */
+async function ensureLogDatabase(context: ConvergeContext, name: string): Promise<void> {
+  if ((await askDatabase(context, "postgres", `SELECT 1 FROM pg_database WHERE datname = '${name}'`)) !== "1") {
+    await askDatabase(context, "postgres", `CREATE DATABASE "${name}"`);
+    context.progress({ stage: "odoo", message: `log database '${name}' created` });
+  }
+  await askDatabase(context, name, IR_LOGGING_TABLE);
+}
+
+const IR_LOGGING_TABLE = `
+CREATE TABLE IF NOT EXISTS ir_logging (
+  id serial PRIMARY KEY,
+  create_uid integer, create_date timestamp, write_uid integer, write_date timestamp,
+  name varchar NOT NULL, type varchar NOT NULL, dbname varchar, level varchar,
+  message text NOT NULL, path varchar NOT NULL, func varchar NOT NULL, line varchar NOT NULL
+);
+CREATE INDEX IF NOT EXISTS ir_logging_create_date_index ON ir_logging (create_date);
+CREATE INDEX IF NOT EXISTS ir_logging_level_index ON ir_logging (level)`;
 
 /** What the lab's database holds: nothing yet, no Odoo (another app, a cut-off -i base), or Odoo's `base` at a version. */
 export type OdooDatabaseState = { state: "missing" } | { state: "not-odoo"; detail: string } | { state: "initialised"; baseVersion: string };

@@ -44,6 +44,8 @@ export function renderOdooConfig(topology: Topology, node: TopologyNode, secrets
     ["proxy_mode", "True"],
     ["list_db", "False"],
     ["admin_passwd", secrets.odooMasterPassword],
+    // Through the same VIP and credentials as the lab's databases (the odoo role creates it: converge.ts).
+    ...(topology.odoo.logDatabase ? [["log_db", topology.odoo.logDatabase.name], ["log_db_level", topology.odoo.logDatabase.level]] satisfies [string, string][] : []),
   ];
   return ["[options]", ...options.map(([key, value]) => `${key} = ${value}`), ""].join("\n");
 }
