@@ -61,4 +61,35 @@ describe("replicated filestore layout", () => {
       }, { timeoutMs: 15_000, intervalMs: 250 });
     }
   });
+
+  it("a line Odoo logs while the database is out of reach reaches the log database once it is back, at the time it was logged", async () => {
+    // Stock Odoo drops a log line it cannot write at once: a failover's lines were all lost
+    // (log_database_outlives_outages.py). Here both Patroni members stop, an API call meets the
+    // outage (503, and the lab's addon logs a warning), then the cluster comes back.
+    const patroni = (action: "stop" | "start") => Promise.all(["postgresql1", "postgresql2"].map((node) => runLab(args("exec", node, "--", "supervisorctl", action, "patroni"), LAB)));
+    await patroni("stop");
+    const outageBegan = Date.now();
+    let outageEnded: number;
+    try {
+      const response = await fetch("http://192.168.79.100/jsonrpc", {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify({ jsonrpc: "2.0", method: "call", id: 1, params: { service: "object", method: "execute_kw", args: ["lab", 2, secrets.odooAdminPassword, "res.partner", "search_count", [[]]] } }),
+        signal: AbortSignal.timeout(15_000),
+      });
+      expect(response.status).toBe(503);
+    } finally {
+      outageEnded = Date.now();
+      await patroni("start");
+    }
+    const sql = [
+      "SELECT count(*) FROM ir_logging WHERE name = 'odoo.addons.lab_ha.database_unreachable'",
+      `AND create_date BETWEEN (to_timestamp(${outageBegan / 1000}) AT TIME ZONE 'UTC') AND (to_timestamp(${outageEnded / 1000}) AT TIME ZONE 'UTC')`,
+    ].join(" ");
+    await waitFor("the outage's warning in lab_logs", async () => {
+      // Asked on postgresql1, the new leader or its streaming replica.
+      const read = await runLab(args("exec", "postgresql1", "--", "su", "postgres", "-c", `psql -d lab_logs -tAc "${sql}"`), LAB);
+      return Number(read.stdout.trim()) >= 1 ? { done: true, value: undefined } : { done: false, observation: `${read.stdout.trim() || "no answer"} ${read.stderr.trim()}` };
+    }, { timeoutMs: 90_000, intervalMs: 1000 });
+  });
 });

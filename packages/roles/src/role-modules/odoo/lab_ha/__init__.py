@@ -3,7 +3,7 @@ import logging
 from odoo import release
 from odoo.tools import config
 
-from . import database_unreachable, durable_attachment_writes, exit_without_teardown, health_without_database, sessions_in_postgresql, sessions_survive_filestore_outages, signaling_survives_failover, statics_before_fork, unreadable_attachments
+from . import database_unreachable, durable_attachment_writes, exit_without_teardown, health_without_database, log_database_outlives_outages, sessions_in_postgresql, sessions_survive_filestore_outages, signaling_survives_failover, statics_before_fork, unreadable_attachments
 
 
 def apply_patches():
@@ -21,6 +21,8 @@ def apply_patches():
         sessions_in_postgresql.apply()
     sessions_survive_filestore_outages.apply()
     statics_before_fork.apply()
+    # Only used with `log_db` (odoo.logDatabase in the topology).
+    log_database_outlives_outages.apply()
     exit_without_teardown.apply()
     # Last: the outermost wrapper of the WSGI application, answered before any of the others' work.
     health_without_database.apply()
