@@ -60,6 +60,10 @@ describe("replicated filestore layout", () => {
         return read.stdout.trim() === "ERROR odoo.http lab" ? { done: true, value: undefined } : { done: false, observation: `${read.stdout.trim() || "no line"} ${read.stderr.trim()}` };
       }, { timeoutMs: 15_000, intervalMs: 250 });
     }
+    // What a user reads with the CLI.
+    const tail = await runLab(args("logs", "--odoo-db", "-n", "20"), LAB);
+    expect(tail.code, tail.stderr).toBe(0);
+    expect(tail.stdout).toMatch(new RegExp(`ERROR  odoo\\.http  lab  Exception during request handling[^]*${method}`));
   });
 
   it("a line Odoo logs while the database is out of reach reaches the log database once it is back, at the time it was logged", async () => {

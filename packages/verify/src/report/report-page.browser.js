@@ -13,6 +13,11 @@
   var COLORS = { ok: "#2e9e44", fail: "#d62728", indeterminate: "#ff9f1c" };
   var duration = (data.endedAt - data.startedAt) / 1000;
 
+  /** A log line in a tooltip (ECharts renders tooltips as HTML). */
+  function escapeText(text) {
+    return String(text).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+  }
+
   function faultBands() {
     return {
       silent: true,
@@ -54,13 +59,30 @@
     charts.push(chart);
   }
 
-  // 1. Every operation, one row per kind, coloured by outcome; faults shaded; leader and VIP changes marked.
-  var kinds = data.kinds;
+  // 1. Every operation, one row per kind, coloured by outcome; faults shaded; leader and VIP changes marked;
+  //    with a log database, Odoo's server log lines on a row of their own below, beside the failed requests.
+  var serverLog = data.serverLog || [];
+  var kinds = data.serverLog ? data.kinds.concat(["Odoo server log"]) : data.kinds;
+  var logRow = data.kinds.length;
+  var logSeries = data.serverLog
+    ? [{
+        name: "server log",
+        type: "scatter",
+        symbol: "diamond",
+        symbolSize: 7,
+        itemStyle: { color: "#8e44ad" },
+        data: serverLog.map(function (line, index) { return [line.at, logRow, index]; }),
+      }]
+    : [];
   draw("operations", {
     title: { text: "Operations by kind (point = one operation at its scheduled instant)", textStyle: { fontSize: 13 } },
     legend: { top: 0, right: 10 },
     tooltip: {
       formatter: function (p) {
+        if (p.seriesName === "server log") {
+          var line = serverLog[p.value[2]];
+          return line.level + " " + escapeText(line.logger) + " at t+" + line.at + " s<br>" + escapeText(line.message);
+        }
         return "op " + p.value[2] + " " + kinds[Math.round(p.value[1])] + "<br>" + p.seriesName + " at t+" + p.value[0] + " s, " + p.value[3] + " ms";
       },
     },
@@ -85,7 +107,7 @@
         markArea: index === 0 ? faultBands() : undefined,
         markLine: index === 0 ? markerLines() : undefined,
       };
-    }),
+    }).concat(logSeries),
   });
 
   // 2. Outcomes per bucket, all kinds stacked.
