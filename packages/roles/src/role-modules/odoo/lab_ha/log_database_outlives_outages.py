@@ -102,6 +102,13 @@ def write(batch):
     except Exception:
         # A batch that failed half way is written again whole: its first databases may get a line twice.
         return False
+    finally:
+        # No connection to the log database stays in the pool: a main process's idle one would be
+        # shared with the workers it forks later, and an idle one per process counts against
+        # PostgreSQL's max_connections. Lines come rarely; a connection per batch is cheap.
+        with tools.mute_logger("odoo.sql_db"):
+            for dbname in by_database:
+                sql_db.close_db(dbname)
 
 
 def emit(self, record):
