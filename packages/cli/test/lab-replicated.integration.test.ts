@@ -53,17 +53,18 @@ describe("replicated filestore layout", () => {
     const uid = await odooCall<number>(vip, "common", "login", ["lab", "admin", secrets.odooAdminPassword]);
     const method = `no_such_method_${Date.now()}`;
     await expect(odooCall(vip, "object", "execute_kw", ["lab", uid, secrets.odooAdminPassword, "res.partner", method, [[]]])).rejects.toThrow(method);
-    const sql = `SELECT level || ' ' || name || ' ' || dbname FROM ir_logging WHERE message LIKE '%${method}%'`;
+    const sql = `SELECT level || ' ' || name || ' ' || dbname || ' ' || host FROM ir_logging WHERE message LIKE '%${method}%'`;
     for (const node of ["postgresql1", "postgresql2"]) {
       await waitFor(`the error's line in lab_logs on ${node}`, async () => {
         const read = await runLab(args("exec", node, "--", "su", "postgres", "-c", `psql -d lab_logs -tAc "${sql}"`), LAB);
-        return read.stdout.trim() === "ERROR odoo.http lab" ? { done: true, value: undefined } : { done: false, observation: `${read.stdout.trim() || "no line"} ${read.stderr.trim()}` };
+        // With the app node that logged it (the lab's `host` column).
+        return /^ERROR odoo\.http lab odoo[12]$/.test(read.stdout.trim()) ? { done: true, value: undefined } : { done: false, observation: `${read.stdout.trim() || "no line"} ${read.stderr.trim()}` };
       }, { timeoutMs: 15_000, intervalMs: 250 });
     }
     // What a user reads with the CLI.
     const tail = await runLab(args("logs", "--odoo-db", "-n", "20"), LAB);
     expect(tail.code, tail.stderr).toBe(0);
-    expect(tail.stdout).toMatch(new RegExp(`ERROR  odoo\\.http  lab  Exception during request handling[^]*${method}`));
+    expect(tail.stdout).toMatch(new RegExp(`odoo[12]  ERROR  odoo\\.http  lab  Exception during request handling[^]*${method}`));
   });
 
   it("a line Odoo logs while the database is out of reach reaches the log database once it is back, at the time it was logged", async () => {

@@ -218,6 +218,8 @@ export interface FinalState {
 /** One line Odoo wrote to its log database (`ir_logging`), at the level it was configured for or above. */
 export interface ServerLogLine {
   at: number;
+  /** The machine that logged it (the lab's `host` column), when known. */
+  host: string | null;
   /** The database the request or job served, when there was one. */
   database: string | null;
   logger: string;

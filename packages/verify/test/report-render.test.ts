@@ -65,14 +65,14 @@ describe.skipIf(!chromium)("report.html in headless Chromium", () => {
   it("draws Odoo's server log lines of a lab with a log database beside the operations, and lists them", async () => {
     const logged = syntheticRun();
     logged.finalState!.serverLog = [
-      { at: logged.startedAt + 10_500, database: null, logger: "odoo.addons.lab_ha.database_unreachable", level: "WARNING", message: "the database unreachable; answering 503 <Retry-After 1s>" },
+      { at: logged.startedAt + 10_500, host: "odoo2", database: null, logger: "odoo.addons.lab_ha.database_unreachable", level: "WARNING", message: "the database unreachable; answering 503 <Retry-After 1s>" },
     ];
     const loggedDir = mkdtempSync(join(tmpdir(), "verify-report-log-"));
     await writeReport(logged, checkHistory(logged), loggedDir);
     const dom = await dumpDom(chromium!, pathToFileURL(join(loggedDir, "report.html")).href);
     expect(dom).toContain("<title>rendered</title>");
     expect(dom).toContain("Odoo's server log");
-    expect(dom).toContain("t+10.50 s</td><td>WARNING</td><td>odoo.addons.lab_ha.database_unreachable</td><td>the database unreachable; answering 503 &lt;Retry-After 1s&gt;");
+    expect(dom).toContain("t+10.50 s</td><td>odoo2</td><td>WARNING</td><td>odoo.addons.lab_ha.database_unreachable</td><td>the database unreachable; answering 503 &lt;Retry-After 1s&gt;");
   });
 
   it("tells a broken page from a drawn one", async () => {

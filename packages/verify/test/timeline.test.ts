@@ -65,13 +65,13 @@ describe("buildTimeline", () => {
     const at = h.history.startedAt + 4_500;
     h.final([], {
       serverLog: [
-        { at, database: "lab", logger: "odoo.http", level: "ERROR", message: "Exception during request handling.\nTraceback (most recent call last):\n  File \"x.py\", line 1\nAttributeError: The method 'res.partner.nope' does not exist\n" },
-        { at: at + 1_000, database: null, logger: "odoo.addons.lab_ha.database_unreachable", level: "WARNING", message: "the database is out of reach" },
+        { at, host: "odoo1", database: "lab", logger: "odoo.http", level: "ERROR", message: "Exception during request handling.\nTraceback (most recent call last):\n  File \"x.py\", line 1\nAttributeError: The method 'res.partner.nope' does not exist\n" },
+        { at: at + 1_000, host: null, database: null, logger: "odoo.addons.lab_ha.database_unreachable", level: "WARNING", message: "the database is out of reach" },
       ],
     });
     expect(buildTimeline(h.history, []).serverLog).toEqual([
-      { at: 4.5, level: "ERROR", logger: "odoo.http", database: "lab", message: "Exception during request handling. … AttributeError: The method 'res.partner.nope' does not exist" },
-      { at: 5.5, level: "WARNING", logger: "odoo.addons.lab_ha.database_unreachable", database: null, message: "the database is out of reach" },
+      { at: 4.5, host: "odoo1", level: "ERROR", logger: "odoo.http", database: "lab", message: "Exception during request handling. … AttributeError: The method 'res.partner.nope' does not exist" },
+      { at: 5.5, host: null, level: "WARNING", logger: "odoo.addons.lab_ha.database_unreachable", database: null, message: "the database is out of reach" },
     ]);
   });
 });

@@ -36,13 +36,14 @@ export async function logsCommand(argv: string[]): Promise<number> {
 }
 
 /**
- * The last lines of Odoo's log database, oldest first: when (UTC), level, logger, database, message.
+ * The last lines of Odoo's log database, oldest first: when (UTC), app node, level, logger, database, message.
  * Read on a database node over its local socket, the leader or a streaming replica alike.
  */
 async function odooLogDatabaseTail(topology: Topology, hosts: ReadonlyMap<string, Host>, lines: number): Promise<string> {
   const logDatabase = topology.odoo.logDatabase;
   if (!logDatabase) throw new Error(`lab ${topology.name} keeps Odoo's log in files only: set odoo.logDatabase in its topology to also keep it in a database (docs/topology.md)`);
-  const sql = `SELECT to_char(create_date, 'YYYY-MM-DD HH24:MI:SS.MS'), level, name, coalesce(dbname, '-'), message FROM (SELECT * FROM ir_logging ORDER BY create_date DESC, id DESC LIMIT ${lines}) AS last ORDER BY create_date, id`;
+  // `host` is the lab's column (the app node that logged the line): read whether the table has it or not.
+  const sql = `SELECT to_char(create_date, 'YYYY-MM-DD HH24:MI:SS.MS'), coalesce(to_jsonb(last) ->> 'host', '-'), level, name, coalesce(dbname, '-'), message FROM (SELECT * FROM ir_logging ORDER BY create_date DESC, id DESC LIMIT ${lines}) AS last ORDER BY create_date, id`;
   const failures: string[] = [];
   for (const node of nodesWithRole(topology, "postgresql")) {
     const host = hosts.get(node.name);

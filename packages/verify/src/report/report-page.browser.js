@@ -81,7 +81,7 @@
       formatter: function (p) {
         if (p.seriesName === "server log") {
           var line = serverLog[p.value[2]];
-          return line.level + " " + escapeText(line.logger) + " at t+" + line.at + " s<br>" + escapeText(line.message);
+          return line.level + " " + escapeText(line.logger) + (line.host ? " on " + escapeText(line.host) : "") + " at t+" + line.at + " s<br>" + escapeText(line.message);
         }
         return "op " + p.value[2] + " " + kinds[Math.round(p.value[1])] + "<br>" + p.seriesName + " at t+" + p.value[0] + " s, " + p.value[3] + " ms";
       },

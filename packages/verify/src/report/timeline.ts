@@ -25,7 +25,7 @@ export interface TimelineData {
   /** The browser user's steps worth showing: each that went wrong, and each with a screenshot kept. */
   browser: { at: number; step: string; outcome: Outcome; seen: string; screenshot?: string }[];
   /** Odoo's server log lines of the run from its log database (undefined: the lab has none): first line and the exception's line. */
-  serverLog?: { at: number; level: string; logger: string; database: string | null; message: string }[];
+  serverLog?: { at: number; host: string | null; level: string; logger: string; database: string | null; message: string }[];
   results: CheckerResult[];
 }
 
@@ -77,7 +77,7 @@ export function buildTimeline(history: History, results: CheckerResult[], bucket
       .filter((op) => op.kind === "browser.page" && (op.outcome !== "ok" || op.shown?.screenshot))
       .sort((a, b) => a.invokedAt - b.invokedAt)
       .map((op) => ({ at: seconds(op.invokedAt), step: op.key ?? "", outcome: op.outcome, seen: op.error ?? "the page, whole", ...(op.shown?.screenshot ? { screenshot: op.shown.screenshot } : {}) })),
-    ...(history.finalState?.serverLog ? { serverLog: history.finalState.serverLog.map((line) => ({ at: seconds(line.at), level: line.level, logger: line.logger, database: line.database, message: logSummary(line.message) })) } : {}),
+    ...(history.finalState?.serverLog ? { serverLog: history.finalState.serverLog.map((line) => ({ at: seconds(line.at), host: line.host, level: line.level, logger: line.logger, database: line.database, message: logSummary(line.message) })) } : {}),
     results,
   };
 }

@@ -152,7 +152,8 @@ async function createDatabase(host: Host, context: ConvergeContext, name: string
  * The database Odoo's log lines go to (`log_db`), before any server starts: Odoo's handler inserts
  * into its table `ir_logging` and drops a line it cannot write, so a table made later would miss
  * the servers' first lines. The table is the one Odoo's `ir.logging` model declares (base/models/
- * ir_logging.py), indexed on time for reading a run's window.
+ * ir_logging.py), indexed on time for reading a run's window, with one column of the lab's: `host`,
+ * the machine that logged the line (the lab's addon writes it; stock Odoo leaves it empty).
  */
 async function ensureLogDatabase(context: ConvergeContext, name: string): Promise<void> {
   if ((await askDatabase(context, "postgres", `SELECT 1 FROM pg_database WHERE datname = '${name}'`)) !== "1") {
@@ -169,6 +170,7 @@ CREATE TABLE IF NOT EXISTS ir_logging (
   name varchar NOT NULL, type varchar NOT NULL, dbname varchar, level varchar,
   message text NOT NULL, path varchar NOT NULL, func varchar NOT NULL, line varchar NOT NULL
 );
+ALTER TABLE ir_logging ADD COLUMN IF NOT EXISTS host varchar;
 CREATE INDEX IF NOT EXISTS ir_logging_create_date_index ON ir_logging (create_date);
 CREATE INDEX IF NOT EXISTS ir_logging_level_index ON ir_logging (level)`;
 

@@ -10,12 +10,14 @@ connection to the database that was failing over.
 Here `emit` only queues the line, with the time it was logged; one thread per process writes the
 queue, oldest first, and retries once a second while the database does not answer, keeping up to
 QUEUE_LIMIT lines (the oldest go first beyond that). A line's `create_date` is when it was logged,
-not when it was written. `flush` (called on a worker's exit by exit_without_teardown, and by
+not when it was written, and where the table has the lab's `host` column (the lab creates it so),
+the machine's name goes there: which app node logged it. `flush` (called on a worker's exit by exit_without_teardown, and by
 `logging.shutdown`) waits up to FLUSH_SECONDS for the queue to be written. Lines the writer thread
 itself logs (the pool's failed connections) go to the log file only, never back into the queue.
 """
 import logging
 import os
+import socket
 import threading
 import time
 from collections import deque
@@ -92,12 +94,12 @@ def write(batch):
         for dbname, rows in by_database.items():
             with sql_db.db_connect(dbname, allow_uri=True).cursor() as cr:
                 cr.execute("SET LOCAL statement_timeout = 1000")
+                cr.execute("SELECT 1 FROM information_schema.columns WHERE table_name = 'ir_logging' AND column_name = 'host'")
+                host = [socket.gethostname()] if cr.fetchone() else []
+                columns = "create_date, type, dbname, name, level, message, path, line, func" + (", host" if host else "")
+                values = "to_timestamp(%s) AT TIME ZONE 'UTC', %s, %s, %s, %s, %s, %s, %s, %s" + (", %s" if host else "")
                 for row in rows:
-                    cr.execute(
-                        """INSERT INTO ir_logging(create_date, type, dbname, name, level, message, path, line, func)
-                           VALUES (to_timestamp(%s) AT TIME ZONE 'UTC', %s, %s, %s, %s, %s, %s, %s, %s)""",
-                        row,
-                    )
+                    cr.execute(f"INSERT INTO ir_logging({columns}) VALUES ({values})", [*row, *host])
         return True
     except Exception:
         # A batch that failed half way is written again whole: its first databases may get a line twice.
