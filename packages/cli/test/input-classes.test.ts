@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { checkScenario, loadScenario } from "@odoo-ha-lab/runner";
 import { inventoryFileProblems, loadInventoryFile } from "@odoo-ha-lab/ssh";
 import { loadTopologyFile } from "@odoo-ha-lab/topology";
+import { parseLines } from "../src/commands/logs.ts";
 import { parseRepeat } from "../src/commands/run.ts";
 import { resolveTopology } from "../src/options.ts";
 import { scenarioTopology } from "../src/scenario-lab.ts";
@@ -77,10 +78,12 @@ const CLASSES: [string, () => unknown, RegExp][] = [
   ["memory-too-small", topology(replace("    roles: [odoo]\n", "    roles: [odoo]\n    memoryMiB: 64\n")), /nodes\.odoo1\.memoryMiB: .*512/],
   ["database-name-length", topology(replace("database: lab", `database: ${"d".repeat(70)}`)), /odoo\.database: .*63/],
   ["image-reference", topology(replace("image: odoo:17", 'image: "--help"')), /odoo\.image: /],
+  ["log-database-served", topology(replace("  database: lab\n", "  database: lab\n  logDatabase: lab\n")), /odoo\.logDatabase: 'lab' is one of the databases Odoo serves.*lab_logs/s],
   ["release-patroni-timing", topology(replace("ttl: 20", "ttl: 5")), /postgres\.patroni\.ttl: debian-13's Patroni 4\.0\.7 raises ttl 5 to its minimum 20 \(with only a warning in its log\)\s+fix: set ttl ≥ 20/],
   ["release-postgres-version", topology(replace("  synchronous: true", "  version: 15\n  synchronous: true")), /postgres\.version: release debian-13 ships PostgreSQL 17, not 15\s+fix: .*\(debian-12\)/],
   ["odoo-source-missing", topology(replace("  database: lab", "  source: /nonexistent/odoo-17.0-src.tar.xz\n  database: lab")), /odoo\.source: \/nonexistent\/odoo-17\.0-src\.tar\.xz does not exist/],
   ["option-repeat", () => parseRepeat("0"), /--repeat .*: give a whole number of runs from 1 to 20/],
+  ["option-lines", () => parseLines("0"), /-n 0: give a whole number of lines, 1 or more/],
   ["option-empty", () => resolveTopology({ name: "" }), /--name is empty: give a lab name/],
   ["environment-named", () => {
     process.env.LAB_SUBNET = "garbage";

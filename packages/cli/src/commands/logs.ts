@@ -13,8 +13,7 @@ const USAGE = "usage: lab logs <node> [service] [-n lines] | lab logs --odoo-db 
  */
 export async function logsCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { ...LAB_OPTIONS, lines: { type: "string", short: "n", default: "50" }, "odoo-db": { type: "boolean" } } });
-  const lines = Number(values.lines);
-  if (!Number.isInteger(lines) || lines < 1) throw new Error(`-n ${values.lines}: give a whole number of lines, 1 or more`);
+  const lines = parseLines(values.lines);
   const topology = resolveTopology(values);
   const hosts = () => resolveTarget(values, topology).hosts();
   if (values["odoo-db"]) {
@@ -33,6 +32,13 @@ export async function logsCommand(argv: string[]): Promise<number> {
     process.stdout.write(await host.services.logs(service, lines));
   }
   return 0;
+}
+
+/** `-n`: how many lines, a whole number from 1. */
+export function parseLines(value: string): number {
+  const lines = Number(value);
+  if (value.trim() === "" || !Number.isInteger(lines) || lines < 1) throw new Error(`-n ${value}: give a whole number of lines, 1 or more`);
+  return lines;
 }
 
 /**
