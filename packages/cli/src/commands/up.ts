@@ -64,6 +64,7 @@ export function labEndpoints(topology: Topology): { name: string; url: string }[
     { name: "Odoo web (through the VIP)", url: `${webUrl(topology)}/` },
     { name: "PostgreSQL read-write (Patroni leader)", url: `postgresql://${vip}:${databaseReadWritePort}/${topology.odoo.database}` },
     { name: "PostgreSQL read-only (replicas)", url: `postgresql://${vip}:${databaseReadOnlyPort}/${topology.odoo.database}` },
+    ...(topology.odoo.logDatabase ? [{ name: "Odoo's log (table ir_logging; pnpm lab logs --odoo-db)", url: `postgresql://${vip}:${databaseReadWritePort}/${topology.odoo.logDatabase.name}` }] : []),
     ...topology.vip.holders.map((holder) => ({ name: `HAProxy stats on ${holder}`, url: `http://${findNode(topology, holder).address}:${PORTS.haproxyStats}/` })),
   ];
 }
