@@ -55,7 +55,7 @@ async function odooLogDatabaseTail(topology: Topology, hosts: ReadonlyMap<string
     const host = hosts.get(node.name);
     if (!host) continue;
     const result = await host.exec(["psql", "-X", "-d", logDatabase.name, "-tA", "-F", "  ", "-c", sql], { user: "postgres" }).catch((error: Error) => ({ exitCode: 1, stdout: "", stderr: error.message }));
-    if (result.exitCode === 0) return result.stdout;
+    if (result.exitCode === 0) return result.stdout || `Odoo's log database '${logDatabase.name}' has no line yet (Odoo writes its lines of level ${logDatabase.level} and above there).\n`;
     failures.push(`${node.name}: ${result.stderr.trim()}`);
   }
   throw new Error(`no database node answered for Odoo's log database '${logDatabase.name}':\n${failures.join("\n") || "none is running"}`);
