@@ -48,8 +48,7 @@ export function parseLines(value: string): number {
 async function odooLogDatabaseTail(topology: Topology, hosts: ReadonlyMap<string, Host>, lines: number): Promise<string> {
   const logDatabase = topology.odoo.logDatabase;
   if (!logDatabase) throw new Error(`lab ${topology.name} keeps Odoo's log in files only: set odoo.logDatabase in its topology to also keep it in a database (docs/topology.md)`);
-  // `host` is the lab's column (the app node that logged the line): read whether the table has it or not.
-  const sql = `SELECT to_char(create_date, 'YYYY-MM-DD HH24:MI:SS.MS'), coalesce(to_jsonb(last) ->> 'host', '-'), level, name, coalesce(dbname, '-'), message FROM (SELECT * FROM ir_logging ORDER BY create_date DESC, id DESC LIMIT ${lines}) AS last ORDER BY create_date, id`;
+  const sql = `SELECT to_char(create_date, 'YYYY-MM-DD HH24:MI:SS.MS'), coalesce(host, '-'), level, name, coalesce(dbname, '-'), message FROM (SELECT * FROM ir_logging ORDER BY create_date DESC, id DESC LIMIT ${lines}) AS last ORDER BY create_date, id`;
   const failures: string[] = [];
   for (const node of nodesWithRole(topology, "postgresql")) {
     const host = hosts.get(node.name);

@@ -40,6 +40,8 @@ export async function verifyFinalState(options: VerifyFinalStateOptions): Promis
   const sqlTargets = writeTargets(options.operations, "sql.write");
   const partnerTargets = writeTargets(options.operations, "odoo.partner.write");
   const attachmentTargets = writeTargets(options.operations, "odoo.attachment.upload");
+  // The run's window: cron runs and Odoo's log lines are read from here.
+  const since = options.since ?? Math.min(...options.operations.map((op) => op.invokedAt), Date.now());
 
   const primary = await findSinglePrimary(endpoints.postgresNodes, credentials, options.primaryTimeoutMs ?? 60_000).catch((error: unknown) => {
     errors.push(`no single writable primary to read from: ${(error as Error).message}`);
@@ -53,7 +55,6 @@ export async function verifyFinalState(options: VerifyFinalStateOptions): Promis
         reads.push(...(await readBackSqlWrites(client, sqlTargets, primary.name)));
         reads.push(...(await readBackPartners(client, partnerTargets, primary.name)));
         reads.push(...(await readBackAttachmentRows(client, attachmentTargets, primary.name)));
-        const since = options.since ?? Math.min(...options.operations.map((op) => op.invokedAt), Date.now());
         cronRuns = await readCronRuns(client, since);
       });
     } catch (error) {
@@ -64,7 +65,6 @@ export async function verifyFinalState(options: VerifyFinalStateOptions): Promis
   let serverLog: ServerLogLine[] | undefined;
   if (logDatabase && primary) {
     try {
-      const since = options.since ?? Math.min(...options.operations.map((op) => op.invokedAt), Date.now());
       serverLog = await withSqlConnection({ host: primary.address, port: PORTS.postgres, database: logDatabase.name, ...credentials }, timeoutMs, (client) => readServerLog(client, since));
     } catch (error) {
       errors.push(`reading Odoo's log database '${logDatabase.name}' on ${primary.name} failed: ${(error as Error).message}`);

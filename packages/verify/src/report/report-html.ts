@@ -57,7 +57,7 @@ function browserSection(data: TimelineData): string {
 
 function serverLogSection(data: TimelineData): string {
   if (!data.serverLog) return "";
-  const intro = "<h2>Odoo's server log</h2>\n<p>What Odoo wrote to its log database during the run (a line it could not write while the database was out of reach is missing).</p>";
+  const intro = "<h2>Odoo's server log</h2>\n<p>What Odoo wrote to its log database during the run (a line logged while that database was out of reach is written once it is back).</p>";
   if (data.serverLog.length === 0) return `${intro}\n<p>No line at the configured level or above.</p>`;
   const rows = data.serverLog.map((line) => `<tr><td>t+${line.at.toFixed(2)} s</td><td>${escapeHtml(line.host ?? "-")}</td><td>${escapeHtml(line.level)}</td><td>${escapeHtml(line.logger)}${line.database ? ` (${escapeHtml(line.database)})` : ""}</td><td>${escapeHtml(line.message)}</td></tr>`);
   return `${intro}\n<table><thead><tr><th>when</th><th>node</th><th>level</th><th>logger</th><th>message</th></tr></thead><tbody>${rows.join("")}</tbody></table>`;

@@ -11,14 +11,13 @@ CPU was taken from the node left serving everyone (client timeouts of 3 s there 
 stopped: docs/benchmarks.md). A worker recycled for its request or memory limits went the same way.
 
 Nothing in the teardown is needed once a process has finished its work: a worker has served its
-last request, the main process has seen every worker end. Each writes out its log lines, closes its database
-connections (PostgreSQL sees a clean goodbye, not a dropped socket), runs the exit hooks (a pid
-file) and ends. Left to stock Odoo: a worker that ends on an exception (`sys.exit(1)`), a
+last request, the main process has seen every worker end. Each runs its exit hooks (`logging.shutdown`, which
+writes out its log lines; a pid file), closes its database connections (PostgreSQL sees a clean
+goodbye, not a dropped socket) and ends. Left to stock Odoo: a worker that ends on an exception (`sys.exit(1)`), a
 main process that restarts itself (`odoo.phoenix`, after a module install) or that only initialised
 a database (`--stop-after-init`).
 """
 import atexit
-import logging
 import os
 import sys
 
@@ -47,11 +46,10 @@ def apply():
 
 
 def end_process(status):
-    # The handlers first: the log database's writer (log_database_outlives_outages) needs a connection.
-    for handler in logging.getLogger().handlers:
-        handler.flush()
-    sql_db.close_all()
+    # The exit hooks first: `logging.shutdown` among them flushes every handler, the log database's
+    # writer (log_database_outlives_outages) included, which needs its database connections.
     atexit._run_exitfuncs()
+    sql_db.close_all()
     sys.stdout.flush()
     sys.stderr.flush()
     os._exit(status)

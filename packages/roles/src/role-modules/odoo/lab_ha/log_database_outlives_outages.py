@@ -10,9 +10,10 @@ connection to the database that was failing over.
 Here `emit` only queues the line, with the time it was logged; one thread per process writes the
 queue, oldest first, and retries once a second while the database does not answer, keeping up to
 QUEUE_LIMIT lines (the oldest go first beyond that). A line's `create_date` is when it was logged,
-not when it was written, and where the table has the lab's `host` column (the lab creates it so),
-the machine's name goes there: which app node logged it. `flush` (called on a worker's exit by exit_without_teardown, and by
-`logging.shutdown`) waits up to FLUSH_SECONDS for the queue to be written. Lines the writer thread
+not when it was written, and its `host` (a column the lab adds to the table it creates for the log
+database) is the machine's name: which app node logged it. `flush` (called by `logging.shutdown`, at
+a process's exit too: exit_without_teardown runs the exit hooks) waits up to FLUSH_SECONDS for the
+queue to be written. Lines the writer thread
 itself logs (the pool's failed connections) go to the log file only, never back into the queue.
 """
 import logging
@@ -27,6 +28,7 @@ from odoo import netsvc, sql_db, tools
 QUEUE_LIMIT = 10_000
 RETRY_SECONDS = 1.0
 FLUSH_SECONDS = 2.0
+HOST = socket.gethostname()
 
 
 class _Queue:
@@ -94,12 +96,12 @@ def write(batch):
         for dbname, rows in by_database.items():
             with sql_db.db_connect(dbname, allow_uri=True).cursor() as cr:
                 cr.execute("SET LOCAL statement_timeout = 1000")
-                cr.execute("SELECT 1 FROM information_schema.columns WHERE table_name = 'ir_logging' AND column_name = 'host'")
-                host = [socket.gethostname()] if cr.fetchone() else []
-                columns = "create_date, type, dbname, name, level, message, path, line, func" + (", host" if host else "")
-                values = "to_timestamp(%s) AT TIME ZONE 'UTC', %s, %s, %s, %s, %s, %s, %s, %s" + (", %s" if host else "")
                 for row in rows:
-                    cr.execute(f"INSERT INTO ir_logging({columns}) VALUES ({values})", [*row, *host])
+                    cr.execute(
+                        """INSERT INTO ir_logging(create_date, type, dbname, name, level, message, path, line, func, host)
+                           VALUES (to_timestamp(%s) AT TIME ZONE 'UTC', %s, %s, %s, %s, %s, %s, %s, %s, %s)""",
+                        [*row, HOST],
+                    )
         return True
     except Exception:
         # A batch that failed half way is written again whole: its first databases may get a line twice.
