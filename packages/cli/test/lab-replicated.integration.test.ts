@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { LabSecrets } from "@odoo-ha-lab/roles";
+import { describeAlert, type LabSecrets, type LabStatus } from "@odoo-ha-lab/roles";
 import { waitFor } from "@odoo-ha-lab/machine";
 import { runLab } from "./lab-cli.ts";
 import { odooCall } from "./odoo-rpc.ts";
@@ -65,6 +65,40 @@ describe("replicated filestore layout", () => {
     const tail = await runLab(args("logs", "--odoo-db", "-n", "20"), LAB);
     expect(tail.code, tail.stderr).toBe(0);
     expect(tail.stdout).toMatch(new RegExp(`odoo[12]  ERROR  odoo\\.http  lab  Exception during request handling[^]*${method}`));
+  });
+
+  it("monitor1's Prometheus scrapes every target, and alerts that an app node is down until it is back", async () => {
+    const monitors = async () => {
+      const status = await runLab(args("status", "--json"), LAB);
+      return (JSON.parse(status.stdout) as LabStatus).monitors;
+    };
+    const alertsNow = async () => {
+      const [view] = await monitors();
+      if (!view?.reachable) return "Prometheus does not answer";
+      return [...view.targetsDown.map((target) => `${target} down`), ...view.alerts.map((alert) => `${describeAlert(alert)} ${alert.state}`)].join(", ");
+    };
+    // The steady state: every target up and no alert, even pending.
+    await waitFor("no alert and every target up", async () => {
+      const seen = await alertsNow();
+      return seen === "" ? { done: true, value: undefined } : { done: false, observation: seen };
+    }, { timeoutMs: 30_000, intervalMs: 500 });
+    const odoo2 = (action: "stop" | "start") => runLab(args("exec", "odoo2", "--", "supervisorctl", action, "odoo"), LAB);
+    await odoo2("stop");
+    try {
+      await waitFor("OdooNodeDown (odoo2) to fire", async () => {
+        const seen = await alertsNow();
+        return seen === "OdooNodeDown (odoo2) firing" ? { done: true, value: undefined } : { done: false, observation: seen || "no alert" };
+      }, { timeoutMs: 30_000, intervalMs: 500 });
+      // What a user reads.
+      const table = await runLab(args("status"), LAB);
+      expect(table.stdout).toMatch(/Alerts \(http:\/\/192\.168\.79\.131:9090\/alerts\): 1 pending or firing\n[^]*OdooNodeDown \(odoo2\) +firing +\S+ +no balancer has this app node in service/);
+    } finally {
+      await odoo2("start");
+    }
+    await waitFor("the alert to resolve", async () => {
+      const seen = await alertsNow();
+      return seen === "" ? { done: true, value: undefined } : { done: false, observation: seen };
+    }, { timeoutMs: 60_000, intervalMs: 500 });
   });
 
   it("a line Odoo logs while the database is out of reach reaches the log database once it is back, at the time it was logged", async () => {

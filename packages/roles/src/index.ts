@@ -32,3 +32,7 @@ export * from "./role-modules/odoo/source.ts";
 export * from "./role-modules/odoo/rpc-on-node.ts";
 export * from "./role-modules/odoo/warm-up.ts";
 export * from "./role-modules/odoo/web-path.ts";
+export * from "./role-modules/monitor/alert-rules.ts";
+export * from "./role-modules/monitor/plan.ts";
+export * from "./role-modules/monitor/probe.ts";
+export * from "./role-modules/monitor/render.ts";

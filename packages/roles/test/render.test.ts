@@ -18,6 +18,7 @@ import {
 
 const topology = loadTopologyFile(fileURLToPath(new URL("../../../labs/odoo-ha/topology.yaml", import.meta.url)));
 const pooled = loadTopologyFile(fileURLToPath(new URL("../../../labs/odoo-ha-pgbouncer-tx/topology.yaml", import.meta.url)));
+const monitored = loadTopologyFile(fileURLToPath(new URL("../../../labs/odoo-ha-replicated/topology.yaml", import.meta.url)));
 const secrets = generateSecrets();
 
 describe("haproxy.cfg", () => {
@@ -297,7 +298,7 @@ describe("the role modules", () => {
   it("name the services each role's plan defines, in the same order", async () => {
     const { ROLE_MODULES } = await import("../src/index.ts");
     for (const role of ROLE_MODULES) {
-      const lab = [topology, pooled].find((candidate) => candidate.nodes.some((node) => node.roles.includes(role.name)))!;
+      const lab = [topology, pooled, monitored].find((candidate) => candidate.nodes.some((node) => node.roles.includes(role.name)))!;
       const node = lab.nodes.find((candidate) => candidate.roles.includes(role.name))!;
       const defined = role.plan({ topology: lab, node, secrets, interfaceName: "eth0" }).services.map((service) => service.name);
       expect(defined, role.name).toEqual(role.services);

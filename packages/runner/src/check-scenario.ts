@@ -4,7 +4,7 @@ import { OPERATION_KINDS, plannedCheckers, type OperationKind, type PlannedCheck
 import { ScenarioError } from "./load-scenario.ts";
 import { nodesANameMayStandFor } from "./node-references.ts";
 import { scenarioBrowser, type Scenario } from "./scenario-schema.ts";
-import { scenarioProbes } from "./verification.ts";
+import { monitoredRules, scenarioProbes } from "./verification.ts";
 
 /**
  * What the scenario's topology says cannot run, before a lab is touched: each as "field: problem
@@ -13,7 +13,19 @@ import { scenarioProbes } from "./verification.ts";
  * scenario will have.
  */
 export function scenarioProblems(scenario: Scenario, topology: Topology): string[] {
-  return [...methodProblems(scenario, topology), ...budgetProblems(scenario), ...cronWorkloadProblems(scenario, topology)];
+  return [...methodProblems(scenario, topology), ...budgetProblems(scenario, topology), ...cronWorkloadProblems(scenario, topology), ...alertProblems(scenario, topology)];
+}
+
+/** Alerts asked of a lab that has no monitoring: every such check would fail for the lab, not for the fault. */
+function alertProblems(scenario: Scenario, topology: Topology): string[] {
+  if (monitoredRules(topology)) return [];
+  const fix = `add a node with the 'monitor' role to lab ${topology.name}, or remove it`;
+  const fields = [
+    ...scenario["steady-state"].flatMap((condition, index) => (condition === "no-alerts" ? [`steady-state.${index}`] : [])),
+    ...scenario.recovery.flatMap((condition, index) => (condition === "no-alerts" ? [`recovery.${index}`] : [])),
+    ...scenario.method.flatMap((step, index) => ("until" in step && step.until === "no-alerts" ? [`method.${index}.until`] : [])),
+  ];
+  return fields.map((field) => `${field}: no-alerts asks the lab's monitor nodes, and lab ${topology.name} has none (${fix})`);
 }
 
 /** Cron jobs that no cron worker of the lab would ever run: every cron check would fail for the lab, not for the fault. */
@@ -33,10 +45,12 @@ export function checkScenario(scenario: Scenario, topology: Topology, file: stri
 }
 
 /** The checkers a run of the scenario gets, decided as the verifier decides them for its history. */
-export function plannedScenarioCheckers(scenario: Scenario): PlannedChecker[] {
+export function plannedScenarioCheckers(scenario: Scenario, topology: Topology): PlannedChecker[] {
+  const rules = monitoredRules(topology);
   const plan: RunPlan = {
     kinds: OPERATION_KINDS.filter((kind: OperationKind) => (kind === "browser.page" ? scenarioBrowser(scenario) !== undefined : (scenario.workload.rates[kind] ?? 0) > 0)),
-    probes: scenarioProbes(scenario),
+    probes: scenarioProbes(scenario, topology),
+    ...(rules ? { alertRules: rules } : {}),
     cronJobs: [],
     ...(scenario.workload.cronWakeups ? { cronWakeups: true } : {}),
     ...(scenario.workload.cron ? { cronPhases: scenario.method.flatMap((step) => ("mark" in step ? [step.mark] : [])) } : {}),
@@ -68,12 +82,13 @@ function methodProblems(scenario: Scenario, topology: Topology): string[] {
   return problems;
 }
 
-function budgetProblems(scenario: Scenario): string[] {
-  const checkers = plannedScenarioCheckers(scenario);
+function budgetProblems(scenario: Scenario, topology: Topology): string[] {
+  const checkers = plannedScenarioCheckers(scenario, topology);
   const names = checkers.map((checker) => checker.name);
   const known = `this scenario's checkers: ${names.join(", ")}`;
   const problems = scenario.budgets.flatMap((budget, index) => {
     const checker = checkers.find((candidate) => candidate.name === budget.checker);
+    if (!checker && budget.checker === "alerts") return [`budgets.${index}.checker: 'alerts' reads the lab's monitor nodes, and lab ${topology.name} has none: add a node with the 'monitor' role, or remove the budget`];
     if (!checker) return [`budgets.${index}.checker: '${budget.checker}' is not a checker of this scenario (${known}); a per-kind checker needs its kind in workload.rates`];
     if (budget.metric !== undefined && !checker.metrics.includes(budget.metric)) return [`budgets.${index}.metric: ${budget.checker} has no metric '${budget.metric}' (it has: ${checker.metrics.join(", ")})`];
     return [];

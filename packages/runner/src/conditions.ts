@@ -1,4 +1,4 @@
-import { isSynchronousStandby, type LabStatus, type StatusPart } from "@odoo-ha-lab/roles";
+import { describeAlert, isSynchronousStandby, type LabStatus, type StatusPart } from "@odoo-ha-lab/roles";
 import type { Condition } from "./scenario-schema.ts";
 
 /** What the method remembered when it began, so "new-primary" and "vip-moved" mean something. */
@@ -23,6 +23,7 @@ export const CONDITION_PARTS: Record<Condition, StatusPart[]> = {
   "vip-moved": ["vip"],
   "odoo-healthy": ["odoo"],
   "storage-mounted": ["storage"],
+  "no-alerts": ["alerts"],
 };
 
 /** Undefined when the condition holds, else what is wrong (for the timeout message). */
@@ -52,6 +53,11 @@ export function conditionProblem(condition: Condition, status: LabStatus, baseli
     case "storage-mounted": {
       const broken = status.storage.filter((node) => !node.mounted || !node.responsive);
       return broken.length === 0 ? undefined : `filestore not usable on: ${broken.map((node) => node.node).join(", ")}`;
+    }
+    case "no-alerts": {
+      if (status.monitors.length === 0) return "the lab has no monitor node to ask";
+      const problems = status.monitors.flatMap((view) => (view.reachable ? view.alerts.map((alert) => `${describeAlert(alert)} ${alert.state} on ${view.monitor}`) : [`Prometheus on ${view.monitor} does not answer`]));
+      return problems.length === 0 ? undefined : `alerts: ${problems.join(", ")}`;
     }
   }
 }

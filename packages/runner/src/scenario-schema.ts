@@ -16,6 +16,7 @@ export const CONDITIONS = [
   "vip-moved", // the VIP holder differs from the one at the start of the method
   "odoo-healthy", // every HTTP Odoo node answers /web/health
   "storage-mounted", // every Odoo node's filestore is mounted and responsive
+  "no-alerts", // the lab's monitor nodes hold no alert, firing or pending (a lab with a monitor node only)
 ] as const;
 export type Condition = (typeof CONDITIONS)[number];
 

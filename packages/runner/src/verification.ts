@@ -1,8 +1,8 @@
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import type { LabSecrets } from "@odoo-ha-lab/roles";
+import { alertRules, type LabSecrets } from "@odoo-ha-lab/roles";
 import type { Host } from "@odoo-ha-lab/machine";
-import type { Topology } from "@odoo-ha-lab/topology";
+import { nodesWithRole, type Topology } from "@odoo-ha-lab/topology";
 import {
   BrowserWorkload,
   CronBacklog,
@@ -56,9 +56,15 @@ export interface VerificationOptions {
 }
 
 /** What a run of the scenario samples: every probe, but a backlog run's cron runs, which are all read back at the end (a per-job count every second would only bloat the history). */
-export function scenarioProbes(scenario: Scenario): ProbeName[] {
+export function scenarioProbes(scenario: Scenario, topology: Topology): ProbeName[] {
   const all = Object.keys(PROBES) as ProbeName[];
-  return scenario.workload.cron ? all.filter((probe) => probe !== "cron-runs") : all;
+  const unused = new Set<ProbeName>([...(scenario.workload.cron ? ["cron-runs" as const] : []), ...(monitoredRules(topology) ? [] : ["alerts" as const])]);
+  return all.filter((probe) => !unused.has(probe));
+}
+
+/** The alert rules of the lab's monitoring, or undefined on a lab that has no monitor node (nothing to sample). */
+export function monitoredRules(topology: Topology): string[] | undefined {
+  return nodesWithRole(topology, "monitor").length ? alertRules(topology).map((rule) => rule.name) : undefined;
 }
 
 const MAX_RUN_MS = MAX_RUN_SECONDS * 1000;
@@ -79,7 +85,7 @@ export async function startVerification(options: VerificationOptions): Promise<V
   const backlog = cron ? new CronBacklog({ topology, secrets, jobs: cron.jobs, workSeconds: cron.workSeconds }) : undefined;
   const timedWakeups = scenario.workload.cronWakeups;
   const wakeups = timedWakeups ? new CronWakeups({ topology, secrets, count: timedWakeups.count, everySeconds: timedWakeups.everySeconds }) : undefined;
-  const probes = new ProbeSampler({ topology, hosts, secrets, maxDurationMs: MAX_RUN_MS, probes: scenarioProbes(scenario) });
+  const probes = new ProbeSampler({ topology, hosts, secrets, maxDurationMs: MAX_RUN_MS, probes: scenarioProbes(scenario, topology) });
   const person = scenarioBrowser(scenario);
   // (the open-loop workload numbers its operations from 1; the browser's steps stay clear of them)
   const browser = person ? new BrowserWorkload({ topology, secrets, thinkSeconds: person.thinkSeconds, reportDir: options.reportDir, firstId: 10_000_000 }) : undefined;
@@ -124,6 +130,8 @@ export async function startVerification(options: VerificationOptions): Promise<V
       const finalState = await verifyFinalState({ topology, secrets, operations, since: startedAt });
       const history: History = { lab: topology.name, scenario: scenario.name, startedAt, endedAt, operations, probes: samples, faults: [...faults], finalState };
       if (marks.length > 0) history.marks = marks;
+      const rules = monitoredRules(topology);
+      if (rules) history.alertRules = rules;
       if (backlog) history.cronBacklog = { ...backlog.description, ...(removeError ? { removeError } : {}) };
       if (wakeups) history.cronWakeups = { ...wakeups.description, ...(wakeupsRemoveError ? { removeError: wakeupsRemoveError } : {}) };
       outcome = {

@@ -28,6 +28,7 @@ const status = (leader: string, holders: string[]): LabStatus => ({
     { name: "postgresql2", role: leader === "postgresql2" ? "leader" : "sync_standby", state: "running", timeline: 1, lagBytes: 0 },
   ],
   haproxy: [],
+  monitors: [],
   storage: [{ node: "odoo1", mounted: true, responsive: false }],
   odoo: [{ node: "odoo1", healthy: true, detail: "pass" }],
 });
@@ -153,6 +154,17 @@ describe("conditions and node references", () => {
     expect(conditionProblem("replicas-streaming", rejoined, { ...baseline, synchronous: true })).toMatch(/no synchronous standby/);
     expect(conditionProblem("replicas-streaming", rejoined, { ...baseline, synchronous: false })).toBeUndefined();
     expect(conditionProblem("replicas-streaming", status("postgresql1", ["lb1"]), { ...baseline, synchronous: true })).toBeUndefined();
+  });
+
+  it("judge no-alerts by every monitor node's Prometheus: pending counts, silence does not", () => {
+    const baseline = { primary: "postgresql1", vipHolder: "lb1" };
+    const withMonitors = (monitors: LabStatus["monitors"]) => ({ ...status("postgresql1", ["lb1"]), monitors });
+    const quiet = { monitor: "monitor1", reachable: true, alerts: [], targetsDown: [] };
+    expect(conditionProblem("no-alerts", withMonitors([quiet]), baseline)).toBeUndefined();
+    const pending = { ...quiet, alerts: [{ monitor: "monitor1", name: "OdooNodeDown", state: "pending" as const, labels: { server: "odoo2" }, activeAt: "", summary: "" }] };
+    expect(conditionProblem("no-alerts", withMonitors([pending]), baseline)).toBe("alerts: OdooNodeDown (odoo2) pending on monitor1");
+    expect(conditionProblem("no-alerts", withMonitors([{ ...quiet, reachable: false }]), baseline)).toBe("alerts: Prometheus on monitor1 does not answer");
+    expect(conditionProblem("no-alerts", withMonitors([]), baseline)).toBe("the lab has no monitor node to ask");
   });
 
   it("accept workload-steady only in a method, and only for kinds the workload runs", () => {

@@ -19,6 +19,11 @@ function edgesOf(topology: Topology): Edge[] {
   for (const app of withRole("odoo")) {
     for (const storage of withRole("filestore-server")) edges.push({ from: app.name, to: storage.name, label: "glusterfs" });
   }
+  for (const monitor of withRole("monitor")) {
+    for (const lb of withRole("haproxy")) edges.push({ from: monitor.name, to: lb.name, label: `metrics ${PORTS.haproxyStats}` });
+    for (const pg of withRole("postgresql")) edges.push({ from: monitor.name, to: pg.name, label: `metrics ${PORTS.patroniRest} (patroni)` });
+    for (const member of withRole("etcd")) edges.push({ from: monitor.name, to: member.name, label: `metrics ${PORTS.etcdClient}` });
+  }
   const pgs = withRole("postgresql");
   for (const replica of pgs.slice(1)) edges.push({ from: pgs[0]!.name, to: replica.name, label: "streaming replication" });
   return edges;

@@ -11,6 +11,7 @@ export const ROLE_NAMES = [
   "filestore-server", // GlusterFS brick + glusterd: the shared Odoo data_dir
   "odoo", // Odoo application server (a real Odoo image, or one built from a local Odoo source)
   "pgbouncer", // PgBouncer in front of its node's PostgreSQL: the balancers send SQL through it
+  "monitor", // Prometheus + Alertmanager: scrapes the balancers, Patroni and etcd, and fires the lab's alerts
 ] as const;
 
 export type RoleName = (typeof ROLE_NAMES)[number];
@@ -32,6 +33,8 @@ export const PORTS = {
   odooHttp: 8069,
   odooRealtime: 8072,
   pgbouncer: 6432,
+  prometheus: 9090,
+  alertmanager: 9093,
 } as const;
 
 /** Fixed ports of each role. HAProxy's front ports come from `services` in the topology. */
@@ -55,6 +58,10 @@ export const ROLE_PORTS: Record<RoleName, RolePort[]> = {
     { port: PORTS.odooRealtime, purpose: "Odoo real-time (gevent) /websocket" },
   ],
   pgbouncer: [{ port: PORTS.pgbouncer, purpose: "PgBouncer" }],
+  monitor: [
+    { port: PORTS.prometheus, purpose: "Prometheus" },
+    { port: PORTS.alertmanager, purpose: "Alertmanager" },
+  ],
 };
 
 /**
@@ -73,6 +80,10 @@ export const ROLE_LINKS: readonly RoleLink[] = [
   { from: "haproxy", to: "odoo", purpose: "sends the web to it" },
   { from: "keepalived", to: "vip", purpose: "holds the VIP and sends VRRP adverts to the other holders" },
   { from: "odoo", to: "vip", purpose: "reaches the database through the VIP" },
+  { from: "monitor", to: "haproxy", purpose: "scrapes each balancer's metrics" },
+  { from: "monitor", to: "postgresql", purpose: "scrapes Patroni's metrics" },
+  { from: "monitor", to: "etcd", purpose: "scrapes etcd's metrics" },
+  { from: "monitor", to: "vip", purpose: "asks the balancers through the VIP whether it answers" },
 ];
 
 /**

@@ -436,6 +436,20 @@ describe("a lab of several networks (zones)", () => {
     );
   });
 
+  it("puts a monitor node where it reaches what it scrapes: the balancers, Patroni and etcd, and the VIP", () => {
+    const withMonitor = (networks: string) => (text: string) => text.replace("services:", `  monitor1:\n    networks: ${networks}\n    roles: [monitor]\nservices:`);
+    expect(issuesOf(withMonitor("{ front: 192.168.64.131, data: 192.168.65.131 }"))).toEqual([]);
+    const dataOnly = issuesOf(withMonitor("{ data: 192.168.65.131 }"));
+    expect(dataOnly).toContainEqual(expect.objectContaining({ path: "nodes.monitor1.networks", message: "monitor1 (monitor) asks the balancers through the VIP whether it answers, and does not join the VIP's network 'front'" }));
+    expect(dataOnly).not.toContainEqual(expect.objectContaining({ message: expect.stringContaining("on postgresql1") }));
+    const frontOnly = issuesOf(withMonitor("{ front: 192.168.64.131 }"));
+    expect(frontOnly).toContainEqual({
+      path: "nodes.monitor1.networks",
+      message: "monitor1 (monitor) scrapes Patroni's metrics on postgresql1, and they share no network (monitor1: front; postgresql1: data)",
+      fix: "add one of postgresql1's networks to monitor1, or one of monitor1's to postgresql1",
+    });
+  });
+
   it("refuses a file that mixes one network and several, and moves every network together with --subnet", () => {
     expect(issuesOf((text) => text.replace("networks:\n  front:", "network: { subnet: 192.168.66.0/24 }\nnetworks:\n  front:"))[0]).toMatchObject({ path: "networks", fix: expect.stringContaining("keep `network:` for a one-network lab") });
     expect(issuesOf((text) => text.replace("networks: { data: 192.168.65.121 }", "address: 192.168.65.121"))).toContainEqual(expect.objectContaining({ path: "nodes.postgresql1.address", fix: "write `networks: { front: 192.168.65.121 }` instead" }));

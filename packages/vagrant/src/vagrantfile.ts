@@ -14,6 +14,7 @@ export const ROLE_MEMORY_MIB: Record<RoleName, number> = {
   haproxy: 1024,
   keepalived: 512,
   pgbouncer: 512,
+  monitor: 1024,
 };
 
 export const ROLE_CPUS: Record<RoleName, number> = {
@@ -24,6 +25,7 @@ export const ROLE_CPUS: Record<RoleName, number> = {
   haproxy: 1,
   keepalived: 1,
   pgbouncer: 1,
+  monitor: 1,
 };
 
 /** VirtualBox (6.1.28 and later) allows host-only networks only here unless /etc/vbox/networks.conf says more. */

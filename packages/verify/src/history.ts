@@ -87,6 +87,8 @@ export interface ProbeAnswers {
   "odoo-health": Record<string, boolean>;
   /** Completed runs of each cron job so far. */
   "cron-runs": { runs: Record<string, number> };
+  /** The monitor nodes' alerts, each as "OdooNodeDown (odoo2)": firing, and pending (its `for` still running). */
+  alerts: { firing: string[]; pending: string[] };
 }
 
 export type StorageState = "ok" | "unreachable" | "unresponsive" | "unmounted";
@@ -242,4 +244,6 @@ export interface History {
   /** Set when the run put a cron backlog on the lab. */
   cronBacklog?: CronBacklogRecord;
   cronWakeups?: CronWakeupsRecord;
+  /** The alert rules the lab's monitor nodes evaluate, when the run sampled their alerts. */
+  alertRules?: string[];
 }

@@ -28,6 +28,7 @@ export { checkCron, type CronOptions, type ExpectedCronJob } from "./checkers/cr
 export { checkCronScaling, type CronScalingOptions } from "./checkers/cron-scaling-checker.ts";
 export { checkCronWakeup, type CronWakeupOptions } from "./checkers/cron-wakeup-checker.ts";
 export { checkLatency, type LatencyOptions } from "./checkers/latency-checker.ts";
+export { checkAlerts, alertsMetrics } from "./checkers/alerts-checker.ts";
 export { checkHistory, planOfHistory, plannedCheckers, type CheckHistoryOptions, type PlannedChecker, type RunPlan } from "./checkers/check-history.ts";
 
 export { writeReport, type WrittenReport } from "./report/write-report.ts";

@@ -75,6 +75,21 @@ describe.skipIf(!chromium)("report.html in headless Chromium", () => {
     expect(dom).toContain("t+10.50 s</td><td>odoo2</td><td>WARNING</td><td>odoo.addons.lab_ha.database_unreachable</td><td>the database unreachable; answering 503 &lt;Retry-After 1s&gt;");
   });
 
+  it("draws the alerts of a lab with a monitor node on their own rows, and lists them", async () => {
+    const monitored = syntheticRun();
+    monitored.alertRules = ["PatroniPrimaryMissing"];
+    for (let at = 0; at < 30_000; at += 500) {
+      monitored.probes.push({ probe: "alerts", at: monitored.startedAt + at, value: { firing: at >= 12_000 && at < 17_000 ? ["PatroniPrimaryMissing"] : [], pending: at >= 10_500 && at < 12_000 ? ["PatroniPrimaryMissing"] : [], tookMs: 0 } });
+    }
+    const alertsDir = mkdtempSync(join(tmpdir(), "verify-report-alerts-"));
+    await writeReport(monitored, checkHistory(monitored), alertsDir);
+    const dom = await dumpDom(chromium!, pathToFileURL(join(alertsDir, "report.html")).href);
+    expect(dom).toContain("<title>rendered</title>");
+    expect(dom).toContain("<h2>Alerts</h2>");
+    expect(dom).toContain("<td>PatroniPrimaryMissing</td><td>pending</td><td>t+10.50 s</td><td>t+12.00 s</td>");
+    expect(dom).toContain("<td>PatroniPrimaryMissing</td><td>firing</td><td>t+12.00 s</td><td>t+17.00 s</td>");
+  });
+
   it("tells a broken page from a drawn one", async () => {
     const broken = readFileSync(join(dir, "report.html"), "utf8").replace(/(<script type="application\/json" id="report-data">)[^<]*/, "$1{not json");
     const file = join(dir, "broken.html");

@@ -8,6 +8,7 @@ const EMPTY_ANSWERS: ProbeAnswers = {
   storage: {},
   "odoo-health": {},
   "cron-runs": { runs: {} },
+  alerts: { firing: [], pending: [] },
 };
 
 export const T0 = Date.UTC(2026, 10, 21, 10, 0, 0);

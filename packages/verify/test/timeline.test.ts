@@ -74,4 +74,25 @@ describe("buildTimeline", () => {
       { at: 5.5, host: null, level: "WARNING", logger: "odoo.addons.lab_ha.database_unreachable", database: null, message: "the database is out of reach" },
     ]);
   });
+  it("draws each alert's stretches, pending then firing, only for a lab with a monitor node", () => {
+    const h = new SyntheticHistory().fault("f", 2_000, 8_000);
+    expect(buildTimeline(h.history, []).alerts).toBeUndefined();
+    h.history.alertRules = ["OdooNodeDown", "BalancerDown"];
+    const seen: [number, string[], string[]][] = [
+      [0, [], []],
+      [3_000, [], ["OdooNodeDown (odoo1)"]],
+      [4_000, ["OdooNodeDown (odoo1)"], []],
+      [5_000, ["OdooNodeDown (odoo1)"], ["BalancerDown (lb1)"]],
+      [9_000, [], []],
+      [10_000, [], ["BalancerDown (lb1)"]],
+    ];
+    for (const [at, firing, pending] of seen) h.probe("alerts", at, { firing, pending });
+    expect(buildTimeline(h.history, []).alerts).toEqual([
+      { alert: "OdooNodeDown (odoo1)", state: "pending", from: 3, to: 4 },
+      { alert: "OdooNodeDown (odoo1)", state: "firing", from: 4, to: 9 },
+      { alert: "BalancerDown (lb1)", state: "pending", from: 5, to: 9 },
+      // Still pending at the last sample: its stretch ends there.
+      { alert: "BalancerDown (lb1)", state: "pending", from: 10, to: 10 },
+    ]);
+  });
 });

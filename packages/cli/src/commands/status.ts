@@ -1,5 +1,6 @@
 import { parseArgs } from "node:util";
-import { collectStatus } from "@odoo-ha-lab/roles";
+import { collectStatus, describeAlert } from "@odoo-ha-lab/roles";
+import { findNode, PORTS } from "@odoo-ha-lab/topology";
 import { LAB_OPTIONS, resolveTopology } from "../options.ts";
 import { renderTable } from "../table.ts";
 import { resolveTarget } from "../targets/index.ts";
@@ -35,5 +36,15 @@ export async function statusCommand(argv: string[]): Promise<number> {
   console.log(renderTable(["balancer", "backend", "server", "status"], status.haproxy.map((row) => [row.balancer, row.backend, row.server, row.status])));
   console.log("\nStorage and Odoo");
   console.log(renderTable(["node", "filestore mounted", "responsive", "odoo health"], status.storage.map((row) => [row.node, String(row.mounted), String(row.responsive), status.odoo.find((o) => o.node === row.node)?.detail ?? "-"])));
+  for (const view of status.monitors) {
+    const url = `http://${findNode(topology, view.monitor).address}:${PORTS.prometheus}/alerts`;
+    if (!view.reachable) {
+      console.log(`\nAlerts (${url}): PROMETHEUS DOES NOT ANSWER`);
+      continue;
+    }
+    const down = view.targetsDown.length ? `; targets down: ${view.targetsDown.join(", ")}` : "";
+    console.log(`\nAlerts (${url}): ${view.alerts.length ? `${view.alerts.length} pending or firing` : "none"}${down}`);
+    if (view.alerts.length) console.log(renderTable(["alert", "state", "since", "summary"], view.alerts.map((alert) => [describeAlert(alert), alert.state, alert.activeAt, alert.summary])));
+  }
   return 0;
 }

@@ -1,7 +1,7 @@
 import { parseArgs } from "node:util";
 import { webUrl } from "@odoo-ha-lab/roles";
 import { renderCheck } from "@odoo-ha-lab/ssh";
-import { findNode, PORTS, type Topology } from "@odoo-ha-lab/topology";
+import { findNode, nodesWithRole, PORTS, type Topology } from "@odoo-ha-lab/topology";
 import { LAB_OPTIONS, resolveTopology } from "../options.ts";
 import { progressPrinter } from "../progress.ts";
 import { loadOrCreateSecrets, secretsPath } from "../state.ts";
@@ -66,5 +66,9 @@ export function labEndpoints(topology: Topology): { name: string; url: string }[
     { name: "PostgreSQL read-only (replicas)", url: `postgresql://${vip}:${databaseReadOnlyPort}/${topology.odoo.database}` },
     ...(topology.odoo.logDatabase ? [{ name: "Odoo's log (table ir_logging; pnpm lab logs --odoo-db)", url: `postgresql://${vip}:${databaseReadWritePort}/${topology.odoo.logDatabase.name}` }] : []),
     ...topology.vip.holders.map((holder) => ({ name: `HAProxy stats on ${holder}`, url: `http://${findNode(topology, holder).address}:${PORTS.haproxyStats}/` })),
+    ...nodesWithRole(topology, "monitor").flatMap((monitor) => [
+      { name: `Prometheus on ${monitor.name} (alerts: pnpm lab status)`, url: `http://${monitor.address}:${PORTS.prometheus}/alerts` },
+      { name: `Alertmanager on ${monitor.name}`, url: `http://${monitor.address}:${PORTS.alertmanager}/` },
+    ]),
   ];
 }

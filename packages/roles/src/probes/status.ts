@@ -6,6 +6,7 @@ import { filestoreStatus, odooServerHealth } from "../role-modules/odoo/probe.ts
 import { readPatroniCluster, type PatroniMember } from "../role-modules/postgresql/probe.ts";
 import { findVipHolders } from "../role-modules/keepalived/probe.ts";
 import { webPathStatus, type WebPathStatus } from "../role-modules/odoo/web-path.ts";
+import { readMonitors, type MonitorView } from "../role-modules/monitor/probe.ts";
 
 /** What `lab status` shows: each answer comes from the node itself, through the same host interface. */
 export interface LabStatus {
@@ -16,19 +17,21 @@ export interface LabStatus {
   haproxy: { balancer: string; backend: string; server: string; status: string }[];
   storage: { node: string; mounted: boolean; responsive: boolean }[];
   odoo: { node: string; healthy: boolean; detail: string }[];
+  /** Each monitor node's Prometheus: its pending and firing alerts, its targets down. */
+  monitors: MonitorView[];
   /** Odoo through the VIP, as users reach it (undefined when not asked). */
   web?: WebPathStatus;
 }
 
-export type StatusPart = "vip" | "services" | "patroni" | "haproxy" | "storage" | "odoo" | "web";
-const ALL_PARTS: StatusPart[] = ["vip", "services", "patroni", "haproxy", "storage", "odoo", "web"];
+export type StatusPart = "vip" | "services" | "patroni" | "haproxy" | "storage" | "odoo" | "web" | "alerts";
+const ALL_PARTS: StatusPart[] = ["vip", "services", "patroni", "haproxy", "storage", "odoo", "web", "alerts"];
 
 /** Asks the nodes; `parts` limits the questions (a part not asked comes back empty). */
 export async function collectStatus(topology: Topology, hosts: ReadonlyMap<string, Host>, parts: StatusPart[] = ALL_PARTS): Promise<LabStatus> {
   const reachable = (name: string) => hosts.get(name);
   const ask = <T>(part: StatusPart, question: () => Promise<T[]>): Promise<T[]> => (parts.includes(part) ? question() : Promise.resolve([]));
   const appNodes = nodesWithRole(topology, "odoo");
-  const [holders, services, patroni, haproxy, storage, odoo, web] = await Promise.all([
+  const [holders, services, patroni, haproxy, storage, odoo, web, monitors] = await Promise.all([
     ask("vip", () => findVipHolders(topology, hosts)),
     ask("services", () => serviceStates(topology, hosts)),
     ask("patroni", () => patroniView(topology, hosts)),
@@ -36,8 +39,9 @@ export async function collectStatus(topology: Topology, hosts: ReadonlyMap<strin
     ask("storage", () => Promise.all(appNodes.map(async (node) => filestoreStatus(node.name, reachable(node.name))))),
     ask("odoo", () => Promise.all(appNodes.filter((node) => node.odoo?.http).map(async (node) => odooServerHealth(node.name, reachable(node.name))))),
     ask("web", async () => [await webPathStatus(topology, hosts)]),
+    ask("alerts", () => readMonitors(topology, hosts)),
   ]);
-  return { lab: topology.name, vip: { address: topology.vip.address, holders }, services, patroni, haproxy, storage, odoo, ...(web[0] ? { web: web[0] } : {}) };
+  return { lab: topology.name, vip: { address: topology.vip.address, holders }, services, patroni, haproxy, storage, odoo, monitors, ...(web[0] ? { web: web[0] } : {}) };
 }
 
 async function serviceStates(topology: Topology, hosts: ReadonlyMap<string, Host>): Promise<LabStatus["services"]> {

@@ -1,5 +1,6 @@
 import type { CheckerResult } from "../checker-result.ts";
 import { OPERATION_KINDS, WRITE_KINDS, type History, type OperationKind, type ProbeName } from "../history.ts";
+import { alertsMetrics, checkAlerts } from "./alerts-checker.ts";
 import { ATTACHMENTS_READABLE_METRICS, checkAttachmentsReadable } from "./attachments-readable-checker.ts";
 import { BROWSER_METRICS, checkBrowser } from "./browser-checker.ts";
 import { checkOdooErrors, ODOO_ERRORS_METRICS } from "./odoo-errors-checker.ts";
@@ -39,6 +40,8 @@ export interface RunPlan {
   cronPhases?: readonly string[];
   /** The run makes timed cron wake-ups. */
   cronWakeups?: boolean;
+  /** The alert rules of the lab's monitor nodes, when the run samples their alerts. */
+  alertRules?: readonly string[];
 }
 
 /** A checker a run gets: its result's name, the metrics it reports, and how it checks a history. */
@@ -67,6 +70,7 @@ export function plannedCheckers(plan: RunPlan): PlannedChecker[] {
     ...when(plan.kinds.includes("odoo.attachment.upload"), { name: "attachments-readable", metrics: ATTACHMENTS_READABLE_METRICS, check: (history) => checkAttachmentsReadable(history) }),
     ...when(plan.cronJobs.length > 0, { name: "cron", metrics: cronMetrics(plan.cronJobs), check: (history) => checkCron(history, { jobs: [...plan.cronJobs] }) }),
     ...when(plan.cronWakeups === true, { name: "cron-wakeup", metrics: CRON_WAKEUP_METRICS, check: (history, options) => checkCronWakeup(history, options.cronWakeup) }),
+    ...when(sampled("alerts"), { name: "alerts", metrics: alertsMetrics(plan.alertRules ?? []), check: (history) => checkAlerts(history, plan.alertRules ?? []) }),
     ...when(plan.cronPhases !== undefined, { name: "cron-scaling", metrics: cronScalingMetrics(plan.cronPhases ?? []), check: (history, options) => checkCronScaling(history, options.cronScaling) }),
   ];
 }
@@ -78,6 +82,7 @@ export function planOfHistory(history: History, options: CheckHistoryOptions = {
     probes: [...new Set(history.probes.map((sample) => sample.probe))],
     cronJobs: options.cronJobs ?? [],
     ...(history.cronWakeups ? { cronWakeups: true } : {}),
+    ...(history.alertRules ? { alertRules: history.alertRules } : {}),
     ...(history.cronBacklog ? { cronPhases: [...(history.marks ?? [])].sort((a, b) => a.at - b.at).map((mark) => mark.label) } : {}),
   };
 }

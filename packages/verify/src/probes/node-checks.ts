@@ -1,11 +1,22 @@
-import { addressesCommand, FILESTORE_ANSWERS_AT, filestoreChecks, PATHS, PATRONI_CLUSTER_COMMAND, PATRONI_CLUSTER_SECONDS, PATRONI_CLUSTER_URL } from "@odoo-ha-lab/roles";
+import {
+  addressesCommand,
+  FILESTORE_ANSWERS_AT,
+  filestoreChecks,
+  PATHS,
+  PATRONI_CLUSTER_COMMAND,
+  PATRONI_CLUSTER_SECONDS,
+  PATRONI_CLUSTER_URL,
+  PROMETHEUS_ALERTS_COMMAND,
+  PROMETHEUS_ALERTS_SECONDS,
+  PROMETHEUS_ALERTS_URL,
+} from "@odoo-ha-lab/roles";
 import { type Host } from "@odoo-ha-lab/machine";
 import { nodesWithRole, type Topology } from "@odoo-ha-lab/topology";
 import type { ProbeName } from "../history.ts";
 import type { LabEndpoints } from "../lab-endpoints.ts";
 import { NodeWatch, type NodeCheck } from "./node-watch.ts";
 
-export type NodeCheckName = "vip" | "patroni" | "mounted" | "responsive";
+export type NodeCheckName = "vip" | "patroni" | "mounted" | "responsive" | "alerts";
 
 /**
  * The command behind each check: the same the roles' probes ask for `lab status` (the filestore's:
@@ -21,16 +32,19 @@ function nodeCheck(name: NodeCheckName, host: Host, statSeconds: number): NodeCh
       return { name, command: filestoreChecks(statSeconds).mounted, boundMs: statSeconds * 1000, native: { kind: "mounted", path: PATHS.odooDataDir, timeoutSeconds: statSeconds } };
     case "responsive":
       return { name, command: filestoreChecks(statSeconds).responsive, boundMs: statSeconds * 1000, native: { kind: "responsive", path: FILESTORE_ANSWERS_AT, timeoutSeconds: statSeconds } };
+    case "alerts":
+      return { name, command: PROMETHEUS_ALERTS_COMMAND, boundMs: PROMETHEUS_ALERTS_SECONDS * 1000, native: { kind: "http-get", url: PROMETHEUS_ALERTS_URL, timeoutSeconds: PROMETHEUS_ALERTS_SECONDS } };
   }
 }
 
-/** Which checks each node answers for the probes that run: the VIP on its holders, Patroni on the database nodes, the filestore on app nodes. */
+/** Which checks each node answers for the probes that run: the VIP on its holders, Patroni on the database nodes, the filestore on app nodes, Prometheus's alerts on monitor nodes. */
 export function checksByNode(topology: Topology, endpoints: LabEndpoints, probes: ProbeName[]): Map<string, NodeCheckName[]> {
   const wanted = new Map<string, NodeCheckName[]>();
   const add = (node: string, ...checks: NodeCheckName[]) => wanted.set(node, [...(wanted.get(node) ?? []), ...checks]);
   if (probes.includes("vip-holders")) for (const node of topology.vip.holders) add(node, "vip");
   if (probes.includes("patroni-leader")) for (const node of nodesWithRole(topology, "postgresql")) add(node.name, "patroni");
   if (probes.includes("storage")) for (const node of endpoints.appNodes) add(node.name, "mounted", "responsive");
+  if (probes.includes("alerts")) for (const node of nodesWithRole(topology, "monitor")) add(node.name, "alerts");
   return wanted;
 }
 

@@ -3,6 +3,7 @@ import type { Host } from "@odoo-ha-lab/machine";
 import type { Topology } from "@odoo-ha-lab/topology";
 import type { ProbeAnswers, ProbeFailure, ProbeName, ProbeSample } from "../history.ts";
 import { labEndpoints } from "../lab-endpoints.ts";
+import { probeAlerts } from "./alerts-probe.ts";
 import { probeCronRuns } from "./cron-runs-probe.ts";
 import { KeptSqlSessions } from "./kept-sql-sessions.ts";
 import { checksByNode, createNodeWatches } from "./node-checks.ts";
@@ -22,6 +23,7 @@ export const PROBES: { [Name in ProbeName]: Probe<Name> } = {
   storage: probeStorage,
   "odoo-health": probeOdooHealth,
   "cron-runs": probeCronRuns,
+  alerts: probeAlerts,
 };
 
 export interface ProbeSamplerOptions {

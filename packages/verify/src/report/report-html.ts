@@ -63,6 +63,14 @@ function serverLogSection(data: TimelineData): string {
   return `${intro}\n<table><thead><tr><th>when</th><th>node</th><th>level</th><th>logger</th><th>message</th></tr></thead><tbody>${rows.join("")}</tbody></table>`;
 }
 
+function alertsSection(data: TimelineData): string {
+  if (!data.alerts) return "";
+  const intro = "<h2>Alerts</h2>\n<p>What the lab's monitoring (Prometheus on its monitor nodes) held during the run: each stretch an alert was pending (its <code>for</code> running) or firing.</p>";
+  if (data.alerts.length === 0) return `${intro}\n<p>No alert.</p>`;
+  const rows = data.alerts.map((interval) => `<tr class="${interval.state === "firing" ? "fail" : "pass"}"><td>${escapeHtml(interval.alert)}</td><td>${interval.state}</td><td>t+${interval.from.toFixed(2)} s</td><td>t+${interval.to.toFixed(2)} s</td></tr>`);
+  return `${intro}\n<table class="narrow"><thead><tr><th>alert</th><th>state</th><th>from</th><th>to</th></tr></thead><tbody>${rows.join("")}</tbody></table>`;
+}
+
 /** One HTML page, self-contained but for the browser user's screenshots beside it: verdict, timeline charts, checker table. */
 export function renderReportHtml(data: TimelineData): string {
   const failed = data.results.filter((result) => !result.ok);
@@ -101,6 +109,7 @@ Shaded bands: faults. Solid vertical lines: Patroni leader changes; dashed: VIP 
 <h2>Checkers</h2>
 ${resultsTable(data)}
 ${browserSection(data)}
+${alertsSection(data)}
 ${serverLogSection(data)}
 <h2>Faults</h2>
 ${faultsTable(data)}

@@ -61,9 +61,24 @@
 
   // 1. Every operation, one row per kind, coloured by outcome; faults shaded; leader and VIP changes marked;
   //    with a log database, Odoo's server log lines on a row of their own below, beside the failed requests.
+  //    with a monitor node, each alert on a row of its own: a thin line while pending, a thick one while firing.
   var serverLog = data.serverLog || [];
-  var kinds = data.serverLog ? data.kinds.concat(["Odoo server log"]) : data.kinds;
+  var alerts = data.alerts || [];
+  var alertNames = alerts.map(function (a) { return a.alert; }).filter(function (name, index, all) { return all.indexOf(name) === index; });
+  var kinds = (data.serverLog ? data.kinds.concat(["Odoo server log"]) : data.kinds).concat(alertNames.map(function (name) { return "alert " + name; }));
   var logRow = data.kinds.length;
+  var firstAlertRow = data.kinds.length + (data.serverLog ? 1 : 0);
+  function alertSeries(state, color, width) {
+    var points = [];
+    alerts.forEach(function (a, index) {
+      if (a.state !== state) return;
+      var row = firstAlertRow + alertNames.indexOf(a.alert);
+      // (a "-" breaks the line between two stretches)
+      points.push([a.from, row, index], [Math.max(a.to, a.from + 0.1), row, index], "-");
+    });
+    return { name: "alert " + state, type: "line", symbol: "none", connectNulls: false, lineStyle: { color: color, width: width }, itemStyle: { color: color }, data: points };
+  }
+  var alertLines = alerts.length ? [alertSeries("pending", "#ff9f1c", 3), alertSeries("firing", "#d62728", 8)] : [];
   var logSeries = data.serverLog
     ? [{
         name: "server log",
@@ -79,6 +94,10 @@
     legend: { top: 0, right: 10 },
     tooltip: {
       formatter: function (p) {
+        if (p.seriesName === "alert pending" || p.seriesName === "alert firing") {
+          var a = alerts[p.value[2]];
+          return escapeText(a.alert) + "<br>" + a.state + " from t+" + a.from.toFixed(2) + " s to t+" + a.to.toFixed(2) + " s";
+        }
         if (p.seriesName === "server log") {
           var line = serverLog[p.value[2]];
           return line.level + " " + escapeText(line.logger) + (line.host ? " on " + escapeText(line.host) : "") + " at t+" + line.at + " s<br>" + escapeText(line.message);
@@ -107,7 +126,7 @@
         markArea: index === 0 ? faultBands() : undefined,
         markLine: index === 0 ? markerLines() : undefined,
       };
-    }).concat(logSeries),
+    }).concat(logSeries, alertLines),
   });
 
   // 2. Outcomes per bucket, all kinds stacked.

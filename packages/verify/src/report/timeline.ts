@@ -26,7 +26,18 @@ export interface TimelineData {
   browser: { at: number; step: string; outcome: Outcome; seen: string; screenshot?: string }[];
   /** Odoo's server log lines of the run from its log database (undefined: the lab has none): first line and the exception's line. */
   serverLog?: { at: number; host: string | null; level: string; logger: string; database: string | null; message: string }[];
+  /** The monitor nodes' alerts (undefined: the lab has no monitor), each stretch it was pending or firing. */
+  alerts?: AlertInterval[];
   results: CheckerResult[];
+}
+
+export interface AlertInterval {
+  /** "OdooNodeDown (odoo2)" */
+  alert: string;
+  state: "pending" | "firing";
+  /** Seconds into the run: from the first sample that saw it so to the first that did not (or the last sample). */
+  from: number;
+  to: number;
 }
 
 const OUTCOMES: Outcome[] = ["ok", "fail", "indeterminate"];
@@ -77,9 +88,35 @@ export function buildTimeline(history: History, results: CheckerResult[], bucket
       .filter((op) => op.kind === "browser.page" && (op.outcome !== "ok" || op.shown?.screenshot))
       .sort((a, b) => a.invokedAt - b.invokedAt)
       .map((op) => ({ at: seconds(op.invokedAt), step: op.key ?? "", outcome: op.outcome, seen: op.error ?? "the page, whole", ...(op.shown?.screenshot ? { screenshot: op.shown.screenshot } : {}) })),
+    ...(history.alertRules ? { alerts: alertIntervals(history) } : {}),
     ...(history.finalState?.serverLog ? { serverLog: history.finalState.serverLog.map((line) => ({ at: seconds(line.at), host: line.host, level: line.level, logger: line.logger, database: line.database, message: logSummary(line.message) })) } : {}),
     results,
   };
+}
+
+/** Each stretch of consecutive answered samples in which an alert kept one state (pending, then firing). */
+export function alertIntervals(history: History): AlertInterval[] {
+  const seconds = (at: number) => (at - history.startedAt) / 1000;
+  const samples = answersOf(history.probes, "alerts");
+  const intervals: AlertInterval[] = [];
+  const open = new Map<string, AlertInterval>();
+  for (const sample of samples) {
+    const now = new Map<string, AlertInterval["state"]>([...sample.value.pending.map((alert) => [alert, "pending"] as const), ...sample.value.firing.map((alert) => [alert, "firing"] as const)]);
+    for (const [alert, interval] of open) {
+      if (now.get(alert) === interval.state) continue;
+      interval.to = seconds(sample.at);
+      open.delete(alert);
+    }
+    for (const [alert, state] of now) {
+      if (open.has(alert)) continue;
+      const interval = { alert, state, from: seconds(sample.at), to: seconds(sample.at) };
+      open.set(alert, interval);
+      intervals.push(interval);
+    }
+  }
+  const last = samples.at(-1);
+  for (const interval of open.values()) interval.to = seconds(last!.at);
+  return intervals;
 }
 
 /** A log line's first line, and a traceback's last (the exception), for a table row. */

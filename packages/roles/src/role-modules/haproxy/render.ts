@@ -36,6 +36,8 @@ export function renderHaproxyConfig(topology: Topology, balancer: TopologyNode):
     "listen stats",
     `    bind *:${PORTS.haproxyStats}`,
     "    mode http",
+    "    # HAProxy's built-in Prometheus exporter (Debian builds it in): what a monitor node scrapes.",
+    "    http-request use-service prometheus-exporter if { path /metrics }",
     "    stats enable",
     "    stats uri /",
     "    stats refresh 5s",

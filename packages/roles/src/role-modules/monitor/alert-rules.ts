@@ -1,0 +1,50 @@
+import type { Topology } from "@odoo-ha-lab/topology";
+
+/**
+ * The lab's alerts: one per thing a scenario breaks, each from what the lab already exposes (HAProxy's
+ * built-in exporter, Patroni's and etcd's /metrics, HAProxy asked through the VIP). Prometheus scrapes
+ * every second and evaluates every second; a `for` of 2 s keeps one slow scrape from firing an alert,
+ * so an alert fires 2–4 s after its cause is visible in a scrape (scrape, `for`, evaluation).
+ */
+export interface AlertRule {
+  name: string;
+  expr: string;
+  /** How long the condition must hold before the alert fires (Prometheus's `for`). */
+  forSeconds: number;
+  summary: string;
+}
+
+/** 16 MiB of WAL: a replica this far behind replays for seconds after a failover before it serves. */
+const LAG_BYTES = 16 * 1024 * 1024;
+const HOLD_SECONDS = 2;
+
+export const ODOO_HTTP_BACKEND = "odoo_http";
+
+export function alertRules(topology: Topology): AlertRule[] {
+  const rules: AlertRule[] = [
+    { name: "PatroniPrimaryMissing", expr: "(sum(patroni_primary) or vector(0)) < 1", forSeconds: HOLD_SECONDS, summary: "no Patroni member runs as primary: writes fail" },
+    { name: "PatroniTwoPrimaries", expr: "sum(patroni_primary) > 1", forSeconds: HOLD_SECONDS, summary: "two Patroni members run as primary (split brain)" },
+    { name: "PatroniMemberDown", expr: 'up{job="patroni"} == 0', forSeconds: HOLD_SECONDS, summary: "a database node's Patroni does not answer" },
+    {
+      name: "ReplicationLagHigh",
+      expr: `((scalar(max(patroni_xlog_location)) - patroni_xlog_replayed_location) > ${LAG_BYTES}) and on(instance) (patroni_replica == 1)`,
+      forSeconds: 10,
+      summary: "a replica has replayed more than 16 MiB less WAL than the primary wrote",
+    },
+    { name: "EtcdMemberDown", expr: 'up{job="etcd"} == 0', forSeconds: HOLD_SECONDS, summary: "an etcd member does not answer" },
+    { name: "EtcdNoLeader", expr: "etcd_server_has_leader == 0", forSeconds: HOLD_SECONDS, summary: "an etcd member sees no leader: Patroni cannot renew its lock there" },
+    { name: "BalancerDown", expr: 'up{job="haproxy"} == 0', forSeconds: HOLD_SECONDS, summary: "a balancer's HAProxy does not answer" },
+    { name: "VipUnanswered", expr: 'up{job="vip"} == 0', forSeconds: HOLD_SECONDS, summary: "no balancer answers at the virtual IP" },
+    {
+      name: "OdooNodeDown",
+      // Each balancer's own view: the node is down once no balancer still sees it up (a lost balancer says nothing).
+      expr: `max by (server) (haproxy_server_status{job="haproxy",proxy="${ODOO_HTTP_BACKEND}",server!~".*-failopen",state="UP"}) == 0`,
+      forSeconds: HOLD_SECONDS,
+      summary: "no balancer has this app node in service",
+    },
+  ];
+  if (topology.postgres.synchronous) {
+    rules.push({ name: "SynchronousStandbyMissing", expr: "(sum(patroni_sync_standby) or vector(0)) < 1", forSeconds: HOLD_SECONDS, summary: "no replica is synchronous: the primary acknowledges commits that no replica holds yet (synchronous_mode is not strict)" });
+  }
+  return rules;
+}
