@@ -44,7 +44,7 @@ describe("network rule plans: packets are dropped where they arrive", () => {
   it("isolate drops everything but loopback and SSH (the management path) on the node, and its traffic on every peer", () => {
     const plan = rulesOf(networkRulePlan({ kind: "isolate", node: "postgresql1" }, topology));
     expect(plan.postgresql1).toEqual(["-i lo -j RETURN", "-p tcp --dport 22 -j RETURN", "-j DROP"]);
-    expect(Object.keys(plan).sort()).toEqual(["lb1", "lb2", "odoo1", "odoo2", "postgresql1", "postgresql2"]);
+    expect(Object.keys(plan).sort()).toEqual(["lb1", "lb2", "monitor1", "odoo1", "odoo2", "postgresql1", "postgresql2"]);
     expect(plan.lb1).toEqual(["-s 192.168.55.121 -j DROP"]);
   });
 

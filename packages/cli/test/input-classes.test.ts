@@ -98,6 +98,7 @@ const CLASSES: [string, () => unknown, RegExp][] = [
   ["scenario-name-pattern", scenario(replace(/^name: kill-master$/m, "name: Kill_Master")), /name: must match \[a-z\]\[a-z0-9-\]\*, at most 63 characters/],
   ["fault-name-pattern", scenario(replace("as: primary-killed", 'as: "the primary, killed"')), /method\.1\.as: must match \[a-z\]\[a-z0-9-\]\*, at most 63 characters, e\.g\. primary-killed/],
   ["scenario-topology-outside", scenario(replace(/^name: kill-master$/m, "name: kill-master\ntopology: ../../etc/passwd")), /topology: must be a YAML file's path relative to the repository root, inside it/],
+  ["alerts-without-monitor", scenario(replace(/^name: kill-master$/m, "name: kill-master\ntopology: labs/odoo-ha-async/topology.yaml")), /recovery\.4: no-alerts asks the lab's monitor nodes, and lab odoo-ha-async has none \(add a node with the 'monitor' role to lab odoo-ha-async, or remove it\)/],
   ["scenario-topology-missing", scenario(replace(/^name: kill-master$/m, "name: kill-master\ntopology: labs/nope/topology.yaml")), /kill-master\.yaml is not a valid scenario:\s+- topology: labs\/nope\/topology\.yaml is not in the repository/],
   ["inventory-address", inventory({ lb1: "host: 999.999.999.999" }), /nodes\.lb1\.host: /],
   ["inventory-user-in-host", inventory({ lb1: "host: root@10.0.0.1" }), /nodes\.lb1\.host: 'root@10\.0\.0\.1' holds a user/],

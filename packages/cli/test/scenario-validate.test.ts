@@ -60,11 +60,11 @@ describe("`lab inventory validate`", () => {
     const key = join(dir, "id_lab");
     writeFileSync(key, "not a real key: only read, never used\n");
     const machines = (lb2Host: string, identityFile: string) =>
-      [`defaults: { user: admin, sudo: true, identityFile: ${identityFile} }`, "nodes:", "  lb1: { host: 10.0.0.11 }", `  lb2: { host: ${lb2Host} }`, "  odoo1: { host: 10.0.0.21 }", "  odoo2: { host: 10.0.0.22 }", "  postgresql1: { host: 10.0.0.31 }", "  postgresql2: { host: 10.0.0.32 }", ""].join("\n");
+      [`defaults: { user: admin, sudo: true, identityFile: ${identityFile} }`, "nodes:", "  lb1: { host: 10.0.0.11 }", `  lb2: { host: ${lb2Host} }`, "  odoo1: { host: 10.0.0.21 }", "  odoo2: { host: 10.0.0.22 }", "  postgresql1: { host: 10.0.0.31 }", "  postgresql2: { host: 10.0.0.32 }", "  monitor1: { host: 10.0.0.41 }", ""].join("\n");
     const file = join(dir, "machines.yaml");
     writeFileSync(file, machines("10.0.0.12", key));
     const valid = await runLab(["inventory", "validate", file], ENV);
-    expect(valid.stdout, valid.stderr).toMatch(/valid for lab odoo-ha \(6 nodes on 6 machines; no host was contacted\)/);
+    expect(valid.stdout, valid.stderr).toMatch(/valid for lab odoo-ha \(7 nodes on 7 machines; no host was contacted\)/);
     writeFileSync(file, machines("10.0.0.11", join(dir, "no-such-key")));
     const shared = await runLab(["inventory", "validate", file], ENV);
     expect(shared.code).toBe(1);

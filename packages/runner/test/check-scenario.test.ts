@@ -76,16 +76,17 @@ describe("a scenario checked before anything runs", () => {
   });
 
   it("asks alerts only of a lab with a monitor node, and knows each alert rule's metrics there", () => {
-    const monitored = loadTopologyFile(fileURLToPath(new URL("../../../labs/odoo-ha-replicated/topology.yaml", import.meta.url)));
+    const unmonitored = loadTopologyFile(fileURLToPath(new URL("../../../labs/odoo-ha-async/topology.yaml", import.meta.url)));
     const alerting = BASE.replace("budgets:", "recovery: [no-alerts]\nbudgets:\n  - { checker: alerts, metric: firingSteady, max: 0 }\n  - { checker: alerts, metric: PatroniPrimaryMissing.firedAfterSeconds, max: 5 }");
-    expect(scenarioProblems(parseScenario(alerting, "s.yaml"), monitored)).toEqual([]);
-    expect(problemsOf(alerting)).toEqual([
-      "budgets.0.checker: 'alerts' reads the lab's monitor nodes, and lab odoo-ha has none: add a node with the 'monitor' role, or remove the budget",
-      "budgets.1.checker: 'alerts' reads the lab's monitor nodes, and lab odoo-ha has none: add a node with the 'monitor' role, or remove the budget",
-      "recovery.0: no-alerts asks the lab's monitor nodes, and lab odoo-ha has none (add a node with the 'monitor' role to lab odoo-ha, or remove it)",
+    expect(problemsOf(alerting)).toEqual([]);
+    expect(scenarioProblems(parseScenario(alerting, "s.yaml"), unmonitored)).toEqual([
+      "budgets.0.checker: 'alerts' reads the lab's monitor nodes, and lab odoo-ha-async has none: add a node with the 'monitor' role, or remove the budget",
+      "budgets.1.checker: 'alerts' reads the lab's monitor nodes, and lab odoo-ha-async has none: add a node with the 'monitor' role, or remove the budget",
+      "recovery.0: no-alerts asks the lab's monitor nodes, and lab odoo-ha-async has none (add a node with the 'monitor' role to lab odoo-ha-async, or remove it)",
     ]);
-    const typo = parseScenario(alerting.replace("PatroniPrimaryMissing.firedAfterSeconds", "PatroniPrimaryDown.firedAfterSeconds"), "s.yaml");
-    expect(scenarioProblems(typo, monitored)).toEqual([expect.stringMatching(/^budgets\.1\.metric: alerts has no metric 'PatroniPrimaryDown\.firedAfterSeconds' \(it has: firingSteady, firingAtEnd, PatroniPrimaryMissing\.firedAfterSeconds, /)]);
+    expect(problemsOf(alerting.replace("PatroniPrimaryMissing.firedAfterSeconds", "PatroniPrimaryDown.firedAfterSeconds"))).toEqual([
+      expect.stringMatching(/^budgets\.1\.metric: alerts has no metric 'PatroniPrimaryDown\.firedAfterSeconds' \(it has: firingSteady, firingAtEnd, PatroniPrimaryMissing\.firings, PatroniPrimaryMissing\.firedAfterSeconds, /),
+    ]);
   });
 
   it("knows a cron-scaling phase's metrics by its marks", () => {

@@ -20,10 +20,10 @@ function issuesAfter(edit: (text: string) => string): { path: string; message: s
   }
 }
 
-describe("the default lab (the seed's six nodes)", () => {
+describe("the default lab (the seed's six nodes, and a monitor node)", () => {
   const topology = loadTopologyFile(DEFAULT_FILE);
 
-  it("has the seed's nodes and addresses", () => {
+  it("has the seed's nodes and addresses, and its monitoring on a node of its own", () => {
     expect(Object.fromEntries(topology.nodes.map((node) => [node.name, node.address]))).toEqual({
       lb1: "192.168.55.101",
       lb2: "192.168.55.102",
@@ -31,7 +31,9 @@ describe("the default lab (the seed's six nodes)", () => {
       odoo2: "192.168.55.112",
       postgresql1: "192.168.55.121",
       postgresql2: "192.168.55.122",
+      monitor1: "192.168.55.131",
     });
+    expect(findNode(topology, "monitor1").roles).toEqual(["monitor"]);
     expect(topology.vip.address).toBe("192.168.55.100");
     expect(topology.networks[0]!.gateway).toBe("192.168.55.1");
   });

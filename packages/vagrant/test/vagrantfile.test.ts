@@ -20,6 +20,7 @@ const EXPECTED = {
   odoo2: { ip: "192.168.55.112", memory: 2048, cpus: 2 },
   postgresql1: { ip: "192.168.55.121", memory: 2048, cpus: 2 },
   postgresql2: { ip: "192.168.55.122", memory: 2048, cpus: 2 },
+  monitor1: { ip: "192.168.55.131", memory: 1024, cpus: 1 },
 };
 
 /** The `config.vm.define` blocks of a rendered Vagrantfile, read back as text. */
@@ -54,9 +55,9 @@ describe("renderVagrantfile (text)", () => {
 
   it("leaves the VIP to keepalived: no VM is given it", () => {
     const ips = [...text.matchAll(/ip: "([^"]+)"/g)].map((match) => match[1]);
-    expect(ips).toHaveLength(6);
+    expect(ips).toHaveLength(7);
     expect(ips).not.toContain(topology.vip.address);
-    expect(new Set(ips).size).toBe(6);
+    expect(new Set(ips).size).toBe(7);
   });
 
   it("takes a box, per-node memory and cpus from the options, and the topology's memoryMiB", () => {

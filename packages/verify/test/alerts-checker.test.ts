@@ -19,10 +19,10 @@ describe("checkAlerts", () => {
     sampled(h, 8_000, 17_000, ["OdooNodeDown (odoo1)"]);
     sampled(h, 17_000, 20_000, []);
     const result = checkAlerts(h.history, RULES);
-    expect(result).toMatchObject({ ok: true, metrics: { firingSteady: 0, firingAtEnd: 0, "OdooNodeDown.firedAfterSeconds": 4, "OdooNodeDown.resolvedAfterSeconds": 3 } });
+    expect(result).toMatchObject({ ok: true, metrics: { firingSteady: 0, firingAtEnd: 0, "OdooNodeDown.firings": 1, "OdooNodeDown.firedAfterSeconds": 4, "OdooNodeDown.resolvedAfterSeconds": 3, "PatroniPrimaryMissing.firings": 0 } });
     // A rule that never fired has no figure: a budget on it fails, naming the checker's summary.
     expect(result.metrics["PatroniPrimaryMissing.firedAfterSeconds"]).toBeUndefined();
-    expect(result.summary).toBe("no alert in the steady state; OdooNodeDown fired 4.0 s after the fault, resolved 3.0 s after the heal");
+    expect(result.summary).toBe("no alert in the steady state; OdooNodeDown fired 4.0 s after kill-odoo1, resolved 3.0 s after its heal");
   });
 
   it("fails on an alert firing in the steady state, and on one still active at the end", () => {
@@ -36,7 +36,16 @@ describe("checkAlerts", () => {
     const open = checkAlerts(unresolved.history, RULES);
     expect(open).toMatchObject({ ok: false, metrics: { firingSteady: 0, firingAtEnd: 1, "PatroniPrimaryMissing.firedAfterSeconds": 1 } });
     expect(open.metrics["PatroniPrimaryMissing.resolvedAfterSeconds"]).toBeUndefined();
-    expect(open.summary).toContain("PatroniPrimaryMissing fired 1.0 s after the fault, STILL ACTIVE at the end");
+    expect(open.summary).toContain("PatroniPrimaryMissing fired 1.0 s after f, STILL ACTIVE at the end");
+  });
+
+  it("times an alert from the fault that caused it: the last one injected before it fired", () => {
+    // A VIP handed over first (no alert), then the balancer killed (healed at 20 s).
+    const h = new SyntheticHistory().fault("vip-to-lb1", 2_000, 3_000).fault("kill-lb1", 8_000, 20_000);
+    sampled(h, 0, 10_000, []);
+    sampled(h, 10_000, 21_000, ["BalancerDown (lb1)"]);
+    sampled(h, 21_000, 25_000, []);
+    expect(checkAlerts(h.history, ["BalancerDown"]).metrics).toMatchObject({ "BalancerDown.firedAfterSeconds": 2, "BalancerDown.resolvedAfterSeconds": 1 });
   });
 
   it("counts a resolution before the heal as 0 s after it, and cannot tell without a sample", () => {
@@ -45,6 +54,10 @@ describe("checkAlerts", () => {
     sampled(h, 2_000, 4_000, ["OdooNodeDown (odoo2)"]);
     sampled(h, 4_000, 12_000, []);
     expect(checkAlerts(h.history, RULES).metrics["OdooNodeDown.resolvedAfterSeconds"]).toBe(0);
+    // Fired, stopped, fired again: two firings, timed from the first.
+    sampled(h, 12_000, 13_000, ["OdooNodeDown (odoo2)"]);
+    sampled(h, 13_000, 14_000, []);
+    expect(checkAlerts(h.history, RULES).metrics).toMatchObject({ "OdooNodeDown.firings": 2, "OdooNodeDown.firedAfterSeconds": 1 });
     expect(checkAlerts(new SyntheticHistory().fault("f", 1_000, 2_000).history, RULES)).toMatchObject({ ok: false, summary: "no alerts sample: no monitor answered, cannot tell" });
   });
 
@@ -52,6 +65,15 @@ describe("checkAlerts", () => {
     const h = sampled(new SyntheticHistory().fault("f", 1_000, 2_000), 0, 3_000, []);
     h.history.alertRules = RULES;
     expect(checkHistory(h.history).map((result) => result.name)).toContain("alerts");
-    expect(alertsMetrics(RULES)).toEqual(["firingSteady", "firingAtEnd", "OdooNodeDown.firedAfterSeconds", "OdooNodeDown.resolvedAfterSeconds", "PatroniPrimaryMissing.firedAfterSeconds", "PatroniPrimaryMissing.resolvedAfterSeconds"]);
+    expect(alertsMetrics(RULES)).toEqual([
+      "firingSteady",
+      "firingAtEnd",
+      "OdooNodeDown.firings",
+      "OdooNodeDown.firedAfterSeconds",
+      "OdooNodeDown.resolvedAfterSeconds",
+      "PatroniPrimaryMissing.firings",
+      "PatroniPrimaryMissing.firedAfterSeconds",
+      "PatroniPrimaryMissing.resolvedAfterSeconds",
+    ]);
   });
 });
