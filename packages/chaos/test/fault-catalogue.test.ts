@@ -64,7 +64,7 @@ describe("faultProblems", () => {
     [{ kind: "isolate", node: "lb1", network: "data" }, /^network: lab odoo-ha has no network 'data' \(networks: lab\); name one of them, or leave it out to cut every network$/],
     [{ kind: "drain-app-node", node: "lb1" }, /^node: lb1 is not behind the load balancers; drain one of odoo1, odoo2$/],
     [{ kind: "crash-postgres", node: "lb1" }, /^node: lb1 runs no PostgreSQL \(roles: haproxy, keepalived, etcd\)$/],
-    [{ kind: "switchover", node: "postgresql1", candidate: "odoo1" }, /^candidate: odoo1 runs no PostgreSQL \(roles: odoo\)$/],
+    [{ kind: "switchover", node: "postgresql1", candidate: "odoo1" }, /^candidate: odoo1 runs no PostgreSQL \(roles: odoo, node-exporter\)$/],
   ])("refuses %j, naming the field and the fix", (spec, problem) => {
     const problems = faultProblems(spec, lab);
     expect(problems).toHaveLength(1);

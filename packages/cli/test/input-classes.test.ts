@@ -75,7 +75,7 @@ const CLASSES: [string, () => unknown, RegExp][] = [
   ["subnet-unusable", topology(replace("subnet: 192.168.55.0/24", "subnet: 127.0.55.0/24")), /network\.subnet: .*loopback/],
   ["port-reserved", topology(replace("webPort: 80 ", "webPort: 22 ")), /nodes\.lb1\.roles: port 22 is wanted by both sshd .* and the web listener/],
   ["vrrp-interval", topology(replace("advertIntervalSeconds: 0.2", "advertIntervalSeconds: 100")), /vip\.advertIntervalSeconds: .*40\.95/],
-  ["memory-too-small", topology(replace("    roles: [odoo]\n", "    roles: [odoo]\n    memoryMiB: 64\n")), /nodes\.odoo1\.memoryMiB: .*512/],
+  ["memory-too-small", topology(replace("    roles: [odoo, node-exporter]\n", "    roles: [odoo, node-exporter]\n    memoryMiB: 64\n")), /nodes\.odoo1\.memoryMiB: .*512/],
   ["database-name-length", topology(replace("database: lab", `database: ${"d".repeat(70)}`)), /odoo\.database: .*63/],
   ["image-reference", topology(replace("image: odoo:17", 'image: "--help"')), /odoo\.image: /],
   ["log-database-served", topology(replace("  database: lab\n", "  database: lab\n  logDatabase: lab\n")), /odoo\.logDatabase: 'lab' is one of the databases Odoo serves.*lab_logs/s],

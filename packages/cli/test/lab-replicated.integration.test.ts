@@ -89,6 +89,12 @@ describe("replicated filestore layout", () => {
         const seen = await alertsNow();
         return seen === "OdooNodeDown (odoo2) firing" ? { done: true, value: undefined } : { done: false, observation: seen || "no alert" };
       }, { timeoutMs: 30_000, intervalMs: 500 });
+      // Prometheus hands it to Alertmanager, where a team's receivers would send it on.
+      await waitFor("Alertmanager to hold OdooNodeDown (odoo2)", async () => {
+        const held = await runLab(args("exec", "monitor1", "--", "curl", "-sf", "http://127.0.0.1:9093/api/v2/alerts?active=true"), LAB);
+        const alerts = held.code === 0 ? (JSON.parse(held.stdout) as { labels: Record<string, string> }[]) : [];
+        return alerts.some((alert) => alert.labels.alertname === "OdooNodeDown" && alert.labels.server === "odoo2") ? { done: true, value: undefined } : { done: false, observation: held.stdout.trim() || held.stderr.trim() || "no alert" };
+      }, { timeoutMs: 15_000, intervalMs: 500 });
       // What a user reads.
       const table = await runLab(args("status"), LAB);
       expect(table.stdout).toMatch(/Alerts \(http:\/\/192\.168\.79\.131:9090\/alerts\): 1 pending or firing\n[^]*OdooNodeDown \(odoo2\) +firing +\S+ +no balancer has this app node in service/);

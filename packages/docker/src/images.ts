@@ -52,6 +52,9 @@ export interface EnsureLabImagesOptions {
 /** Odoo 17's Python dependencies are Debian 12's packages, whatever the nodes' release (ODOO_RELEASE). */
 const ODOO_SUITE = RELEASES[ODOO_RELEASE].suite;
 
+/** The roles an app node's image carries besides Odoo's own (its Dockerfile installs their packages). */
+const APP_NODE_ROLES: readonly RoleName[] = ["odoo", "etcd", "node-exporter"];
+
 /** Files every lab node carries, kept once in images/common/. */
 const NODE_FILES = ["lab-init", "lab-interfaces", "lab-wait-mount", "lab-runtime-directories", "supervisord.conf"] as const;
 const ODOO_PULL_TIMEOUT_MS = 60_000;
@@ -153,9 +156,9 @@ class ImageSession {
     return this.build("odoo", files, "BASE_IMAGE", base, { ODOO_PACKAGES: ODOO_DEBIAN_PACKAGES.join(" ") });
   }
 
-  /** The lab layer on the chosen Odoo, with the etcd of the release's node image (an app node may be an etcd member). */
+  /** The lab layer on the chosen Odoo, with the etcd of the release's node image (an app node may be an etcd member) and a node exporter. */
   odooNode(odooApp: string, node: string): Promise<string> {
-    return this.build("odoo-node", readContextFiles("odoo-node", NODE_FILES), "ODOO_IMAGE", odooApp, { NODE_IMAGE: node, ...machineSetupArgs(["odoo", "etcd"]) });
+    return this.build("odoo-node", readContextFiles("odoo-node", NODE_FILES), "ODOO_IMAGE", odooApp, { NODE_IMAGE: node, ...machineSetupArgs(APP_NODE_ROLES) });
   }
 
   async external(image: string): Promise<string> {

@@ -2,7 +2,7 @@ import { fileURLToPath } from "node:url";
 import { parse } from "yaml";
 import { describe, expect, it } from "vitest";
 import { findNode, loadTopologyFile } from "@odoo-ha-lab/topology";
-import { alertRules, describeAlert, parseAlerts, parseTargetsDown, renderAlertRules, renderHaproxyConfig, renderPrometheusConfig, roleModule } from "../src/index.ts";
+import { alertRules, describeAlert, generateSecrets, parseAlerts, parseTargetsDown, renderAlertRules, renderHaproxyConfig, renderPrometheusConfig, roleModule } from "../src/index.ts";
 
 const labFile = (name: string) => fileURLToPath(new URL(`../../../labs/${name}/topology.yaml`, import.meta.url));
 const replicated = loadTopologyFile(labFile("odoo-ha-replicated"));
@@ -21,6 +21,7 @@ describe("the monitor role (labs/odoo-ha-replicated's monitor1)", () => {
     expect(targetsOf("vip")).toEqual(["vip 192.168.56.100:8404"]);
     expect(targetsOf("patroni")).toEqual(["postgresql1 192.168.56.121:8008", "postgresql2 192.168.56.122:8008"]);
     expect(targetsOf("etcd")).toEqual(["lb1 192.168.56.101:2379", "lb2 192.168.56.102:2379", "odoo2 192.168.56.112:2379"]);
+    expect(targetsOf("node")).toEqual(["odoo1 192.168.56.111:9100", "odoo2 192.168.56.112:9100"]);
     expect(config.global).toMatchObject({ scrape_interval: "1s", evaluation_interval: "1s" });
     expect(config.alerting.alertmanagers[0]!.static_configs[0]!.targets).toEqual(["127.0.0.1:9093"]);
   });
@@ -41,17 +42,28 @@ describe("the monitor role (labs/odoo-ha-replicated's monitor1)", () => {
       "BalancerDown",
       "VipUnanswered",
       "OdooNodeDown",
+      "FilestoreUnavailable",
       "SynchronousStandbyMissing",
     ]);
+    // The filestore: an error or a stuck statfs on an app node's mount, or no mount at all where the exporter answers.
+    expect(rules.find((rule) => rule.alert === "FilestoreUnavailable")?.expr).toBe(
+      'node_filesystem_device_error{job="node",mountpoint="/var/lib/odoo"} == 1 or on(node) (up{job="node",node=~"odoo1|odoo2"} == 1 unless on(node) node_filesystem_device_error{job="node",mountpoint="/var/lib/odoo"})',
+    );
     expect(rules.find((rule) => rule.alert === "OdooNodeDown")).toMatchObject({ for: "2s", expr: expect.stringContaining('job="haproxy",proxy="odoo_http",server!~".*-failopen",state="UP"') });
+    // A lab without node exporters on its app nodes cannot tell its filestore's state: no rule for it.
     expect(alertRules(asynchronous).map((rule) => rule.name)).not.toContain("SynchronousStandbyMissing");
+    expect(alertRules(asynchronous).map((rule) => rule.name)).not.toContain("FilestoreUnavailable");
   });
 
   it("runs Debian's Prometheus and Alertmanager, started after what they scrape", () => {
     const monitor = roleModule("monitor");
     expect(monitor.debianPackages("debian-13")).toEqual(["prometheus", "prometheus-alertmanager"]);
     expect(monitor.services).toEqual(["alertmanager", "prometheus"]);
-    expect(monitor.steps[0]!.after).toEqual(expect.arrayContaining(["haproxy", "postgresql", "etcd"]));
+    expect(monitor.steps[0]!.after).toEqual(expect.arrayContaining(["haproxy", "postgresql", "etcd", "node-exporter"]));
+    // The node exporter answers within the monitor's 1 s scrape timeout even when a mount hangs.
+    const exporter = roleModule("node-exporter").plan({ topology: replicated, node: findNode(replicated, "odoo1"), secrets: generateSecrets(), interfaceName: "eth0" }).services[0]!;
+    expect(exporter.command).toContain("--collector.filesystem.mount-timeout=500ms");
+    expect(roleModule("node-exporter").debianPackages("debian-12")).toEqual(["prometheus-node-exporter"]);
   });
 });
 

@@ -23,7 +23,7 @@ describe("a host's setup from its roles' modules", () => {
 
   it("disables every role's Debian units, the release's PostgreSQL cluster unit among them", () => {
     expect(debianUnits(topology).sort()).toEqual(
-      ["etcd.service", "glusterd.service", "glustereventsd.service", "haproxy.service", "keepalived.service", "patroni.service", "pgbouncer.service", "prometheus.service", "prometheus-alertmanager.service", "postgresql.service", `postgresql@${topology.postgres.version}-main.service`].sort(),
+      ["etcd.service", "glusterd.service", "glustereventsd.service", "haproxy.service", "keepalived.service", "patroni.service", "pgbouncer.service", "prometheus.service", "prometheus-alertmanager.service", "prometheus-node-exporter.service", "postgresql.service", `postgresql@${topology.postgres.version}-main.service`].sort(),
     );
   });
 });

@@ -23,6 +23,7 @@ function edgesOf(topology: Topology): Edge[] {
     for (const lb of withRole("haproxy")) edges.push({ from: monitor.name, to: lb.name, label: `metrics ${PORTS.haproxyStats}` });
     for (const pg of withRole("postgresql")) edges.push({ from: monitor.name, to: pg.name, label: `metrics ${PORTS.patroniRest} (patroni)` });
     for (const member of withRole("etcd")) edges.push({ from: monitor.name, to: member.name, label: `metrics ${PORTS.etcdClient}` });
+    for (const exporter of withRole("node-exporter")) edges.push({ from: monitor.name, to: exporter.name, label: `metrics ${PORTS.nodeExporter} (node)` });
   }
   const pgs = withRole("postgresql");
   for (const replica of pgs.slice(1)) edges.push({ from: pgs[0]!.name, to: replica.name, label: "streaming replication" });

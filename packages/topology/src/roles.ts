@@ -12,6 +12,7 @@ export const ROLE_NAMES = [
   "odoo", // Odoo application server (a real Odoo image, or one built from a local Odoo source)
   "pgbouncer", // PgBouncer in front of its node's PostgreSQL: the balancers send SQL through it
   "monitor", // Prometheus + Alertmanager: scrapes the balancers, Patroni and etcd, and fires the lab's alerts
+  "node-exporter", // Prometheus's node exporter: the machine as its monitor sees it (an app node's filestore mount)
 ] as const;
 
 export type RoleName = (typeof ROLE_NAMES)[number];
@@ -35,6 +36,7 @@ export const PORTS = {
   pgbouncer: 6432,
   prometheus: 9090,
   alertmanager: 9093,
+  nodeExporter: 9100,
 } as const;
 
 /** Fixed ports of each role. HAProxy's front ports come from `services` in the topology. */
@@ -62,6 +64,7 @@ export const ROLE_PORTS: Record<RoleName, RolePort[]> = {
     { port: PORTS.prometheus, purpose: "Prometheus" },
     { port: PORTS.alertmanager, purpose: "Alertmanager" },
   ],
+  "node-exporter": [{ port: PORTS.nodeExporter, purpose: "Prometheus node exporter" }],
 };
 
 /**
@@ -84,6 +87,7 @@ export const ROLE_LINKS: readonly RoleLink[] = [
   { from: "monitor", to: "postgresql", purpose: "scrapes Patroni's metrics" },
   { from: "monitor", to: "etcd", purpose: "scrapes etcd's metrics" },
   { from: "monitor", to: "vip", purpose: "asks the balancers through the VIP whether it answers" },
+  { from: "monitor", to: "node-exporter", purpose: "scrapes its node exporter" },
 ];
 
 /**

@@ -105,13 +105,13 @@ describe("invalid topologies name the field and the fix", () => {
   });
 
   it("an unknown role lists the known ones", () => {
-    const issues = issuesAfter((text) => text.replace("roles: [odoo]\n  odoo2", "roles: [odooo]\n  odoo2"));
+    const issues = issuesAfter((text) => text.replace("roles: [odoo, node-exporter]", "roles: [odooo, node-exporter]"));
     expect(issues[0]?.path).toBe("nodes.odoo1.roles.0");
     expect(issues[0]?.fix).toContain("haproxy, keepalived, etcd, postgresql, filestore-server, odoo");
   });
 
   it("a pooler without its own PostgreSQL, on one database node of two, or settings without a pooler", () => {
-    const onApp = issuesAfter((text) => text.replace("roles: [odoo]\n  odoo2", "roles: [odoo, pgbouncer]\n  odoo2"));
+    const onApp = issuesAfter((text) => text.replace("roles: [odoo, node-exporter]", "roles: [odoo, node-exporter, pgbouncer]"));
     expect(onApp).toContainEqual({ path: "nodes.odoo1.roles", message: expect.stringContaining("pgbouncer pools the connections of its own node's PostgreSQL"), fix: expect.stringContaining("'postgresql' role") });
     const half = issuesAfter((text) => text.replace("address: 192.168.55.121\n    roles: [postgresql]", "address: 192.168.55.121\n    roles: [postgresql, pgbouncer]"));
     expect(half).toEqual([{ path: "nodes.*.roles", message: expect.stringContaining("postgresql2 run PostgreSQL without the 'pgbouncer' role"), fix: "add 'pgbouncer' to postgresql2, or remove it from every node" }]);

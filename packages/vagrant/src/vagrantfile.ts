@@ -15,6 +15,7 @@ export const ROLE_MEMORY_MIB: Record<RoleName, number> = {
   keepalived: 512,
   pgbouncer: 512,
   monitor: 1024,
+  "node-exporter": 512,
 };
 
 export const ROLE_CPUS: Record<RoleName, number> = {
@@ -26,6 +27,7 @@ export const ROLE_CPUS: Record<RoleName, number> = {
   keepalived: 1,
   pgbouncer: 1,
   monitor: 1,
+  "node-exporter": 1,
 };
 
 /** VirtualBox (6.1.28 and later) allows host-only networks only here unless /etc/vbox/networks.conf says more. */

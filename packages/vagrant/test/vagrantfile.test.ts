@@ -61,7 +61,7 @@ describe("renderVagrantfile (text)", () => {
   });
 
   it("takes a box, per-node memory and cpus from the options, and the topology's memoryMiB", () => {
-    const sized = parseTopology(readFileSync(DEFAULT_FILE, "utf8").replace("roles: [odoo]\n", "roles: [odoo]\n    memoryMiB: 3072\n"), "sized.yaml");
+    const sized = parseTopology(readFileSync(DEFAULT_FILE, "utf8").replace("roles: [odoo, node-exporter]\n", "roles: [odoo, node-exporter]\n    memoryMiB: 3072\n"), "sized.yaml");
     const machines = vagrantMachines(sized, { memoryMiB: { lb1: 1536 }, cpus: { postgresql1: 4 } });
     const byName = Object.fromEntries(machines.map((machine) => [machine.name, machine]));
     expect(byName.odoo1!.memoryMiB).toBe(3072);

@@ -18,6 +18,9 @@ import { NodeWatch, type NodeCheck } from "./node-watch.ts";
 
 export type NodeCheckName = "vip" | "patroni" | "mounted" | "responsive" | "alerts";
 
+/** How often a monitor node's alerts are asked: Prometheus's evaluation interval. */
+export const ALERTS_INTERVAL_MS = 1_000;
+
 /**
  * The command behind each check: the same the roles' probes ask for `lab status` (the filestore's:
  * filestoreChecks); and the same question as the watch answers it without a process (node-watch.py).
@@ -58,7 +61,9 @@ export function createNodeWatches(
   for (const [node, names] of checks) {
     const host = hosts.get(node);
     if (!host) continue;
-    watches.set(node, new NodeWatch(host, names.map((name) => nodeCheck(name, host, options.statSeconds)), options));
+    // Prometheus evaluates its alerts once a second: asking a monitor node more often only repeats its answer.
+    const intervalMs = names.every((name) => name === "alerts") ? Math.max(options.intervalMs, ALERTS_INTERVAL_MS) : options.intervalMs;
+    watches.set(node, new NodeWatch(host, names.map((name) => nodeCheck(name, host, options.statSeconds)), { ...options, intervalMs }));
   }
   return watches;
 }

@@ -6,7 +6,7 @@ import { labEndpoints } from "../lab-endpoints.ts";
 import { probeAlerts } from "./alerts-probe.ts";
 import { probeCronRuns } from "./cron-runs-probe.ts";
 import { KeptSqlSessions } from "./kept-sql-sessions.ts";
-import { checksByNode, createNodeWatches } from "./node-checks.ts";
+import { ALERTS_INTERVAL_MS, checksByNode, createNodeWatches } from "./node-checks.ts";
 import type { NodeWatch } from "./node-watch.ts";
 import { probeOdooHealth } from "./odoo-health-probe.ts";
 import { probePatroniLeader } from "./patroni-leader-probe.ts";
@@ -32,7 +32,7 @@ export interface ProbeSamplerOptions {
   secrets: LabSecrets;
   /** Sampling interval of every probe (default 250 ms), unless `intervals` says otherwise. */
   intervalMs?: number;
-  /** Per-probe intervals; by default cron-runs samples once a second (cron slots are minutes). */
+  /** Per-probe intervals; by default cron-runs (cron slots are minutes) and alerts (Prometheus evaluates once a second) sample once a second. */
   intervals?: Partial<Record<ProbeName, number>>;
   /** Which probes run (default all). */
   probes?: ProbeName[];
@@ -91,7 +91,7 @@ export class ProbeSampler {
     for (const watch of this.watches.values()) watch.start();
     const names = this.options.probes ?? (Object.keys(PROBES) as ProbeName[]);
     for (const name of names) {
-      const interval = this.options.intervals?.[name] ?? (name === "cron-runs" ? 1000 : (this.options.intervalMs ?? 250));
+      const interval = this.options.intervals?.[name] ?? (name === "cron-runs" ? 1000 : name === "alerts" ? ALERTS_INTERVAL_MS : (this.options.intervalMs ?? 250));
       this.loop(name, startedAt, interval, endAt);
     }
   }

@@ -1,4 +1,5 @@
-import type { Topology } from "@odoo-ha-lab/topology";
+import { nodesWithRole, type Topology } from "@odoo-ha-lab/topology";
+import { PATHS } from "../../render/paths.ts";
 
 /**
  * The lab's alerts: one per thing a scenario breaks, each from what the lab already exposes (HAProxy's
@@ -43,6 +44,18 @@ export function alertRules(topology: Topology): AlertRule[] {
       summary: "no balancer has this app node in service",
     },
   ];
+  // The filestore as each app node with a node exporter sees it: its mount reports an error or is
+  // stuck (a statfs past the exporter's mount timeout), or is not mounted at all.
+  const watched = nodesWithRole(topology, "odoo").filter((node) => node.roles.includes("node-exporter"));
+  if (watched.length) {
+    const mount = `job="node",mountpoint="${PATHS.odooDataDir}"`;
+    rules.push({
+      name: "FilestoreUnavailable",
+      expr: `node_filesystem_device_error{${mount}} == 1 or on(node) (up{job="node",node=~"${watched.map((node) => node.name).join("|")}"} == 1 unless on(node) node_filesystem_device_error{${mount}})`,
+      forSeconds: HOLD_SECONDS,
+      summary: "an app node's shared filestore is unmounted or does not answer: uploads and downloads fail there",
+    });
+  }
   if (topology.postgres.synchronous) {
     rules.push({ name: "SynchronousStandbyMissing", expr: "(sum(patroni_sync_standby) or vector(0)) < 1", forSeconds: HOLD_SECONDS, summary: "no replica is synchronous: the primary acknowledges commits that no replica holds yet (synchronous_mode is not strict)" });
   }

@@ -21,5 +21,5 @@ export const monitorRole: RoleModule = {
     ],
     debianUnits: () => ["prometheus.service", "prometheus-alertmanager.service"],
   },
-  steps: [{ name: "monitor", after: ["haproxy", "keepalived", "postgresql", "etcd"], run: convergeMonitor }],
+  steps: [{ name: "monitor", after: ["haproxy", "keepalived", "postgresql", "etcd", "node-exporter"], run: convergeMonitor }],
 };

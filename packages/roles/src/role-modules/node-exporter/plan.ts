@@ -1,0 +1,31 @@
+import type { PlanContext, RolePlan } from "../../node-plan.ts";
+import { PORTS } from "../../render/paths.ts";
+
+/**
+ * How long the exporter waits on one filesystem's statfs before it reports the mount stuck
+ * (`node_filesystem_device_error` 1) and answers without it: under the monitor's 1 s scrape timeout,
+ * so a filestore whose brick is gone (a FUSE statfs hangs until GlusterFS's ping timeout) shows as
+ * an error in that scrape instead of failing the whole scrape.
+ */
+const MOUNT_TIMEOUT = "500ms";
+
+export function nodeExporterPlan(_context: PlanContext): RolePlan {
+  return {
+    prepare: [],
+    files: [],
+    services: [
+      {
+        name: "node-exporter",
+        command: [
+          "prometheus-node-exporter",
+          `--web.listen-address=0.0.0.0:${PORTS.nodeExporter}`,
+          `--collector.filesystem.mount-timeout=${MOUNT_TIMEOUT}`,
+          "--log.level=warn",
+        ],
+        user: "prometheus",
+        stopTimeoutSeconds: 5,
+        readsRoleFiles: false,
+      },
+    ],
+  };
+}
