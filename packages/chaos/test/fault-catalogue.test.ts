@@ -51,7 +51,7 @@ describe("faultProblems", () => {
     [{ kind: "kill-node", node: "lb9" }, /^node: no node named 'lb9' \(nodes of lab odoo-ha: lb1, lb2, .*\)$/],
     [{ kind: "kill-node" }, /^node: Required$/],
     [{ kind: "kill-node", node: "lb1", nodes: ["lb2"] }, /^\(the fault\): 'nodes': not a field of a kill-node fault \(its fields: kind, node\)$/],
-    [{ kind: "stop-service", node: "lb1", service: "patroni" }, /^service: lb1 runs no service 'patroni' \(it runs haproxy, keepalived, etcd\)$/],
+    [{ kind: "stop-service", node: "lb1", service: "patroni" }, /^service: lb1 runs no service 'patroni' \(it runs haproxy, keepalived, etcd, node-exporter\)$/],
     [{ kind: "packet-loss", node: "lb1", probability: 0 }, /^probability: must be > 0 and <= 1/],
     [{ kind: "latency", node: "odoo1", peers: [], delayMs: 100 }, /^peers: name at least one node/],
     [{ kind: "latency", node: "odoo1", peers: ["odoo1"], delayMs: 100 }, /^peers\.0: odoo1 is the node itself$/],
@@ -63,7 +63,7 @@ describe("faultProblems", () => {
     [{ kind: "partition", groups: [["lb1"], ["lb2", "nope"]] }, /^groups\.1\.1: no node named 'nope'/],
     [{ kind: "isolate", node: "lb1", network: "data" }, /^network: lab odoo-ha has no network 'data' \(networks: lab\); name one of them, or leave it out to cut every network$/],
     [{ kind: "drain-app-node", node: "lb1" }, /^node: lb1 is not behind the load balancers; drain one of odoo1, odoo2$/],
-    [{ kind: "crash-postgres", node: "lb1" }, /^node: lb1 runs no PostgreSQL \(roles: haproxy, keepalived, etcd\)$/],
+    [{ kind: "crash-postgres", node: "lb1" }, /^node: lb1 runs no PostgreSQL \(roles: haproxy, keepalived, etcd, node-exporter\)$/],
     [{ kind: "switchover", node: "postgresql1", candidate: "odoo1" }, /^candidate: odoo1 runs no PostgreSQL \(roles: odoo, node-exporter\)$/],
   ])("refuses %j, naming the field and the fix", (spec, problem) => {
     const problems = faultProblems(spec, lab);

@@ -41,7 +41,7 @@ describe("a scenario checked before anything runs", () => {
   it.each([
     ["an unknown node", ["node: $primary", "node: pg9"], /^method\.1\.inject\.node: no node named 'pg9' \(nodes of lab odoo-ha: lb1, /],
     ["an unknown reference", ["node: $primary", "node: $leader"], /^method\.1\.inject\.node: no node named '\$leader'/],
-    ["a service the node does not run", ["{ kind: kill-node, node: $primary }", "{ kind: stop-service, node: lb1, service: patroni }"], /^method\.1\.inject\.service: lb1 runs no service 'patroni' \(it runs haproxy, keepalived, etcd\)$/],
+    ["a service the node does not run", ["{ kind: kill-node, node: $primary }", "{ kind: stop-service, node: lb1, service: patroni }"], /^method\.1\.inject\.service: lb1 runs no service 'patroni' \(it runs haproxy, keepalived, etcd, node-exporter\)$/],
     ["an unknown fault kind", ["kind: kill-node", "kind: melt-node"], /^method\.1\.inject\.kind: unknown fault kind 'melt-node': use one of kill-node, .*cpu-hog$/],
     ["a fault field of another kind", ["node: $primary }", "node: $primary, seconds: 5 }"], /^method\.1\.inject: 'seconds': not a field of a kill-node fault \(its fields: kind, node\)$/],
     ["a parameter out of range", ["{ kind: kill-node, node: $primary }", "{ kind: cpu-hog, node: odoo1, workers: 1000 }"], /^method\.1\.inject\.workers: Number must be less than or equal to 64$/],

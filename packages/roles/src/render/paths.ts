@@ -11,6 +11,9 @@ export const PATHS = {
   keepalivedConfig: "/etc/keepalived/keepalived.conf",
   keepalivedCheckScript: "/etc/keepalived/check-haproxy.sh",
   keepalivedLeaveScript: "/etc/keepalived/vip-left.py",
+  keepalivedStateScript: "/etc/keepalived/vip-state.sh",
+  /** The node exporter's textfile collector: what the node's other roles tell the monitor (a tmpfs: gone at boot, never stale). */
+  nodeExporterTextfiles: "/run/node-exporter",
   haproxyAdminSocket: "/run/haproxy-admin.sock",
   glusterBrickRoot: "/bricks",
   prometheusConfig: "/etc/prometheus/prometheus.yml",

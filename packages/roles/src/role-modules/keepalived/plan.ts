@@ -1,6 +1,6 @@
 import type { PlanContext, RolePlan } from "../../node-plan.ts";
 import { PATHS } from "../../render/paths.ts";
-import { renderKeepalivedCheckScript, renderKeepalivedConfig, renderKeepalivedLeaveScript } from "./render.ts";
+import { renderKeepalivedCheckScript, renderKeepalivedConfig, renderKeepalivedLeaveScript, renderKeepalivedStateScript } from "./render.ts";
 
 export function keepalivedPlan({ topology, node, interfaceName }: PlanContext): RolePlan {
   return {
@@ -8,6 +8,7 @@ export function keepalivedPlan({ topology, node, interfaceName }: PlanContext): 
     files: [
       { path: PATHS.keepalivedCheckScript, content: renderKeepalivedCheckScript(), mode: 0o755 },
       { path: PATHS.keepalivedLeaveScript, content: renderKeepalivedLeaveScript(), mode: 0o755 },
+      { path: PATHS.keepalivedStateScript, content: renderKeepalivedStateScript(), mode: 0o755 },
       { path: PATHS.keepalivedConfig, content: renderKeepalivedConfig(topology, node, interfaceName), mode: 0o644 },
     ],
     services: [

@@ -5,7 +5,8 @@ import { PATHS, PORTS } from "../../render/paths.ts";
  * keepalived.conf for one VIP holder. VRRPv3 so the advert interval can go below a second (0.1 s moved
  * the VIP in ~0.4 s here). Unicast peers, so a partition between the load balancers is a real
  * partition. nopreempt: a returning node does not take the VIP back and cause a second outage.
- * Leaving MASTER (backup, fault, stop) runs the leave script: see renderKeepalivedLeaveScript.
+ * Leaving MASTER (backup, fault, stop) runs the leave script: see renderKeepalivedLeaveScript. Every
+ * change of state runs the state script: see renderKeepalivedStateScript.
  */
 export function renderKeepalivedConfig(topology: Topology, node: TopologyNode, interfaceName: string): string {
   const holders = topology.vip.holders;
@@ -49,6 +50,7 @@ export function renderKeepalivedConfig(topology: Topology, node: TopologyNode, i
     "    track_script {",
     "        check_haproxy",
     "    }",
+    `    notify ${PATHS.keepalivedStateScript}`,
     `    notify_backup ${PATHS.keepalivedLeaveScript}`,
     `    notify_fault ${PATHS.keepalivedLeaveScript}`,
     `    notify_stop ${PATHS.keepalivedLeaveScript}`,
@@ -56,6 +58,28 @@ export function renderKeepalivedConfig(topology: Topology, node: TopologyNode, i
     "",
   ].join("\n");
 }
+
+/**
+ * keepalived's `notify` (TYPE NAME STATE PRIORITY, on every change of state): whether this balancer
+ * holds the VIP, for the node exporter's textfile collector when the node has one. Two balancers
+ * holding it at once is a split brain only their own states can tell (the VipHeldTwice alert).
+ * Written whole, then renamed: the exporter never reads half a file.
+ */
+export function renderKeepalivedStateScript(): string {
+  const file = `${PATHS.nodeExporterTextfiles}/keepalived.prom`;
+  return [
+    "#!/bin/sh",
+    `[ -d ${PATHS.nodeExporterTextfiles} ] || exit 0`,
+    "# keepalived runs its scripts with umask 077: the exporter reads the file as another user.",
+    "umask 022",
+    'held=0; [ "$3" = MASTER ] && held=1',
+    `printf '# HELP ${VIP_HELD_METRIC} 1 while keepalived holds the VIP on this balancer (MASTER), else 0.\\n# TYPE ${VIP_HELD_METRIC} gauge\\n${VIP_HELD_METRIC} %s\\n' "$held" > ${file}.new && mv ${file}.new ${file}`,
+    "",
+  ].join("\n");
+}
+
+/** The metric a balancer's state script writes: 1 while it holds the VIP. */
+export const VIP_HELD_METRIC = "lab_keepalived_vip_held";
 
 /** Healthy when HAProxy runs and answers on its stats port: a hung HAProxy must give the VIP away. */
 export function renderKeepalivedCheckScript(): string {

@@ -1,5 +1,6 @@
 import { nodesWithRole, type Topology } from "@odoo-ha-lab/topology";
 import { PATHS } from "../../render/paths.ts";
+import { VIP_HELD_METRIC } from "../keepalived/render.ts";
 
 /**
  * The lab's alerts: one per thing a scenario breaks, each from what the lab already exposes (HAProxy's
@@ -55,6 +56,11 @@ export function alertRules(topology: Topology): AlertRule[] {
       forSeconds: HOLD_SECONDS,
       summary: "an app node's shared filestore is unmounted or does not answer: uploads and downloads fail there",
     });
+  }
+  // The VIP's holders as their own keepalived says (its state script, through their node exporters):
+  // both at once is a split brain, which the VIP's address alone cannot show from outside.
+  if (topology.vip.holders.every((holder) => topology.nodes.find((node) => node.name === holder)?.roles.includes("node-exporter"))) {
+    rules.push({ name: "VipHeldTwice", expr: `sum(${VIP_HELD_METRIC}) > 1`, forSeconds: HOLD_SECONDS, summary: "two balancers hold the virtual IP at once (split brain): clients reach either" });
   }
   if (topology.postgres.synchronous) {
     rules.push({ name: "SynchronousStandbyMissing", expr: "(sum(patroni_sync_standby) or vector(0)) < 1", forSeconds: HOLD_SECONDS, summary: "no replica is synchronous: the primary acknowledges commits that no replica holds yet (synchronous_mode is not strict)" });

@@ -1,5 +1,5 @@
 import type { PlanContext, RolePlan } from "../../node-plan.ts";
-import { PORTS } from "../../render/paths.ts";
+import { PATHS, PORTS } from "../../render/paths.ts";
 
 /**
  * How long the exporter waits on one filesystem's statfs before it reports the mount stuck
@@ -19,7 +19,13 @@ export function nodeExporterPlan(_context: PlanContext): RolePlan {
         command: [
           "prometheus-node-exporter",
           `--web.listen-address=0.0.0.0:${PORTS.nodeExporter}`,
+          // Only what a node tells of itself: in a container, the CPU, memory and network collectors
+          // would report the Docker host's kernel, the same for every node, and cost every scrape.
+          "--collector.disable-defaults",
+          "--collector.filesystem",
           `--collector.filesystem.mount-timeout=${MOUNT_TIMEOUT}`,
+          "--collector.textfile",
+          `--collector.textfile.directory=${PATHS.nodeExporterTextfiles}`,
           "--log.level=warn",
         ],
         user: "prometheus",
