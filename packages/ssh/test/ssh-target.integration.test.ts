@@ -14,7 +14,7 @@ import { runLab, type CliRun as LabRun } from "../../cli/test/lab-cli.ts";
 import { removeBareHosts, startBareHosts, waitForSsh, writeInventory, type BareHosts } from "./support/bare-hosts.ts";
 
 /**
- * The SSH target end to end: six bare Debian machines (13 for the balancers and the databases, 12 for
+ * The SSH target end to end: seven bare Debian machines, the seed's six and the monitor (13 for the balancers and the databases, 12 for
  * the app machines, as the default lab's release says; containers with systemd, reachable only
  * over SSH as a sudo user with a generated key) become the HA lab through `lab up --target ssh`, with
  * real Odoo installed on the app machines from LAB_ODOO_SOURCE (the shared Odoo 17 tarball in `pnpm test`).
@@ -25,7 +25,7 @@ import { removeBareHosts, startBareHosts, waitForSsh, writeInventory, type BareH
 const TOPOLOGY_FILE = fileURLToPath(new URL("../../../labs/odoo-ha/topology.yaml", import.meta.url));
 const topology = loadTopologyFile(TOPOLOGY_FILE, { name: "ssh-it", subnet: "192.168.88.0/24" });
 
-// Installing every package over SSH on six machines: ~2-3 min on 2 idle cores, much more when other labs share them.
+// Installing every package over SSH on seven machines: ~2-3 min on 2 idle cores, much more when other labs share them.
 const FIRST_UP_TIMEOUT_MS = 1_200_000;
 
 let hosts: BareHosts;
@@ -90,7 +90,7 @@ describe("the SSH target on bare Debian 13 machines (Debian 12 app machines)", (
     expect(await onMachine(address("lb1"), "dpkg-query -W -f '${Status}' haproxy 2>/dev/null || echo absent")).toMatch(/absent|not-installed/);
   });
 
-  it("converges six bare machines into the lab", async () => {
+  it("converges seven bare machines into the lab", async () => {
     const run = await lab(["up", "--json"]);
     timings.firstUp = run.seconds;
     expect(run.code, run.stderr.slice(-3000)).toBe(0);
@@ -212,7 +212,7 @@ describe("the SSH target on bare Debian 13 machines (Debian 12 app machines)", (
   // over SSH, and a node kill is the inventory's powerOff (here `docker kill`: the hardware's switch).
   // Gated: the safety budgets, and that the service came back at all. The timing is measured and
   // reported (its verdict on this target is in docs/benchmarks.md): on a machine that also runs the
-  // six "servers", how long a failover takes depends on that machine's load.
+  // seven "servers", how long a failover takes depends on that machine's load.
   const SCENARIOS = [
     { scenario: "kill-master", safety: ["lost-writes.lost ≤ 0", "split-brain holds"], timing: "recovery:sql.write.failoverSeconds ≤ 25", came_back: "recovery:sql.write" },
     { scenario: "lose-lb1", safety: ["lost-writes.lost ≤ 0", "single-vip-holder holds"], timing: "vip-failover.seconds ≤ 3", came_back: "vip-failover" },
