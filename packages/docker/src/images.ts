@@ -52,7 +52,7 @@ export interface EnsureLabImagesOptions {
 /** Odoo 17's Python dependencies are Debian 12's packages, whatever the nodes' release (ODOO_RELEASE). */
 const ODOO_SUITE = RELEASES[ODOO_RELEASE].suite;
 
-/** The roles an app node's image carries besides Odoo's own (its Dockerfile installs their packages). */
+/** The roles an app node's image carries: their packages, users and folders, from their modules. */
 const APP_NODE_ROLES: readonly RoleName[] = ["odoo", "etcd", "node-exporter"];
 
 /** Files every lab node carries, kept once in images/common/. */
@@ -129,9 +129,9 @@ class ImageSession {
     return base;
   }
 
-  /** The role catalogue's package names of these roles on the release, each once, sorted. */
-  rolePackages(roles: readonly RoleName[]): string[] {
-    return [...new Set(roles.flatMap((role) => roleModule(role).debianPackages(this.release)))].sort();
+  /** The role catalogue's package names of these roles on a release (the session's by default), each once, sorted. */
+  rolePackages(roles: readonly RoleName[], release: ReleaseName = this.release): string[] {
+    return [...new Set(roles.flatMap((role) => roleModule(role).debianPackages(release)))].sort();
   }
 
   /** Every role's daemons but Odoo's, with their users and folders (the role modules' `machine`). */
@@ -158,7 +158,12 @@ class ImageSession {
 
   /** The lab layer on the chosen Odoo, with the etcd of the release's node image (an app node may be an etcd member) and a node exporter. */
   odooNode(odooApp: string, node: string): Promise<string> {
-    return this.build("odoo-node", readContextFiles("odoo-node", NODE_FILES), "ODOO_IMAGE", odooApp, { NODE_IMAGE: node, ...machineSetupArgs(APP_NODE_ROLES) });
+    return this.build("odoo-node", readContextFiles("odoo-node", NODE_FILES), "ODOO_IMAGE", odooApp, {
+      NODE_IMAGE: node,
+      // Debian 12's names, as the Odoo image is (Odoo 17's Python): the SSH target installs the same on an app machine.
+      ROLE_PACKAGES: this.rolePackages(APP_NODE_ROLES, ODOO_RELEASE).join(" "),
+      ...machineSetupArgs(APP_NODE_ROLES),
+    });
   }
 
   async external(image: string): Promise<string> {

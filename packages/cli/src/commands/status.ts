@@ -1,6 +1,6 @@
 import { parseArgs } from "node:util";
-import { collectStatus, describeAlert } from "@odoo-ha-lab/roles";
-import { findNode, PORTS } from "@odoo-ha-lab/topology";
+import { collectStatus, describeAlert, prometheusAlertsPage } from "@odoo-ha-lab/roles";
+import { findNode } from "@odoo-ha-lab/topology";
 import { LAB_OPTIONS, resolveTopology } from "../options.ts";
 import { renderTable } from "../table.ts";
 import { resolveTarget } from "../targets/index.ts";
@@ -37,7 +37,7 @@ export async function statusCommand(argv: string[]): Promise<number> {
   console.log("\nStorage and Odoo");
   console.log(renderTable(["node", "filestore mounted", "responsive", "odoo health"], status.storage.map((row) => [row.node, String(row.mounted), String(row.responsive), status.odoo.find((o) => o.node === row.node)?.detail ?? "-"])));
   for (const view of status.monitors) {
-    const url = `http://${findNode(topology, view.monitor).address}:${PORTS.prometheus}/alerts`;
+    const url = prometheusAlertsPage(findNode(topology, view.monitor));
     if (!view.reachable) {
       console.log(`\nAlerts (${url}): PROMETHEUS DOES NOT ANSWER`);
       continue;

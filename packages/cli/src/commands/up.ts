@@ -1,5 +1,5 @@
 import { parseArgs } from "node:util";
-import { webUrl } from "@odoo-ha-lab/roles";
+import { prometheusAlertsPage, webUrl } from "@odoo-ha-lab/roles";
 import { renderCheck } from "@odoo-ha-lab/ssh";
 import { findNode, nodesWithRole, PORTS, type Topology } from "@odoo-ha-lab/topology";
 import { LAB_OPTIONS, resolveTopology } from "../options.ts";
@@ -67,7 +67,7 @@ export function labEndpoints(topology: Topology): { name: string; url: string }[
     ...(topology.odoo.logDatabase ? [{ name: "Odoo's log (table ir_logging; pnpm lab logs --odoo-db)", url: `postgresql://${vip}:${databaseReadWritePort}/${topology.odoo.logDatabase.name}` }] : []),
     ...topology.vip.holders.map((holder) => ({ name: `HAProxy stats on ${holder}`, url: `http://${findNode(topology, holder).address}:${PORTS.haproxyStats}/` })),
     ...nodesWithRole(topology, "monitor").flatMap((monitor) => [
-      { name: `Prometheus on ${monitor.name} (alerts: pnpm lab status)`, url: `http://${monitor.address}:${PORTS.prometheus}/alerts` },
+      { name: `Prometheus on ${monitor.name} (alerts: pnpm lab status)`, url: prometheusAlertsPage(monitor) },
       { name: `Alertmanager on ${monitor.name}`, url: `http://${monitor.address}:${PORTS.alertmanager}/` },
     ]),
   ];

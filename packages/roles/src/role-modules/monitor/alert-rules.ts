@@ -1,4 +1,4 @@
-import { nodesWithRole, type Topology } from "@odoo-ha-lab/topology";
+import { findNode, nodesWithRole, type Topology } from "@odoo-ha-lab/topology";
 import { PATHS } from "../../render/paths.ts";
 import { VIP_HELD_METRIC } from "../keepalived/render.ts";
 
@@ -59,7 +59,7 @@ export function alertRules(topology: Topology): AlertRule[] {
   }
   // The VIP's holders as their own keepalived says (its state script, through their node exporters):
   // both at once is a split brain, which the VIP's address alone cannot show from outside.
-  if (topology.vip.holders.every((holder) => topology.nodes.find((node) => node.name === holder)?.roles.includes("node-exporter"))) {
+  if (topology.vip.holders.every((holder) => findNode(topology, holder).roles.includes("node-exporter"))) {
     rules.push({ name: "VipHeldTwice", expr: `sum(${VIP_HELD_METRIC}) > 1`, forSeconds: HOLD_SECONDS, summary: "two balancers hold the virtual IP at once (split brain): clients reach either" });
   }
   if (topology.postgres.synchronous) {

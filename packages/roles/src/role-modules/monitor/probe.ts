@@ -1,4 +1,4 @@
-import { nodesWithRole, type Topology } from "@odoo-ha-lab/topology";
+import { nodesWithRole, type Topology, type TopologyNode } from "@odoo-ha-lab/topology";
 import type { Host } from "@odoo-ha-lab/machine";
 import { PORTS } from "../../render/paths.ts";
 
@@ -23,8 +23,9 @@ export interface MonitorView {
   targetsDown: string[];
 }
 
-/** Prometheus's alerts on its own node: what the run's watch of a monitor node asks every sample. */
-export const PROMETHEUS_ALERTS_URL = `http://127.0.0.1:${PORTS.prometheus}/api/v1/alerts`;
+/** Prometheus's API on its own node: what `lab status`, `up` and the run's watch of a monitor node ask. */
+const PROMETHEUS_API = `http://127.0.0.1:${PORTS.prometheus}/api/v1`;
+export const PROMETHEUS_ALERTS_URL = `${PROMETHEUS_API}/alerts`;
 export const PROMETHEUS_ALERTS_SECONDS = 1;
 export const PROMETHEUS_ALERTS_COMMAND = ["curl", "-sf", "--max-time", String(PROMETHEUS_ALERTS_SECONDS), PROMETHEUS_ALERTS_URL];
 
@@ -33,8 +34,7 @@ export async function readMonitors(topology: Topology, hosts: ReadonlyMap<string
   return Promise.all(
     nodesWithRole(topology, "monitor").map(async (node): Promise<MonitorView> => {
       const host = hosts.get(node.name);
-      const api = `http://127.0.0.1:${PORTS.prometheus}/api/v1`;
-      const script = `curl -sf --max-time 2 ${api}/alerts && echo && curl -sf --max-time 2 '${api}/targets?state=active'`;
+      const script = `curl -sf --max-time 2 ${PROMETHEUS_ALERTS_URL} && echo && curl -sf --max-time 2 '${PROMETHEUS_API}/targets?state=active'`;
       const result = host ? await host.exec(["sh", "-c", script], { timeoutMs: 5_000 + host.silentAfterMs }).catch(() => undefined) : undefined;
       if (!result || result.exitCode !== 0) return { monitor: node.name, reachable: false, alerts: [], targetsDown: [] };
       const [alerts = "", targets = ""] = result.stdout.trim().split("\n");
@@ -75,4 +75,9 @@ export function parseTargetsDown(body: string): string[] {
 export function describeAlert(alert: Pick<LabAlert, "name" | "labels">): string {
   const about = alert.labels.node ?? alert.labels.server ?? alert.labels.instance;
   return about ? `${alert.name} (${about})` : alert.name;
+}
+
+/** A monitor node's alerts page, for a person (what `up` and `lab status` link to). */
+export function prometheusAlertsPage(monitor: TopologyNode): string {
+  return `http://${monitor.address}:${PORTS.prometheus}/alerts`;
 }
